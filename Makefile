@@ -1,0 +1,59 @@
+# Two commands do all set-up on a fresh machine:
+#   make run    — the app on the bundled data (http://localhost:8501)
+#   make test   — the whole test suite (unit, page and browser tests)
+# Both create .venv from the pinned requirements on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8501
+DATA   ?= data
+export EVIDENCE_DATA := $(abspath $(DATA))
+
+.PHONY: run test test-fast lint format validate export bench browser clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m core --data "$(EVIDENCE_DATA)" build
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+# Debian's Chromium drives the browser tests; install it when it is missing (needs root).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing Debian chromium and CJK fonts"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+	@if [ ! -d /usr/share/fonts/opentype/noto ] && ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; \
+	fi
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser"
+
+lint: $(STAMP)
+	$(BIN)/ruff check core pages app.py tests bench
+	$(BIN)/ruff format --check core pages app.py tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format core pages app.py tests bench
+	$(BIN)/ruff check --fix core pages app.py tests bench
+
+validate: $(STAMP)
+	$(BIN)/python -m core --data "$(EVIDENCE_DATA)" validate
+
+export: $(STAMP)
+	$(BIN)/python -m core --data "$(EVIDENCE_DATA)" export build/evidence.csv
+
+bench: $(STAMP) browser
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf build .pytest_cache

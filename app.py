@@ -1,0 +1,37 @@
+"""The router: page config, the shared controls (language, presentation mode), navigation.
+
+No business logic here: pages are in ``pages/``, everything else in ``core/``.
+"""
+
+import streamlit as st
+
+from core.i18n import LANGUAGES
+from pages import common
+
+st.set_page_config(page_title="Oncology Evidence Explorer", page_icon=":material/biotech:", layout="wide")
+
+# Language and presentation mode are seeded from the URL once, then kept in session state
+# and written back to the URL on every run (a page switch clears the query string).
+if "lang" not in st.session_state:
+    st.session_state["lang"] = common.initial_language()
+if "present" not in st.session_state:
+    st.session_state["present"] = str(st.query_params.get("present", "")).lower() in common.TRUE_VALUES
+
+with st.sidebar:
+    st.segmented_control(
+        common.tr("shell.language"), list(LANGUAGES), key="lang", format_func=LANGUAGES.get,
+        selection_mode="single", required=True,
+    )
+    st.toggle(common.tr("shell.present"), key="present", help=common.tr("shell.present_help"))
+
+PAGES = [
+    st.Page("pages/trials.py", title=common.tr("nav.trials"), icon=":material/table_rows:", url_path="trials", default=True),
+    st.Page("pages/trial.py", title=common.tr("nav.trial"), icon=":material/description:", url_path="trial"),
+    st.Page("pages/forest.py", title=common.tr("nav.forest"), icon=":material/linear_scale:", url_path="forest"),
+    st.Page("pages/survival.py", title=common.tr("nav.survival"), icon=":material/monitoring:", url_path="survival"),
+    st.Page("pages/sources.py", title=common.tr("nav.sources"), icon=":material/menu_book:", url_path="sources"),
+]
+page = st.navigation(PAGES, position="hidden" if common.present() else "sidebar")
+common.keep_shell_params()
+common.apply_theme()
+page.run()

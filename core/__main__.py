@@ -1,0 +1,73 @@
+"""Command line: ``python -m core validate | export PATH.csv | build``.
+
+``validate`` checks every record file and every snippet against its source text and
+exits 1 when anything is wrong; ``export`` writes the whole evidence as one long CSV
+table; ``build`` compiles the database the app opens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from core import db, queries
+from core.export import write_csv
+from core.records import DEFAULT_DATA_DIR, load_evidence, sources_dir_from_env
+
+
+def _validate(args: argparse.Namespace) -> int:
+    sources = Path(args.sources) if args.sources else sources_dir_from_env()
+    evidence = load_evidence(args.data, sources)
+    for problem in sorted(evidence.errors):
+        print(problem)
+    summary = (
+        f"{len(evidence.trials)} trials, {len(evidence.analyses)} analyses, "
+        f"{len(evidence.values)} values, {len(evidence.sources)} sources, "
+        f"{len(evidence.discrepancies)} discrepancies"
+    )
+    if evidence.errors:
+        print(f"{len(evidence.errors)} problem(s); loaded {summary}", file=sys.stderr)
+        return 1
+    print(f"ok: {summary}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    evidence = load_evidence(args.data)
+    for problem in sorted(evidence.errors):
+        print(f"skipped: {problem}", file=sys.stderr)
+    con = db.connect_memory(evidence)
+    try:
+        frame = queries.export_frame(con)
+    finally:
+        con.close()
+    write_csv(frame, args.path)
+    print(f"wrote {len(frame)} values to {args.path}")
+    return 1 if evidence.errors else 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    path = db.compiled_database(args.data)
+    print(path)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m core", description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(DEFAULT_DATA_DIR), help="data folder (default: %(default)s)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="check every record and snippet; exit 1 on any problem")
+    validate.add_argument("--sources", help="folder of source texts (default: $EVIDENCE_SOURCES or ../shared/sources)")
+    validate.set_defaults(run=_validate)
+    export = commands.add_parser("export", help="write every value as one long CSV table")
+    export.add_argument("path", help="output .csv file")
+    export.set_defaults(run=_export)
+    build = commands.add_parser("build", help="compile the database the app opens")
+    build.set_defaults(run=_build)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,242 @@
+"""Build the DuckDB database from the records, and open it read-only.
+
+The record files are compiled once into a DuckDB file named by a content hash of the data
+folder (and of this module's format version), so an app start does not re-parse every
+record: :func:`compiled_database` returns the existing file when nothing changed, and
+builds a new one atomically when a file did.
+
+The app opens the file with :func:`connect_readonly`: read-only, no file or network access
+from SQL, configuration locked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from core import schema
+from core.records import DEFAULT_DATA_DIR, PROJECT_ROOT, load_evidence
+from core.text import printed_number, search_key
+
+FORMAT_VERSION = "5"
+"""Bump when the database layout changes, so stale compiled files are not reused."""
+
+CACHE_ENV = "EVIDENCE_CACHE"
+DEFAULT_CACHE_DIR = PROJECT_ROOT / "build"
+
+_SQL_DIR = Path(__file__).with_name("sql")
+
+
+def content_hash(data_dir: Path | str) -> str:
+    """A hash of every record file's path and bytes, plus the database format version."""
+    data_dir = Path(data_dir)
+    digest = hashlib.sha256(FORMAT_VERSION.encode())
+    files = [data_dir / "sources.toml", *sorted((data_dir / "trials").glob("*.toml"))]
+    for path in files:
+        if path.exists():
+            digest.update(path.relative_to(data_dir).as_posix().encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+# --- frames ---------------------------------------------------------------------------------
+
+
+def _frame(records: Iterable, columns: list[str]) -> pd.DataFrame:
+    rows = [asdict(record) for record in records]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _label(vocab: dict[str, tuple[str, str]], key: str) -> str:
+    english, chinese = vocab.get(key, (key, key))
+    return f"{english} {chinese}"
+
+
+def _trial_search_text(trial: schema.Trial, arms: list[schema.Arm]) -> str:
+    """Everything a free-text search should find a trial by, folded once at build time."""
+    parts = [
+        trial.id, trial.name, trial.name_zh, trial.title, trial.title_zh,
+        trial.condition, trial.condition_zh, trial.control, *trial.registry_ids,
+        *trial.drugs, *trial.drugs_zh, *trial.drug_classes,
+        _label(schema.CANCER_TYPES, trial.cancer_type),
+        _label(schema.SETTINGS, trial.setting), _label(schema.LINES, trial.line),
+    ]
+    for arm in arms:
+        parts += [arm.label, arm.label_zh, arm.regimen, arm.regimen_zh]
+    return search_key(" | ".join(part for part in parts if part))
+
+
+def _bound(value) -> tuple[float | None, str]:
+    """A CI bound as a number column and a text column ('NR' / 'NE' stay text)."""
+    if isinstance(value, str):
+        return None, value
+    return (float(value), "") if value is not None else (None, "")
+
+
+def frames(evidence: schema.Evidence) -> dict[str, pd.DataFrame]:
+    """The evidence as one DataFrame per database table."""
+    arms_by_trial: dict[str, list[schema.Arm]] = {}
+    for arm in evidence.arms:
+        arms_by_trial.setdefault(arm.trial, []).append(arm)
+
+    trials = pd.DataFrame(
+        [
+            {
+                **{k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(t).items()},
+                "search_text": _trial_search_text(t, arms_by_trial.get(t.id, [])),
+            }
+            for t in evidence.trials
+        ],
+        columns=[*schema.Trial.__dataclass_fields__, "search_text"],
+    )
+    sources = pd.DataFrame(
+        [{**asdict(s), "urls": list(s.urls)} for s in evidence.sources],
+        columns=list(schema.Source.__dataclass_fields__),
+    )
+    arms = _frame(evidence.arms, list(schema.Arm.__dataclass_fields__))
+    analyses = _frame(evidence.analyses, list(schema.Analysis.__dataclass_fields__))
+
+    value_rows = []
+    for v in evidence.values:
+        row = asdict(v)
+        row["flags"] = list(v.flags)
+        row["ci_low"], row["ci_low_text"] = _bound(v.ci_low)
+        row["ci_high"], row["ci_high_text"] = _bound(v.ci_high)
+        row["ci_level"] = "" if v.ci_level is None else str(v.ci_level)
+        # The number as the source printed it ("40.0", "0.30"), for display.
+        row["value_text"] = printed_number(v.snippet, v.value)
+        row["value_high_text"] = printed_number(v.snippet, v.value_high)
+        row["ci_low_text"] = row["ci_low_text"] or printed_number(v.snippet, v.ci_low)
+        row["ci_high_text"] = row["ci_high_text"] or printed_number(v.snippet, v.ci_high)
+        value_rows.append(row)
+    value_columns = [
+        *schema.Value.__dataclass_fields__,
+        "ci_low_text", "ci_high_text", "value_text", "value_high_text",
+    ]
+    values = pd.DataFrame(value_rows, columns=value_columns)
+    for column in ("value", "value_high", "timepoint", "ci_low", "ci_high"):
+        values[column] = pd.to_numeric(values[column], errors="coerce").astype("float64")
+    for column in ("n", "n_total"):
+        values[column] = pd.array(values[column], dtype="Int64")
+
+    discrepancies = _frame(evidence.discrepancies, list(schema.Discrepancy.__dataclass_fields__))
+    members = pd.DataFrame(
+        [
+            {"discrepancy": d.id, "trial": ref.split(":")[0], "value_id": ref.split(":")[1], "position": i}
+            for d in evidence.discrepancies
+            for i, ref in enumerate(d.values)
+        ],
+        columns=["discrepancy", "trial", "value_id", "position"],
+    )
+    discrepancies = discrepancies.drop(columns=["values"])
+    problems = pd.DataFrame(
+        [{"file": p.file, "record": p.record, "field": p.field, "reason": p.reason} for p in evidence.errors],
+        columns=["file", "record", "field", "reason"],
+    )
+    return {
+        "sources": sources,
+        "trials": trials,
+        "arms": arms,
+        "analyses": analyses,
+        "vals": values,
+        "discrepancies": discrepancies,
+        "discrepancy_values": members,
+        "problems": problems,
+    }
+
+
+def _vocab_frame() -> pd.DataFrame:
+    rows = []
+    vocabularies = {
+        "cancer_type": schema.CANCER_TYPES, "setting": schema.SETTINGS, "line": schema.LINES,
+        "phase": schema.PHASES, "design": schema.DESIGNS, "blinding": schema.BLINDING,
+        "analysis_kind": schema.ANALYSIS_KINDS, "endpoint": schema.ENDPOINTS,
+        "measure": schema.MEASURES, "unit": schema.UNITS, "assessment": schema.ASSESSMENTS,
+        "evidence_kind": schema.EVIDENCE_KINDS, "source_kind": schema.SOURCE_KINDS,
+        "flag": schema.FLAGS, "discrepancy_kind": schema.DISCREPANCY_KINDS,
+    }
+    for vocabulary, entries in vocabularies.items():
+        for position, (key, (english, chinese)) in enumerate(entries.items()):
+            rows.append({"vocabulary": vocabulary, "key": key, "en": english, "zh": chinese, "position": position})
+    return pd.DataFrame(rows)
+
+
+def populate(con: duckdb.DuckDBPyConnection, evidence: schema.Evidence) -> None:
+    """Create the tables and views of ``evidence`` in an open, empty database."""
+    tables = frames(evidence)
+    tables["vocab"] = _vocab_frame()
+    for name, frame in tables.items():
+        con.register("frame", frame)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")  # name from the dict above
+        con.unregister("frame")
+    con.execute((_SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+
+
+def build_database(evidence: schema.Evidence, path: Path | str) -> None:
+    """Write the evidence to a new DuckDB file at ``path``."""
+    con = duckdb.connect(str(path))
+    try:
+        populate(con, evidence)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get(CACHE_ENV) or DEFAULT_CACHE_DIR)
+
+
+def compiled_database(data_dir: Path | str = DEFAULT_DATA_DIR, cache: Path | str | None = None) -> Path:
+    """The compiled database for ``data_dir``, built only when the records changed.
+
+    Returns
+    -------
+    Path
+        ``<cache>/evidence-<hash>.duckdb``. A build writes to a temporary file first and
+        renames it into place, so a reader never sees a half-written database.
+    """
+    data_dir = Path(data_dir)
+    cache = Path(cache) if cache is not None else cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    target = cache / f"evidence-{content_hash(data_dir)}.duckdb"
+    if target.exists():
+        return target
+    evidence = load_evidence(data_dir)
+    handle, temp_name = tempfile.mkstemp(prefix=".build-", suffix=".duckdb", dir=cache)
+    os.close(handle)
+    os.unlink(temp_name)  # duckdb wants to create the file itself
+    try:
+        build_database(evidence, temp_name)
+        os.replace(temp_name, target)
+    finally:
+        for leftover in (temp_name, temp_name + ".wal"):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
+    (cache / "latest.json").write_text(json.dumps({"data_dir": str(data_dir), "database": target.name}))
+    return target
+
+
+def connect_readonly(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """Open a compiled database for the app: read-only, no external access, config locked."""
+    return duckdb.connect(
+        str(path),
+        read_only=True,
+        config={"enable_external_access": False, "lock_configuration": True},
+    )
+
+
+def connect_memory(evidence: schema.Evidence) -> duckdb.DuckDBPyConnection:
+    """An in-memory database of ``evidence`` (tests and one-off CLI use)."""
+    con = duckdb.connect(":memory:")
+    populate(con, evidence)
+    return con

@@ -1,0 +1,50 @@
+"""CSV export that spreadsheet software opens safely.
+
+UTF-8 with a byte-order mark (so Excel shows Chinese), and every text cell that a
+spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return) neutralised with a leading apostrophe, as OWASP recommends.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+EXPORT_COLUMNS = (
+    "trial", "analysis", "arm", "comparator", "population", "endpoint", "measure",
+    "timepoint", "value", "qualifier", "ci_low", "ci_high", "ci_level", "unit", "p_value",
+    "source", "snippet", "evidence_kind", "note",
+)
+"""The columns every long export has (more may follow)."""
+
+
+def neutralise(cell: object) -> object:
+    """Prefix a text cell that a spreadsheet would evaluate; leave everything else."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_PREFIXES):
+        return "'" + cell
+    return cell
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell (and header) neutralised."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise)
+    out.columns = [neutralise(str(column)) for column in out.columns]
+    return out
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as formula-safe CSV, UTF-8 with BOM."""
+    buffer = io.StringIO()
+    safe_frame(frame).to_csv(buffer, index=False, lineterminator="\r\n")
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_csv(frame: pd.DataFrame, path: Path | str) -> None:
+    Path(path).write_bytes(to_csv_bytes(frame))

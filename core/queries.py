@@ -1,0 +1,347 @@
+"""Parameterised queries over the compiled evidence, returning pandas DataFrames.
+
+User input only ever travels as bound parameters. Column names come from the allow-lists
+below (:data:`FACETS`, :data:`SORTS`), never from input. Each call takes its own cursor,
+fetches the result fully and closes it, so one cached connection can serve many threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from core.text import search_key
+
+
+def _df(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence | None = None) -> pd.DataFrame:
+    cursor = con.cursor()
+    try:
+        return cursor.execute(sql, list(params or [])).df()
+    finally:
+        cursor.close()
+
+
+# --- filters --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A filter on the trials table: its URL key, column, and vocabulary (for labels)."""
+
+    key: str
+    column: str
+    is_list: bool
+    vocabulary: str | None  # vocab table name; None = the values are shown as they are
+
+    def clause(self, selected: Sequence[str]) -> tuple[str, list]:
+        if self.is_list:
+            return f"list_has_any({self.column}, ?::VARCHAR[])", [list(selected)]
+        marks = ", ".join("?" for _ in selected)
+        return f"{self.column} IN ({marks})", list(selected)
+
+
+FACETS: dict[str, Facet] = {
+    facet.key: facet
+    for facet in (
+        Facet("cancer", "cancer_type", False, "cancer_type"),
+        Facet("setting", "setting", False, "setting"),
+        Facet("line", "line", False, "line"),
+        Facet("phase", "phase", False, "phase"),
+        Facet("design", "design", False, "design"),
+        Facet("drug", "drugs", True, None),
+        Facet("class", "drug_classes", True, None),
+        Facet("endpoint", "endpoints", True, "endpoint"),
+        Facet("evidence", "evidence_kinds", True, "evidence_kind"),
+        Facet("source", "source_ids", True, None),
+    )
+}
+"""Every facet of the trials table, keyed by its URL parameter."""
+
+SORTS: dict[str, str] = {
+    "name": "lower(name)",
+    "cancer": "cancer_type",
+    "phase": "phase",
+    "design": "design",
+    "patients": "n_patients",
+    "cutoff": "latest_cutoff",
+    "values": "n_values",
+}
+"""Sortable columns of the trials table: URL key → SQL expression."""
+
+
+@dataclass(frozen=True)
+class TrialFilter:
+    """What the trials table is narrowed to: facet selections and a free-text query."""
+
+    selected: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    q: str = ""
+
+    def where(self, skip: str | None = None) -> tuple[str, list]:
+        """The WHERE clause and its parameters; ``skip`` leaves one facet out (for its counts)."""
+        clauses, params = ["TRUE"], []
+        for key, values in self.selected.items():
+            if key == skip or not values:
+                continue
+            facet = FACETS.get(key)
+            if facet is None:
+                raise KeyError(f"unknown facet {key!r}")
+            clause, clause_params = facet.clause(values)
+            clauses.append(clause)
+            params += clause_params
+        for term in search_key(self.q).split():
+            clauses.append("contains(search_text, ?)")
+            params.append(term)
+        return " AND ".join(clauses), params
+
+
+def trials_page(
+    con,
+    filters: TrialFilter = TrialFilter(),
+    sort: str = "name",
+    descending: bool = False,
+    limit: int | None = 50,
+    offset: int = 0,
+) -> tuple[pd.DataFrame, int]:
+    """One page of the trials table and the total number of matching trials."""
+    where, params = filters.where()
+    order = SORTS.get(sort, SORTS["name"])
+    direction = "DESC" if descending else "ASC"
+    total = int(_df(con, f"SELECT count(*) AS n FROM trial_rows WHERE {where}", params)["n"].iloc[0])
+    page_sql = (
+        f"SELECT * EXCLUDE (search_text) FROM trial_rows WHERE {where} "
+        f"ORDER BY {order} {direction} NULLS LAST, lower(name) ASC"
+    )
+    page_params = list(params)
+    if limit is not None:
+        page_sql += " LIMIT ? OFFSET ?"
+        page_params += [int(limit), int(offset)]
+    return _df(con, page_sql, page_params), total
+
+
+def facet_counts(con, filters: TrialFilter, key: str) -> pd.DataFrame:
+    """Options of one facet with how many trials each would match, given the other filters.
+
+    Columns: ``value``, ``trials``, ``en``, ``zh``, ``position`` (vocabulary order).
+    """
+    facet = FACETS[key]
+    where, params = filters.where(skip=key)
+    column = f"unnest({facet.column})" if facet.is_list else facet.column
+    sql = f"""
+        WITH options AS (SELECT {column} AS value FROM trial_rows WHERE {where})
+        SELECT o.value, count(*) AS trials, v.en, v.zh, coalesce(v.position, 999) AS position
+        FROM options o
+        LEFT JOIN vocab v ON v.vocabulary = ? AND v.key = o.value
+        WHERE o.value IS NOT NULL AND o.value <> ''
+        GROUP BY o.value, v.en, v.zh, v.position
+        ORDER BY position, lower(o.value)
+    """
+    return _df(con, sql, [*params, facet.vocabulary or ""])
+
+
+def headlines(con, trial_ids: Sequence[str]) -> pd.DataFrame:
+    """The headline value of each trial, plus its sibling values (the other arms' figures).
+
+    For a median or rate the row of every arm in the same analysis, endpoint, measure,
+    population and time point is returned, so the table can say "8.57 vs 3.02 months".
+    """
+    if not trial_ids:
+        return pd.DataFrame()
+    sql = """
+        SELECT v.*, h.id AS headline_id
+        FROM headline_rows h
+        JOIN value_rows v
+          ON v.trial = h.trial AND v.analysis = h.analysis AND v.endpoint = h.endpoint
+         AND v.measure = h.measure AND v.population = h.population
+         AND v.assessment = h.assessment AND v.evidence_kind = h.evidence_kind
+         AND coalesce(v.timepoint, -1) = coalesce(h.timepoint, -1) AND v.term = h.term
+         AND v.source = h.source
+         AND (h.measure = 'hr' AND v.id = h.id OR h.measure <> 'hr' AND v.comparator = '')
+        WHERE h.trial IN (SELECT unnest(?::VARCHAR[]))
+        ORDER BY v.trial, v.position
+    """
+    return _df(con, sql, [list(trial_ids)])
+
+
+# --- one trial ------------------------------------------------------------------------------
+
+
+def trial(con, trial_id: str) -> pd.DataFrame:
+    return _df(con, "SELECT * EXCLUDE (search_text) FROM trial_rows WHERE id = ?", [trial_id])
+
+
+def trial_ids(con) -> pd.DataFrame:
+    return _df(con, "SELECT id, name, cancer_type FROM trials ORDER BY lower(name)")
+
+
+def trial_arms(con, trial_id: str) -> pd.DataFrame:
+    sql = """
+        SELECT a.*, s.n AS n_patients
+        FROM arms a
+        LEFT JOIN (SELECT trial, arm, max(n) AS n FROM v_arm_sizes GROUP BY ALL) s
+               ON s.trial = a.trial AND s.arm = a.id
+        WHERE a.trial = ?
+        ORDER BY a.rowid
+    """
+    return _df(con, sql, [trial_id])
+
+
+def trial_analyses(con, trial_id: str) -> pd.DataFrame:
+    return _df(con, "SELECT * FROM analyses WHERE trial = ? ORDER BY sequence", [trial_id])
+
+
+def trial_values(con, trial_id: str) -> pd.DataFrame:
+    sql = """
+        SELECT v.*, e.position AS endpoint_position
+        FROM value_rows v
+        LEFT JOIN vocab e ON e.vocabulary = 'endpoint' AND e.key = v.endpoint
+        WHERE v.trial = ?
+        ORDER BY v.analysis_sequence, e.position, v.position
+    """
+    return _df(con, sql, [trial_id])
+
+
+def discrepancies(con, trial_id: str | None = None) -> pd.DataFrame:
+    """Flagged discrepancies with every linked value (one row per linked value).
+
+    With ``trial_id``, the discrepancies that involve any value of that trial.
+    """
+    sql = """
+        WITH picked AS (
+            SELECT DISTINCT discrepancy FROM discrepancy_values
+            WHERE ? IS NULL OR trial = ?
+        )
+        SELECT d.id AS discrepancy, d.kind, d.summary, d.summary_zh, d.trial AS owner,
+               dv.position, v.*
+        FROM discrepancies d
+        JOIN picked p ON p.discrepancy = d.id
+        JOIN discrepancy_values dv ON dv.discrepancy = d.id
+        JOIN value_rows v ON v.trial = dv.trial AND v.id = dv.value_id
+        ORDER BY d.kind = 'agreement', d.id, dv.position
+    """
+    return _df(con, sql, [trial_id, trial_id])
+
+
+# --- cross-trial views -----------------------------------------------------------------------
+
+
+def forest_rows(
+    con,
+    endpoints: Sequence[str] = (),
+    cancer_types: Sequence[str] = (),
+    evidence_kinds: Sequence[str] = (),
+    latest_only: bool = True,
+    trial_ids: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Hazard ratios across trials, with the sample size behind each comparison."""
+    clauses, params = ["v.measure = 'hr'"], []
+    for column, selected in (
+        ("v.endpoint", endpoints),
+        ("v.cancer_type", cancer_types),
+        ("v.evidence_kind", evidence_kinds),
+        ("v.trial", trial_ids),
+    ):
+        if selected:
+            clauses.append(f"{column} IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(selected))
+    if latest_only:
+        clauses.append("v.is_latest")
+    sql = f"""
+        SELECT v.*,
+               coalesce(sa.n + sc.n, CASE WHEN v.population = 'ITT' THEN ts.n END) AS n_patients,
+               vc.position AS cancer_position, ve.position AS endpoint_position
+        FROM value_rows v
+        LEFT JOIN v_arm_sizes sa ON sa.trial = v.trial AND sa.arm = v.arm AND sa.population = v.population
+        LEFT JOIN v_arm_sizes sc ON sc.trial = v.trial AND sc.arm = v.comparator AND sc.population = v.population
+        LEFT JOIN v_trial_sizes ts ON ts.trial = v.trial
+        LEFT JOIN vocab vc ON vc.vocabulary = 'cancer_type' AND vc.key = v.cancer_type
+        LEFT JOIN vocab ve ON ve.vocabulary = 'endpoint' AND ve.key = v.endpoint
+        WHERE {' AND '.join(clauses)}
+        ORDER BY vc.position, ve.position, lower(v.trial_name), v.analysis_sequence, v.position
+    """
+    return _df(con, sql, params)
+
+
+def survival_rows(con, endpoint: str, cancer_types: Sequence[str] = (), latest_only: bool = True) -> pd.DataFrame:
+    """Medians, landmark rates, hazard ratios and events of one time-to-event endpoint."""
+    clauses = ["v.endpoint = ?", "v.measure IN ('median', 'landmark', 'hr', 'events')"]
+    params: list = [endpoint]
+    if cancer_types:
+        clauses.append("v.cancer_type IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(cancer_types))
+    if latest_only:
+        clauses.append("v.is_latest")
+    sql = f"""
+        SELECT v.*, vc.position AS cancer_position
+        FROM value_rows v
+        LEFT JOIN vocab vc ON vc.vocabulary = 'cancer_type' AND vc.key = v.cancer_type
+        WHERE {' AND '.join(clauses)}
+        ORDER BY vc.position, lower(v.trial_name), v.arm_role = 'control', v.analysis_sequence, v.position
+    """
+    return _df(con, sql, params)
+
+
+def follow_up_rows(con, trial_ids: Sequence[str]) -> pd.DataFrame:
+    """Median follow-up values of the given trials."""
+    sql = """
+        SELECT * FROM value_rows
+        WHERE endpoint = 'FOLLOW-UP' AND trial IN (SELECT unnest(?::VARCHAR[]))
+        ORDER BY trial, analysis_sequence, position
+    """
+    return _df(con, sql, [list(trial_ids)])
+
+
+def endpoints_with(con, measures: Sequence[str]) -> pd.DataFrame:
+    """Endpoints that have at least one value of the given measures, in vocabulary order."""
+    sql = """
+        SELECT v.endpoint, count(DISTINCT v.trial) AS trials, e.en, e.zh
+        FROM value_rows v
+        JOIN vocab e ON e.vocabulary = 'endpoint' AND e.key = v.endpoint
+        WHERE v.measure IN (SELECT unnest(?::VARCHAR[]))
+        GROUP BY ALL
+        ORDER BY min(e.position)
+    """
+    return _df(con, sql, [list(measures)])
+
+
+# --- reference pages ---------------------------------------------------------------------------
+
+
+def sources(con) -> pd.DataFrame:
+    sql = """
+        SELECT s.*, coalesce(c.n_values, 0) AS n_values, coalesce(c.n_trials, 0) AS n_trials
+        FROM sources s
+        LEFT JOIN (SELECT source, count(*) AS n_values, count(DISTINCT trial) AS n_trials
+                   FROM vals GROUP BY source) c ON c.source = s.id
+        ORDER BY s.file <> 'reference-figures.md' DESC, s.id
+    """
+    return _df(con, sql)
+
+
+def vocabulary(con, name: str) -> pd.DataFrame:
+    return _df(con, "SELECT key, en, zh FROM vocab WHERE vocabulary = ? ORDER BY position", [name])
+
+
+def problems(con) -> pd.DataFrame:
+    return _df(con, "SELECT * FROM problems ORDER BY file, record, field")
+
+
+def counts(con) -> dict[str, int]:
+    """How much the database holds."""
+    sql = """
+        SELECT (SELECT count(*) FROM trials) AS trials, (SELECT count(*) FROM analyses) AS analyses,
+               (SELECT count(*) FROM vals) AS "values", (SELECT count(*) FROM sources) AS sources,
+               (SELECT count(*) FROM discrepancies) AS discrepancies
+    """
+    row = _df(con, sql).iloc[0]
+    return {key: int(row[key]) for key in row.index}
+
+
+def export_frame(con, trial_ids: Sequence[str] = ()) -> pd.DataFrame:
+    """The long export: one row per value (optionally only some trials)."""
+    if trial_ids:
+        return _df(con, "SELECT * FROM v_export WHERE trial IN (SELECT unnest(?::VARCHAR[]))", [list(trial_ids)])
+    return _df(con, "SELECT * FROM v_export")
+

@@ -1,0 +1,342 @@
+"""Controlled vocabularies and record types for the curated evidence.
+
+Every vocabulary maps a stable ASCII key (what the record files and the database store)
+to its English and Simplified-Chinese labels. Traditional-script labels are derived from
+the Simplified ones by :mod:`core.i18n`, so they are never written by hand.
+
+The record files in ``data/`` are described in ``data/README.md``; this module is the
+machine-readable half of that description.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# --- vocabularies: key -> (English, 简体中文) -------------------------------------------
+
+CANCER_TYPES: dict[str, tuple[str, str]] = {
+    "soft-tissue-sarcoma": ("Soft-tissue sarcoma", "软组织肉瘤"),
+    "nsclc-alk": ("ALK-positive non-small-cell lung cancer", "ALK阳性非小细胞肺癌"),
+    "sclc": ("Small-cell lung cancer", "小细胞肺癌"),
+    "hcc": ("Hepatocellular carcinoma", "肝细胞癌"),
+    "breast": ("Breast cancer", "乳腺癌"),
+}
+
+# Disease stage / clinical situation the trial enrolled.
+SETTINGS: dict[str, tuple[str, str]] = {
+    "advanced": ("Advanced / metastatic", "晚期/转移性"),
+    "locally-advanced": ("Locally advanced", "局部晚期"),
+    "minimal-residual-disease": ("Minimal residual disease after curative treatment", "根治性治疗后微小残留病"),
+}
+
+LINES: dict[str, tuple[str, str]] = {
+    "first-line": ("First line", "一线"),
+    "maintenance": ("Maintenance", "维持治疗"),
+    "previously-treated": ("Previously treated", "经治"),
+    "conversion": ("Conversion / perioperative", "转化/围手术期"),
+    "secondary-prevention": ("Secondary prevention", "二级预防"),
+    "mixed": ("Mixed lines", "多线混合"),
+}
+
+PHASES: dict[str, tuple[str, str]] = {
+    "2": ("Phase 2", "II期"),
+    "3": ("Phase 3", "III期"),
+    "observational": ("Observational", "观察性"),
+    "not-stated": ("Not stated", "未说明"),
+}
+
+DESIGNS: dict[str, tuple[str, str]] = {
+    "randomized": ("Randomized", "随机对照"),
+    "single-arm": ("Single-arm", "单臂"),
+    "retrospective": ("Retrospective", "回顾性"),
+    "observational": ("Observational cohort", "观察性队列"),
+    "evidence-summary": ("Review summary (no single trial)", "综述归纳(非单一试验)"),
+    "not-stated": ("Not stated", "未说明"),
+}
+
+BLINDING: dict[str, tuple[str, str]] = {
+    "double-blind": ("Double-blind", "双盲"),
+    "open-label": ("Open-label", "开放标签"),
+    "not-stated": ("Not stated", "未说明"),
+    "not-applicable": ("Not applicable", "不适用"),
+}
+
+ANALYSIS_KINDS: dict[str, tuple[str, str]] = {
+    "interim": ("Interim analysis", "期中分析"),
+    "primary": ("Primary analysis", "主要分析"),
+    "update": ("Updated analysis", "更新分析"),
+    "final": ("Final analysis", "最终分析"),
+    "not-stated": ("Data cut not stated", "数据截点未说明"),
+}
+
+# Endpoints. The second group are not efficacy endpoints but still quantitative results
+# that the articles report (sample sizes, follow-up, safety, baseline characteristics).
+ENDPOINTS: dict[str, tuple[str, str]] = {
+    "PFS": ("Progression-free survival", "无进展生存期"),
+    "OS": ("Overall survival", "总生存期"),
+    "TTF": ("Time to treatment failure", "至治疗失败时间"),
+    "RFS": ("Relapse-free survival", "无复发生存期"),
+    "IC-PFS": ("Intracranial progression-free survival", "颅内无进展生存期"),
+    "ORR": ("Objective response rate", "客观缓解率"),
+    "DCR": ("Disease control rate", "疾病控制率"),
+    "IC-ORR": ("Intracranial objective response rate", "颅内客观缓解率"),
+    "IC-CR": ("Intracranial complete response rate", "颅内完全缓解率"),
+    "BRAIN-METS": ("Cumulative incidence of brain metastases", "脑转移累积发生率"),
+    "DTC": ("Disseminated tumour cells (reduction / clearance)", "播散性肿瘤细胞(减少/清除)"),
+    "PROGRESSION-PATTERN": ("Pattern of progression and later treatment", "进展模式与后续治疗"),
+    "AE-G3": ("Grade ≥3 adverse events", "≥3级不良事件"),
+    "TRAE": ("Treatment-related adverse events", "治疗相关不良事件"),
+    "SURG-COMP-G3": ("Grade ≥3 surgical complications", "≥3级手术并发症"),
+    "DISCONTINUATION": ("Discontinuation for toxicity", "因毒性停止治疗"),
+    "COST": ("Cost of care", "治疗费用"),
+    "PATIENTS": ("Patients (sample size)", "患者例数"),
+    "FOLLOW-UP": ("Follow-up", "随访时间"),
+    "ON-TREATMENT": ("Still on study treatment", "仍在接受研究治疗"),
+    "BASELINE": ("Baseline characteristic", "基线特征"),
+}
+
+# Endpoints shown as time-to-event survival metrics on the survival page.
+SURVIVAL_ENDPOINTS = ("PFS", "OS", "TTF", "RFS", "IC-PFS")
+
+MEASURES: dict[str, tuple[str, str]] = {
+    "median": ("Median", "中位数"),
+    "landmark": ("Landmark rate", "里程碑生存率"),
+    "proportion": ("Proportion", "比例"),
+    "hr": ("Hazard ratio", "风险比"),
+    "count": ("Count", "例数"),
+    "events": ("Events", "事件数"),
+    "posterior-probability": ("Bayesian posterior probability", "贝叶斯后验概率"),
+    "estimate": ("Model estimate", "模型估计值"),
+    "difference": ("Difference", "差值"),
+}
+
+UNITS: dict[str, tuple[str, str]] = {
+    "months": ("months", "个月"),
+    "years": ("years", "岁"),
+    "percent": ("%", "%"),
+    "ratio": ("ratio", "比值"),
+    "patients": ("patients", "例"),
+    "EUR-per-year": ("EUR per year", "欧元/年"),
+}
+
+# Which units a measure may carry; a mismatch is a curation error.
+MEASURE_UNITS: dict[str, tuple[str, ...]] = {
+    "median": ("months", "years"),
+    "landmark": ("percent",),
+    "proportion": ("percent",),
+    "hr": ("ratio",),
+    "count": ("patients",),
+    "events": ("patients", "percent"),
+    "posterior-probability": ("percent",),
+    "estimate": ("percent",),
+    "difference": ("EUR-per-year", "months"),
+}
+
+# How a value relates to its number. "=" is the default and is omitted in the files.
+QUALIFIERS: dict[str, tuple[str, str]] = {
+    "=": ("", ""),
+    ">": ("more than", "超过"),
+    "<": ("less than", "小于"),
+    "~": ("about", "约"),
+    "not-reached": ("not reached", "未达到"),
+    "range": ("range", "范围"),
+}
+
+ASSESSMENTS: dict[str, tuple[str, str]] = {
+    "BICR": ("Blinded independent central review", "盲态独立中心审查"),
+    "investigator": ("Investigator-assessed", "研究者评估"),
+    "not-stated": ("Assessment not stated", "评估方式未说明"),
+}
+
+EVIDENCE_KINDS: dict[str, tuple[str, str]] = {
+    "trial-report": ("Trial report", "试验报告"),
+    "review-claim": ("Review / commentary claim", "综述或评论引述"),
+}
+
+SOURCE_KINDS: dict[str, tuple[str, str]] = {
+    "interview": ("Interview", "访谈"),
+    "news": ("News report", "新闻报道"),
+    "review": ("Review article", "综述"),
+    "summary": ("Translated summary", "译文摘要"),
+    "journal-abstract": ("Journal abstract", "期刊摘要"),
+    "conference-abstract": ("Conference abstract", "会议摘要"),
+    "registry": ("Trial registry", "试验注册"),
+    "review-table": ("Table in a review", "综述表格"),
+}
+
+# Flags a curator puts on a value; each is a caveat the pages show beside the number.
+FLAGS: dict[str, tuple[str, str]] = {
+    "doubtful-attribution": ("Doubtful attribution: the cited trial may not be the source", "出处存疑:所引试验可能并非该数据来源"),
+    "discrepancy": ("Differs from the primary report", "与原始报告不一致"),
+    "cross-trial": ("Cross-trial comparison", "跨试验比较"),
+    "range-across-studies": ("A range across several studies, not one result", "多项研究的范围,非单一结果"),
+    "endpoint-inferred": ("Endpoint or time point not printed beside the figure; curator's reading", "原文未在数字旁注明终点或时间点,为整理者判读"),
+    "immature": ("Immature data", "数据尚未成熟"),
+    "translation-defect": ("The article's wording is garbled or mistranslated here", "原文此处表述有误或翻译错误"),
+    "text-defect": ("The article's text lost characters here; fields carry the corrected meaning", "原文此处有缺字,字段为校正后含义"),
+    "ci-crosses-1": ("The interval includes no effect (HR 1)", "置信区间包含1(无差异)"),
+    "not-a-p-value": ("Bayesian probability, not a p-value or a rate", "贝叶斯概率,不是P值或发生率"),
+    "inferred-count": ("Number derived by the curator, not printed", "整理者推算,原文未直接给出"),
+}
+
+DISCREPANCY_KINDS: dict[str, tuple[str, str]] = {
+    "conflict": ("Figures disagree", "数据不一致"),
+    "doubtful-attribution": ("Doubtful attribution", "出处存疑"),
+    "mistranslation": ("Mistranslation or misreading", "误译或误读"),
+    "cross-trial": ("Cross-trial comparison", "跨试验比较"),
+    "agreement": ("Figures agree across sources", "不同来源数据一致"),
+}
+
+# Which count a PATIENTS value is: its ``term`` must be one of these.
+COUNT_TERMS: dict[str, tuple[str, str]] = {
+    "screened": ("screened / recruited", "筛选/招募"),
+    "enrolled": ("enrolled", "入组"),
+    "randomized": ("randomized", "随机分组"),
+    "started treatment": ("started treatment", "开始治疗"),
+    "received induction": ("received induction", "接受诱导治疗"),
+    "had surgery": ("had surgery", "接受手术"),
+    "progressed": ("progressed", "出现进展"),
+    "analysed": ("analysed", "纳入分析"),
+}
+
+CI_LEVELS = (80, 90, 95)
+"""Allowed numeric CI levels; ``"unknown"`` is the explicit alternative."""
+
+OPEN_CI_BOUNDS = ("NR", "NE")
+"""A CI bound that the source prints as not reached / not estimable."""
+
+SNIPPET_MAX_CHARS = 80
+
+PERCENT_UNITS = ("percent",)
+
+# Value fields whose numbers must appear in the snippet.
+NUMERIC_FIELDS_IN_SNIPPET = ("value", "value_high", "ci_low", "ci_high", "n")
+
+
+# --- record types ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    kind: str
+    title: str
+    language: str
+    script: str
+    file: str
+    section: str = ""
+    title_en: str = ""
+    outlet: str = ""
+    date: str = ""
+    urls: tuple[str, ...] = ()
+    citation: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Arm:
+    trial: str
+    id: str
+    label: str
+    label_zh: str = ""
+    regimen: str = ""
+    regimen_zh: str = ""
+    role: str = "experimental"  # experimental | control | single | cohort
+    source: str = ""
+    snippet: str = ""
+
+
+@dataclass(frozen=True)
+class Analysis:
+    trial: str
+    id: str
+    label: str
+    kind: str
+    sequence: int  # position in the file: analyses are listed oldest first
+    cutoff: str = ""
+    presented: str = ""
+    label_zh: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Value:
+    trial: str
+    id: str
+    analysis: str
+    endpoint: str
+    measure: str
+    unit: str
+    source: str
+    snippet: str
+    evidence_kind: str
+    value: float | None = None
+    value_high: float | None = None
+    qualifier: str = "="
+    timepoint: float | None = None  # months, for landmark rates
+    ci_low: float | str | None = None
+    ci_high: float | str | None = None
+    ci_level: int | str | None = None
+    p_value: str = ""
+    arm: str = ""
+    comparator: str = ""
+    population: str = "ITT"
+    population_zh: str = ""
+    term: str = ""  # e.g. the adverse event or characteristic
+    term_zh: str = ""
+    assessment: str = "not-stated"
+    n: int | None = None
+    n_total: int | None = None
+    flags: tuple[str, ...] = ()
+    note: str = ""
+    position: int = 0  # order within the trial file
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    id: str
+    trial: str
+    kind: str
+    summary: str
+    values: tuple[str, ...]  # qualified value ids "trial:value-id"
+    summary_zh: str = ""
+
+
+@dataclass(frozen=True)
+class Trial:
+    id: str
+    name: str
+    title: str
+    cancer_type: str
+    setting: str
+    line: str
+    phase: str
+    design: str
+    blinding: str
+    file: str
+    title_zh: str = ""
+    name_zh: str = ""
+    condition: str = ""
+    condition_zh: str = ""
+    registry_ids: tuple[str, ...] = ()
+    control: str = ""
+    primary_endpoint: str = ""
+    drugs: tuple[str, ...] = ()
+    drugs_zh: tuple[str, ...] = ()
+    drug_classes: tuple[str, ...] = ()
+    presented: tuple[str, ...] = ()
+    note: str = ""
+    note_zh: str = ""
+
+
+@dataclass
+class Evidence:
+    """Everything loaded from a data folder: the valid records and every problem found."""
+
+    sources: list[Source] = field(default_factory=list)
+    trials: list[Trial] = field(default_factory=list)
+    arms: list[Arm] = field(default_factory=list)
+    analyses: list[Analysis] = field(default_factory=list)
+    values: list[Value] = field(default_factory=list)
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+    errors: list = field(default_factory=list)  # list[core.records.Problem]

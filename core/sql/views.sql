@@ -1,0 +1,189 @@
+-- Views over the evidence tables. Built once per compiled database (core/db.py).
+
+-- Every value with its analysis, trial, arms and source, and whether it is the latest
+-- figure of its kind: for one trial, endpoint, measure, population, assessment, arm pair,
+-- term, time point and evidence kind, the value from the most recent analysis.
+CREATE VIEW v_values AS
+WITH ranked AS (
+    SELECT
+        v.*,
+        a.label AS analysis_label,
+        a.label_zh AS analysis_label_zh,
+        a.kind AS analysis_kind,
+        a.cutoff,
+        a.sequence AS analysis_sequence,
+        a.presented AS analysis_presented,
+        row_number() OVER (
+            PARTITION BY v.trial, v.endpoint, v.measure, v.population, v.assessment,
+                         v.arm, v.comparator, v.term, coalesce(v.timepoint, -1), v.evidence_kind
+            ORDER BY a.sequence DESC, v.position
+        ) AS recency
+    FROM vals v
+    JOIN analyses a ON a.trial = v.trial AND a.id = v.analysis
+)
+SELECT
+    r.* EXCLUDE (recency),
+    r.recency = 1 AS is_latest,
+    t.name AS trial_name,
+    t.cancer_type,
+    t.design,
+    t.phase,
+    coalesce(arm.label, '') AS arm_label,
+    coalesce(arm.label_zh, '') AS arm_label_zh,
+    coalesce(arm.role, '') AS arm_role,
+    coalesce(cmp.label, '') AS comparator_label,
+    coalesce(cmp.label_zh, '') AS comparator_label_zh,
+    s.kind AS source_kind,
+    s.script AS source_script,
+    s.title AS source_title,
+    s.urls AS source_urls,
+    coalesce(d.disputed, false) AS disputed,
+    coalesce(d.discrepancy_ids, []) AS discrepancy_ids
+FROM ranked r
+JOIN trials t ON t.id = r.trial
+LEFT JOIN arms arm ON arm.trial = r.trial AND arm.id = r.arm
+LEFT JOIN arms cmp ON cmp.trial = r.trial AND cmp.id = r.comparator
+LEFT JOIN sources s ON s.id = r.source
+LEFT JOIN (
+    SELECT dv.trial, dv.value_id,
+           bool_or(dk.kind <> 'agreement') AS disputed,
+           list(DISTINCT dv.discrepancy ORDER BY dv.discrepancy) AS discrepancy_ids
+    FROM discrepancy_values dv
+    JOIN discrepancies dk ON dk.id = dv.discrepancy
+    GROUP BY ALL
+) d ON d.trial = r.trial AND d.value_id = r.id;
+
+-- Sample size of each arm, per population: the largest of its randomized / enrolled /
+-- treated / analysed counts as the sources print them.
+CREATE VIEW v_arm_sizes AS
+SELECT trial, arm, population, max(value)::INTEGER AS n
+FROM vals
+WHERE endpoint = 'PATIENTS' AND measure = 'count' AND arm <> '' AND value IS NOT NULL
+  AND term IN ('randomized', 'enrolled', 'started treatment', 'analysed')
+GROUP BY ALL;
+
+-- Trial size: a whole-trial count where printed (largest of randomized / enrolled /
+-- ITT), otherwise the sum of the arms' largest counts.
+CREATE VIEW v_trial_sizes AS
+WITH whole AS (
+    SELECT trial, max(value)::INTEGER AS n
+    FROM vals
+    WHERE endpoint = 'PATIENTS' AND measure = 'count' AND arm = '' AND value IS NOT NULL
+      AND population = 'ITT' AND term IN ('randomized', 'enrolled', 'started treatment', 'analysed')
+    GROUP BY trial
+), by_arm AS (
+    SELECT trial, sum(n)::INTEGER AS n
+    FROM (SELECT trial, arm, max(n) AS n FROM v_arm_sizes
+          WHERE population = 'ITT' GROUP BY ALL)
+    GROUP BY trial
+)
+SELECT t.id AS trial, coalesce(w.n, a.n) AS n
+FROM trials t
+LEFT JOIN whole w ON w.trial = t.id
+LEFT JOIN by_arm a ON a.trial = t.id;
+
+-- One row per trial with what the trials table shows and filters on.
+CREATE VIEW v_trials AS
+SELECT
+    t.*,
+    coalesce(sz.n, NULL) AS n_patients,
+    coalesce(arms.arm_labels, []) AS arm_labels,
+    coalesce(arms.arm_labels_zh, []) AS arm_labels_zh,
+    coalesce(vv.endpoints, []) AS endpoints,
+    coalesce(vv.evidence_kinds, []) AS evidence_kinds,
+    coalesce(vv.source_ids, []) AS source_ids,
+    coalesce(vv.n_values, 0) AS n_values,
+    coalesce(vv.n_disputed, 0) AS n_disputed,
+    an.latest_cutoff,
+    an.latest_analysis_kind
+FROM trials t
+LEFT JOIN v_trial_sizes sz ON sz.trial = t.id
+LEFT JOIN (
+    SELECT trial,
+           list(label ORDER BY rowid) AS arm_labels,
+           list(coalesce(nullif(label_zh, ''), label) ORDER BY rowid) AS arm_labels_zh
+    FROM arms GROUP BY trial
+) arms ON arms.trial = t.id
+LEFT JOIN (
+    SELECT trial,
+           list(DISTINCT endpoint ORDER BY endpoint) AS endpoints,
+           list(DISTINCT evidence_kind ORDER BY evidence_kind) AS evidence_kinds,
+           list(DISTINCT source ORDER BY source) AS source_ids,
+           count(*) AS n_values,
+           count(*) FILTER (WHERE disputed) AS n_disputed
+    FROM v_values GROUP BY trial
+) vv ON vv.trial = t.id
+LEFT JOIN (
+    SELECT trial,
+           arg_max(cutoff, sequence) AS latest_cutoff,
+           arg_max(kind, sequence) AS latest_analysis_kind
+    FROM analyses GROUP BY trial
+) an ON an.trial = t.id;
+
+-- The figure a trial is summarised by in the table: its primary endpoint if reported,
+-- preferring a trial report, the whole population, the latest cut and an effect estimate.
+CREATE VIEW v_headline AS
+SELECT * EXCLUDE (pick)
+FROM (
+    SELECT v.*,
+           row_number() OVER (
+               PARTITION BY v.trial
+               ORDER BY (v.endpoint = t.primary_endpoint) DESC,
+                        (v.evidence_kind = 'trial-report') DESC,
+                        (v.population = 'ITT') DESC,
+                        v.is_latest DESC,
+                        CASE v.measure WHEN 'hr' THEN 0 WHEN 'median' THEN 1 WHEN 'landmark' THEN 2
+                                       WHEN 'proportion' THEN 3 ELSE 9 END,
+                        coalesce(list_position(['PFS', 'OS', 'TTF', 'RFS', 'ORR', 'IC-ORR'], v.endpoint), 99),
+                        v.analysis_sequence DESC,
+                        v.position
+           ) AS pick
+    FROM v_values v
+    JOIN trials t ON t.id = v.trial
+    WHERE v.endpoint NOT IN ('PATIENTS', 'FOLLOW-UP', 'BASELINE', 'ON-TREATMENT')
+)
+WHERE pick = 1;
+
+-- The long export: one row per value.
+CREATE VIEW v_export AS
+SELECT
+    v.trial,
+    v.trial_name,
+    v.analysis,
+    v.analysis_label,
+    v.cutoff,
+    v.arm,
+    v.arm_label,
+    v.comparator,
+    v.comparator_label,
+    v.population,
+    v.endpoint,
+    v.measure,
+    v.timepoint,
+    v.value_text AS value,
+    v.value_high_text AS value_high,
+    v.qualifier,
+    v.ci_low_text AS ci_low,
+    v.ci_high_text AS ci_high,
+    v.ci_level,
+    v.unit,
+    v.p_value,
+    v.assessment,
+    v.term,
+    v.n,
+    v.n_total,
+    v.source,
+    v.snippet,
+    v.evidence_kind,
+    array_to_string(v.flags, ';') AS flags,
+    array_to_string(v.discrepancy_ids, ';') AS discrepancies,
+    v.id AS value_id,
+    v.note
+FROM v_values v
+ORDER BY v.trial, v.analysis_sequence, v.position;
+
+-- Materialised once at build time: the pages query these, not the views above, so a
+-- page never re-runs the window functions and aggregates (see docs/benchmarks.md).
+CREATE TABLE value_rows AS SELECT * FROM v_values;
+CREATE TABLE trial_rows AS SELECT * FROM v_trials;
+CREATE TABLE headline_rows AS SELECT * FROM v_headline;

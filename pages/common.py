@@ -1,0 +1,267 @@
+"""What every page shares: the database connection, cached queries, URL state, downloads.
+
+UI only: all logic lives in ``core``. State that belongs in a shareable link is kept in
+the URL with stable, short parameter names whose values are vocabulary keys (never
+translated labels), so a link opens the same view in any language.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core import db, queries
+from core.export import to_csv_bytes
+from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, resolve_language, t
+from core.records import DEFAULT_DATA_DIR
+
+DATA_ENV = "EVIDENCE_DATA"
+TRUE_VALUES = ("1", "true", "yes", "on")
+
+
+# --- database --------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def database_path(data_dir: str) -> str:
+    """The compiled database of ``data_dir`` (built on first use, reused while unchanged)."""
+    return str(db.compiled_database(Path(data_dir)))
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str):
+    return db.connect_readonly(path)
+
+
+def data_dir() -> str:
+    return os.environ.get(DATA_ENV) or str(DEFAULT_DATA_DIR)
+
+
+def con():
+    """The shared read-only connection; queries take a cursor of their own."""
+    return _connection(database_path(data_dir()))
+
+
+def db_key() -> str:
+    """Identifies the database in cache keys, so a rebuilt database is never served stale rows."""
+    return database_path(data_dir())
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def trials_page(database: str, selected: tuple, q: str, sort: str, descending: bool, limit: int | None, offset: int):
+    filters = queries.TrialFilter(dict(selected), q)
+    return queries.trials_page(con(), filters, sort, descending, limit, offset)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def facet_counts(database: str, selected: tuple, q: str, key: str) -> pd.DataFrame:
+    return queries.facet_counts(con(), queries.TrialFilter(dict(selected), q), key)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached(database: str, name: str, *args: Any) -> Any:
+    """Any read-only query of :mod:`core.queries` by name, cached on its arguments."""
+    allowed = {
+        "headlines", "trial", "trial_ids", "trial_arms", "trial_analyses", "trial_values",
+        "discrepancies", "forest_rows", "survival_rows", "follow_up_rows", "endpoints_with",
+        "sources", "vocabulary", "problems", "counts", "export_frame",
+    }
+    if name not in allowed:
+        raise ValueError(f"not a cached query: {name}")
+    return getattr(queries, name)(con(), *args)
+
+
+def query(name: str, *args: Any) -> Any:
+    return cached(db_key(), name, *args)
+
+
+# --- shell state: language and presentation mode -------------------------------------------------
+
+
+def lang() -> str:
+    return st.session_state.get("lang", DEFAULT_LANGUAGE)
+
+
+def present() -> bool:
+    return bool(st.session_state.get("present", False))
+
+
+def tr(key: str, **values: object) -> str:
+    """The interface string ``key`` in the current language."""
+    return t(key, lang(), **values)
+
+
+def initial_language() -> str:
+    requested = st.query_params.get("lang")
+    locale = getattr(st.context, "locale", None)
+    return resolve_language(requested, locale)
+
+
+def shell_params() -> dict[str, str]:
+    """The URL parameters every page keeps: language and presentation mode."""
+    params = {"lang": lang()}
+    if present():
+        params["present"] = "1"
+    return params
+
+
+def link(page: str, **params: str) -> str:
+    """A relative link to a page that keeps the shell parameters."""
+    from urllib.parse import urlencode
+
+    return f"{page}?{urlencode({**params, **shell_params()})}"
+
+
+# --- URL-bound widgets -------------------------------------------------------------------------------
+
+
+def seed(key: str, param: str, default: Any, parse: Callable[[Any], Any] | None = None, multi: bool = False) -> None:
+    """Put the URL's value for ``param`` into ``st.session_state[key]`` before its widget exists.
+
+    Only when the widget has no state yet (first run on this page), so the user's later
+    changes are never overwritten. Invalid URL values fall back to ``default``.
+    """
+    if key in st.session_state:
+        return
+    if multi:
+        raw = st.query_params.get_all(param)
+    else:
+        raw = st.query_params.get(param)
+    if raw in (None, [], ""):
+        st.session_state[key] = default
+        return
+    try:
+        value = parse(raw) if parse else raw
+    except (TypeError, ValueError):
+        value = default
+    st.session_state[key] = default if value is None else value
+
+
+def publish(param: str, value: Any, default: Any) -> None:
+    """Write a widget's value to the URL; leave it out when it is the default."""
+    if value == default or value in (None, "", [], ()):
+        if param in st.query_params:
+            del st.query_params[param]
+        return
+    if isinstance(value, (list, tuple)):
+        st.query_params[param] = [str(item) for item in value]
+    elif isinstance(value, bool):
+        st.query_params[param] = "1"
+    else:
+        st.query_params[param] = str(value)
+
+
+def keep_shell_params() -> None:
+    """Re-write language and presentation mode into the URL (a page switch clears it)."""
+    st.query_params["lang"] = lang()
+    if present():
+        st.query_params["present"] = "1"
+    elif "present" in st.query_params:
+        del st.query_params["present"]
+
+
+def url_multiselect(label: str, options: Sequence[str], key: str, param: str,
+                    format_func: Callable[[str], str] = str, container=st, **kwargs) -> list[str]:
+    seed(key, param, [], parse=lambda raw: [v for v in raw if v in options], multi=True)
+    st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    value = container.multiselect(label, list(options), key=key, format_func=format_func, **kwargs)
+    publish(param, value, [])
+    return value
+
+
+def url_selectbox(label: str, options: Sequence[str], key: str, param: str, default: str,
+                  format_func: Callable[[str], str] = str, container=st, **kwargs) -> str:
+    seed(key, param, default, parse=lambda raw: raw if raw in options else default)
+    if st.session_state[key] not in options:
+        st.session_state[key] = default if default in options else (options[0] if options else None)
+    value = container.selectbox(label, list(options), key=key, format_func=format_func, **kwargs)
+    publish(param, value, default)
+    return value
+
+
+def url_text(label: str, key: str, param: str, container=st, **kwargs) -> str:
+    seed(key, param, "", parse=lambda raw: str(raw)[:200])
+    value = container.text_input(label, key=key, max_chars=200, **kwargs)
+    publish(param, value.strip(), "")
+    return value.strip()
+
+
+def url_toggle(label: str, key: str, param: str, container=st, **kwargs) -> bool:
+    seed(key, param, False, parse=lambda raw: str(raw).lower() in TRUE_VALUES)
+    value = container.toggle(label, key=key, **kwargs)
+    publish(param, value, False)
+    return value
+
+
+# --- output --------------------------------------------------------------------------------------
+
+
+def csv_download(
+    frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, label: str | None = None, key: str | None = None
+) -> None:
+    """A CSV download: UTF-8 with BOM, formula-safe. A callable is only run when clicked."""
+    data = (lambda: to_csv_bytes(frame())) if callable(frame) else to_csv_bytes(frame)
+    st.download_button(
+        label or tr("download.csv"), data=data, file_name=file_name,
+        mime="text/csv", key=key, icon=":material/download:",
+    )
+
+
+def chart_config(file_name: str) -> dict:
+    """Plotly modebar: download as PNG at 2× (SVG offered beside it), with a telling file name."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": file_name, "scale": 2},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
+
+
+def show_chart(fig, file_name: str, key: str) -> None:
+    st.plotly_chart(fig, key=key, config=chart_config(file_name), theme=None)
+
+
+def language_names() -> dict[str, str]:
+    return LANGUAGES
+
+
+# --- look -------------------------------------------------------------------------------------------
+
+_BASE_CSS = """
+<style>
+html, body, [class*="st-"], .stMarkdown, .stDataFrame {
+  font-family: "Source Sans Pro", "Noto Sans", "Noto Sans CJK SC", "Noto Sans CJK TC",
+               "PingFang SC", "Microsoft YaHei", sans-serif;
+}
+.evidence-snippet { font-family: "Noto Serif CJK SC", "Noto Serif CJK TC", serif; }
+</style>
+"""
+
+# Presentation mode: large type, no sidebar or Streamlit chrome, one figure per screen.
+_PRESENT_CSS = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+footer, #MainMenu { display: none !important; }
+html, body, .stMarkdown p, .stMarkdown li, [data-testid="stMarkdownContainer"] p,
+[data-testid="stCaptionContainer"], label, button, input { font-size: 21px !important; }
+h1 { font-size: 44px !important; } h2 { font-size: 34px !important; } h3 { font-size: 28px !important; }
+.block-container { padding-top: 1.2rem !important; max-width: 100% !important; }
+[data-testid="stPlotlyChart"] { min-height: 80vh; }
+</style>
+"""
+
+
+def apply_theme() -> None:
+    """Static CSS only (no data is ever interpolated): the CJK font stack, presentation mode."""
+    st.html(_BASE_CSS + (_PRESENT_CSS if present() else ""))
+    if present():
+        columns = st.columns([6, 1])
+        columns[1].button(
+            tr("shell.exit_present"), key="exit_present", icon=":material/close_fullscreen:",
+            on_click=lambda: st.session_state.update(present=False),
+        )

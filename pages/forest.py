@@ -1,0 +1,69 @@
+"""Forest: hazard ratios across trials and endpoints — descriptive, never pooled."""
+
+import pandas as pd
+import streamlit as st
+
+from core import formatting, plots, schema
+from core.i18n import data_text, vocab_label
+from pages import common
+from pages.common import tr
+
+lang = common.lang()
+
+st.title(tr("forest.title"))
+st.warning(tr("forest.banner"), icon=":material/info:")
+
+endpoint_options = list(common.query("endpoints_with", ("hr",))["endpoint"])
+cancer_options = list(common.query("vocabulary", "cancer_type")["key"])
+evidence_options = list(schema.EVIDENCE_KINDS)
+
+columns = st.columns([3, 3, 2, 2, 2])
+endpoints = common.url_multiselect(
+    tr("facet.endpoint"), endpoint_options, key="forest__endpoint", param="endpoint",
+    format_func=lambda k: f"{k} — {vocab_label(schema.ENDPOINTS, k, lang)}", container=columns[0],
+    placeholder=tr("facet.any"),
+)
+cancers = common.url_multiselect(
+    tr("facet.cancer"), cancer_options, key="forest__cancer", param="cancer",
+    format_func=lambda k: vocab_label(schema.CANCER_TYPES, k, lang), container=columns[1], placeholder=tr("facet.any"),
+)
+evidence = common.url_multiselect(
+    tr("facet.evidence"), evidence_options, key="forest__evidence", param="evidence",
+    format_func=lambda k: vocab_label(schema.EVIDENCE_KINDS, k, lang), container=columns[2], placeholder=tr("facet.any"),
+)
+group_by = common.url_selectbox(
+    tr("forest.group_by"), ["cancer", "endpoint"], key="forest__group", param="group", default="cancer",
+    format_func=lambda k: tr(f"forest.group.{k}"), container=columns[3],
+)
+all_cuts = common.url_toggle(tr("forest.all_cuts"), key="forest__cuts", param="cuts", container=columns[4],
+                             help=tr("forest.all_cuts_help"))
+
+rows = common.query("forest_rows", tuple(endpoints), tuple(cancers), tuple(evidence), not all_cuts)
+if rows.empty:
+    st.info(tr("forest.none"), icon=":material/search_off:")
+    st.stop()
+
+st.caption(tr("forest.count", n=len(rows), trials=rows["trial"].nunique()))
+footer = plots.citation_footer(rows, lang)
+figure = plots.forest_figure(rows, lang=lang, group_by=group_by, present=common.present(), footer=footer)
+name = "forest-hr-" + "-".join(endpoints or ["all"]) + ("-all-cuts" if all_cuts else "-latest")
+common.show_chart(figure, name, key="forest__chart")
+st.caption(tr("forest.legend_help"))
+
+records = [row.to_dict() for _, row in rows.iterrows()]
+table = {
+    tr("col.trial"): [r["trial_name"] for r in records],
+    tr("facet.endpoint"): [r["endpoint"] for r in records],
+    tr("col.arm"): [formatting.arms_text(r, lang) for r in records],
+    tr("label.population"): [formatting.population_text(r, lang) for r in records],
+    tr("col.value"): [formatting.value_text(r, lang) for r in records],
+    tr("col.patients"): [r["n_patients"] for r in records],
+    tr("label.analysis"): [data_text(r["analysis_label"], r["analysis_label_zh"], lang) for r in records],
+    tr("col.caveats"): ["; ".join(formatting.caveats(r, lang)) for r in records],
+    tr("label.source"): [r["source"] for r in records],
+    tr("label.snippet"): [r["snippet"] for r in records],
+}
+frame = pd.DataFrame(table)
+with st.expander(tr("forest.table"), expanded=not common.present()):
+    st.dataframe(frame, hide_index=True, width="stretch")
+    common.csv_download(frame, f"{name}-{lang}.csv", key="forest__csv")

@@ -1,0 +1,186 @@
+"""Trials: one row per trial, facets, free-text search across scripts, CSV of the filtered rows."""
+
+import pandas as pd
+import streamlit as st
+
+from core import formatting, queries, schema
+from core.i18n import data_text, vocab_label
+from pages import common
+from pages.common import tr
+
+lang = common.lang()
+PAGE_SIZE = 50
+
+VOCABS = {
+    "cancer": schema.CANCER_TYPES, "setting": schema.SETTINGS, "line": schema.LINES,
+    "phase": schema.PHASES, "design": schema.DESIGNS, "endpoint": schema.ENDPOINTS,
+    "evidence": schema.EVIDENCE_KINDS,
+}
+FACET_ORDER = ["cancer", "line", "design", "phase", "endpoint", "drug", "class", "evidence", "setting", "source"]
+
+st.title(tr("trials.title"))
+counts = common.query("counts")
+st.caption(tr("trials.subtitle", **counts))
+
+q = common.url_text(tr("trials.search"), key="trials__q", param="q", placeholder=tr("trials.search_placeholder"))
+
+# Facets read the URL first, then show counts given every other filter (and the search).
+for key in FACET_ORDER:
+    common.seed(f"trials__{key}", key, [], parse=list, multi=True)
+selected = {key: tuple(st.session_state[f"trials__{key}"]) for key in FACET_ORDER}
+selected_key = tuple(sorted((k, v) for k, v in selected.items() if v))
+
+
+def option_label(key: str, counts_by_value: dict[str, int]):
+    vocab = VOCABS.get(key)
+
+    def label(value: str) -> str:
+        text = vocab_label(vocab, value, lang) if vocab else value
+        return f"{text} ({counts_by_value.get(value, 0)})"
+
+    return label
+
+
+with st.expander(tr("trials.filters"), expanded=not common.present(), icon=":material/filter_list:"):
+    columns = st.columns(5)
+    for index, key in enumerate(FACET_ORDER):
+        options_frame = common.facet_counts(common.db_key(), selected_key, q, key)
+        counts_by_value = dict(zip(options_frame["value"], options_frame["trials"]))
+        options = list(options_frame["value"])
+        # keep a selection visible even when other filters leave it no trials
+        options += [v for v in st.session_state[f"trials__{key}"] if v not in options]
+        common.url_multiselect(
+            tr(f"facet.{key}"), options, key=f"trials__{key}", param=key,
+            format_func=option_label(key, counts_by_value), container=columns[index % 5],
+            placeholder=tr("facet.any"),
+        )
+
+selected = {key: tuple(st.session_state[f"trials__{key}"]) for key in FACET_ORDER}
+selected_key = tuple(sorted((k, v) for k, v in selected.items() if v))
+
+sort_columns = st.columns([2, 1, 3])
+sort = common.url_selectbox(
+    tr("trials.sort"), list(queries.SORTS), key="trials__sort", param="sort", default="name",
+    format_func=lambda key: tr(f"sort.{key}"), container=sort_columns[0],
+)
+descending = common.url_toggle(tr("trials.descending"), key="trials__desc", param="desc", container=sort_columns[1])
+
+_, total = common.trials_page(common.db_key(), selected_key, q, sort, descending, 0, 0)
+pages = max(1, -(-total // PAGE_SIZE))
+page_number = 1
+if pages > 1:
+    common.seed("trials__page", "page", 1, parse=lambda raw: max(1, min(int(raw), pages)))
+    page_number = sort_columns[2].number_input(tr("trials.page", pages=pages), 1, pages, key="trials__page")
+    common.publish("page", page_number, 1)
+rows, total = common.trials_page(
+    common.db_key(), selected_key, q, sort, descending, PAGE_SIZE, (page_number - 1) * PAGE_SIZE
+)
+
+described = []
+for key, values in selected.items():
+    if values:
+        vocab = VOCABS.get(key)
+        names = [vocab_label(vocab, v, lang) if vocab else v for v in values]
+        described.append(f"{tr(f'facet.{key}')}: {' / '.join(names)}")
+if q:
+    described.append(f"{tr('trials.search')}: “{q}”")
+st.markdown(
+    f"**{tr('trials.count', shown=len(rows), total=total)}**"
+    + (f" — {tr('trials.where')} " + "; ".join(described) if described else "")
+)
+
+if rows.empty:
+    st.info(tr("trials.none"), icon=":material/search_off:")
+    st.stop()
+
+headline_rows = common.query("headlines", tuple(rows["id"]))
+headline_by_trial = {
+    trial: formatting.headline_text([r.to_dict() for _, r in group.iterrows()], lang)
+    for trial, group in (headline_rows.groupby("trial", sort=False) if not headline_rows.empty else [])
+}
+
+
+def display_frame(frame: pd.DataFrame, headlines: dict[str, str]) -> pd.DataFrame:
+    """The table as a clinician scans it, in the chosen language."""
+    out = pd.DataFrame(
+        {
+            "link": [common.link("trial", trial=trial_id) for trial_id in frame["id"]],
+            "trial": frame["name"],
+            "cancer": [vocab_label(schema.CANCER_TYPES, v, lang) for v in frame["cancer_type"]],
+            "setting": [
+                f"{vocab_label(schema.SETTINGS, s, lang)} · {vocab_label(schema.LINES, ln, lang)}"
+                for s, ln in zip(frame["setting"], frame["line"])
+            ],
+            "phase": [vocab_label(schema.PHASES, v, lang) for v in frame["phase"]],
+            "design": [vocab_label(schema.DESIGNS, v, lang) for v in frame["design"]],
+            "arms": [
+                " vs ".join(data_text(en, zh, lang) for en, zh in zip(labels_en, labels_zh))
+                for labels_en, labels_zh in zip(frame["arm_labels"], frame["arm_labels_zh"])
+            ],
+            "primary": [
+                vocab_label(schema.ENDPOINTS, v, lang) if v else tr("trials.not_stated") for v in frame["primary_endpoint"]
+            ],
+            "headline": [headlines.get(trial_id, "") for trial_id in frame["id"]],
+            "patients": frame["n_patients"],
+            "cutoff": frame["latest_cutoff"].fillna(""),
+            "sources": [", ".join(ids) for ids in frame["source_ids"]],
+        }
+    )
+    return out
+
+
+table = display_frame(rows, headline_by_trial)
+event = st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    height=min(38 * (len(table) + 1) + 4, 720),
+    key="trials__table",
+    on_select="rerun",
+    selection_mode="single-row",
+    column_config={
+        "link": st.column_config.LinkColumn(tr("col.open"), display_text=tr("col.open_text"), width="small"),
+        "trial": st.column_config.TextColumn(tr("col.trial"), pinned=True),
+        "cancer": tr("col.cancer"),
+        "setting": tr("col.setting"),
+        "phase": tr("col.phase"),
+        "design": tr("col.design"),
+        "arms": st.column_config.TextColumn(tr("col.arms"), width="large"),
+        "primary": tr("col.primary"),
+        "headline": st.column_config.TextColumn(tr("col.headline"), width="large", help=tr("col.headline_help")),
+        "patients": st.column_config.NumberColumn(tr("col.patients"), format="%d"),
+        "cutoff": tr("col.cutoff"),
+        "sources": tr("col.sources"),
+    },
+)
+if event and event.selection and event.selection.rows:
+    chosen = rows.iloc[event.selection.rows[0]]["id"]
+    st.switch_page("pages/trial.py", query_params={"trial": chosen, **common.shell_params()})
+
+
+
+def filtered_table() -> pd.DataFrame:
+    """Every filtered row (not only this page), built only when the download is clicked."""
+    all_rows, _ = common.trials_page(common.db_key(), selected_key, q, sort, descending, None, 0)
+    all_headlines = common.query("headlines", tuple(all_rows["id"]))
+    frame = display_frame(
+        all_rows,
+        {
+            trial: formatting.headline_text([r.to_dict() for _, r in group.iterrows()], lang)
+            for trial, group in (all_headlines.groupby("trial", sort=False) if not all_headlines.empty else [])
+        },
+    ).drop(columns=["link"])
+    frame.columns = [tr(f"col.{c}") for c in frame.columns]
+    return frame
+
+
+def filtered_values() -> pd.DataFrame:
+    all_rows, _ = common.trials_page(common.db_key(), selected_key, q, sort, descending, None, 0)
+    return common.query("export_frame", tuple(all_rows["id"]))
+
+
+download_columns = st.columns(2)
+with download_columns[0]:
+    common.csv_download(filtered_table, f"trials-{lang}.csv", tr("trials.download_table"), key="trials__csv")
+with download_columns[1]:
+    common.csv_download(filtered_values, "evidence-values.csv", tr("trials.download_values"), key="trials__values_csv")

@@ -1,0 +1,91 @@
+"""The validator: every deliberately broken file under tests/broken/ fails precisely, and
+the valid records of a broken file still load."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from core.__main__ import main
+from core.records import DEFAULT_DATA_DIR, load_evidence
+
+BROKEN = sorted((Path(__file__).parent / "broken").glob("*.toml"))
+
+
+def expectation(path: Path) -> tuple[str, str, str]:
+    """The ``# expect: record|field|reason`` line at the top of a broken file."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# expect:"):
+            record, field, reason = line.removeprefix("# expect:").strip().split("|")
+            return record, field, reason
+    raise AssertionError(f"{path.name} has no '# expect:' line")
+
+
+def data_dir_with(tmp_path: Path, *trial_files: Path) -> Path:
+    """A data folder holding the real source registry and the given trial files."""
+    data = tmp_path / "data"
+    (data / "trials").mkdir(parents=True)
+    shutil.copy(DEFAULT_DATA_DIR / "sources.toml", data / "sources.toml")
+    for path in trial_files:
+        shutil.copy(path, data / "trials" / path.name)
+    return data
+
+
+def test_every_broken_file_declares_what_it_breaks():
+    assert len(BROKEN) >= 20
+    for path in BROKEN:
+        expectation(path)
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.stem)
+def test_validate_fails_with_a_precise_message(path, tmp_path, sources_dir, capsys):
+    record, field, reason = expectation(path)
+    data = data_dir_with(tmp_path, path)
+    code = main(["--data", str(data), "validate", "--sources", str(sources_dir)])
+    out = capsys.readouterr().out
+    assert code == 1
+    lines = [line for line in out.splitlines() if line.startswith(f"trials/{path.name}")]
+    location = ":".join(part for part in (f"trials/{path.name}", record, field) if part)
+    matching = [line for line in lines if line.startswith(location + ":") and reason in line]
+    assert matching, f"expected '{location}: …{reason}…' in:\n{out}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in BROKEN if expectation(p)[0].startswith(("values", "discrepancies"))],
+    ids=lambda p: p.stem,
+)
+def test_valid_records_of_a_broken_file_still_load(path, tmp_path, sources_dir):
+    evidence = load_evidence(data_dir_with(tmp_path, path), sources_dir)
+    assert [t.id for t in evidence.trials] == [path.stem]
+    assert "good" in {v.id for v in evidence.values}
+    assert "bad" not in {v.id for v in evidence.values}
+
+
+def test_all_problems_are_reported_not_just_the_first(tmp_path, sources_dir):
+    files = [p for p in BROKEN if expectation(p)[0].startswith("values")]
+    evidence = load_evidence(data_dir_with(tmp_path, *files), sources_dir)
+    broken_files = {problem.file for problem in evidence.errors}
+    assert broken_files == {f"trials/{p.name}" for p in files}
+    assert len(evidence.trials) == len(files)
+
+
+def test_a_broken_header_says_how_many_values_were_not_loaded(tmp_path, sources_dir):
+    path = Path(__file__).parent / "broken" / "broken-header-cancer-type.toml"
+    evidence = load_evidence(data_dir_with(tmp_path, path), sources_dir)
+    assert evidence.trials == []
+    assert any("1 values were not loaded" in problem.reason for problem in evidence.errors)
+
+
+def test_missing_source_folder_is_a_problem(tmp_path):
+    evidence = load_evidence(DEFAULT_DATA_DIR, tmp_path / "nowhere")
+    assert any(problem.reason == "source folder not found" for problem in evidence.errors)
+
+
+def test_the_curated_data_validates(sources_dir, capsys):
+    code = main(["validate", "--sources", str(sources_dir)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert out.startswith("ok: ")
