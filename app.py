@@ -12,6 +12,7 @@ st.set_page_config(page_title="Oncology Evidence Explorer", page_icon=":material
 
 # Language and presentation mode are seeded from the URL once, then kept in session state
 # and written back to the URL on every run (a page switch clears the query string).
+common.mark_shell()
 if "lang" not in st.session_state:
     st.session_state["lang"] = common.initial_language()
 if "present" not in st.session_state:
@@ -19,17 +20,46 @@ if "present" not in st.session_state:
 
 with st.sidebar:
     st.segmented_control(
-        common.tr("shell.language"), list(LANGUAGES), key="lang", format_func=LANGUAGES.get,
-        selection_mode="single", required=True,
+        common.tr("shell.language"),
+        list(LANGUAGES),
+        key="lang",
+        format_func=LANGUAGES.get,
+        selection_mode="single",
+        required=True,
     )
     st.toggle(common.tr("shell.present"), key="present", help=common.tr("shell.present_help"))
 
+TRIALS = st.Page(
+    "pages/trials.py", title=common.tr("nav.trials"), icon=":material/table_rows:", url_path="trials"
+)
+
+
+def _home() -> None:
+    """`/` forwards to `/trials`, keeping the query string.
+
+    Streamlit gives the default page the root URL and ignores its url_path, so the trials
+    page is not the default itself: that keeps `/trials?...` a real, shareable address.
+    """
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    st.switch_page(TRIALS, query_params=params)
+
+
 PAGES = [
-    st.Page("pages/trials.py", title=common.tr("nav.trials"), icon=":material/table_rows:", url_path="trials", default=True),
+    st.Page(_home, title=common.tr("nav.trials"), url_path="home", default=True, visibility="hidden"),
+    TRIALS,
     st.Page("pages/trial.py", title=common.tr("nav.trial"), icon=":material/description:", url_path="trial"),
-    st.Page("pages/forest.py", title=common.tr("nav.forest"), icon=":material/linear_scale:", url_path="forest"),
-    st.Page("pages/survival.py", title=common.tr("nav.survival"), icon=":material/monitoring:", url_path="survival"),
-    st.Page("pages/sources.py", title=common.tr("nav.sources"), icon=":material/menu_book:", url_path="sources"),
+    st.Page(
+        "pages/forest.py", title=common.tr("nav.forest"), icon=":material/linear_scale:", url_path="forest"
+    ),
+    st.Page(
+        "pages/survival.py",
+        title=common.tr("nav.survival"),
+        icon=":material/monitoring:",
+        url_path="survival",
+    ),
+    st.Page(
+        "pages/sources.py", title=common.tr("nav.sources"), icon=":material/menu_book:", url_path="sources"
+    ),
 ]
 page = st.navigation(PAGES, position="hidden" if common.present() else "sidebar")
 common.keep_shell_params()

@@ -58,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default=str(DEFAULT_DATA_DIR), help="data folder (default: %(default)s)")
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help="check every record and snippet; exit 1 on any problem")
-    validate.add_argument("--sources", help="folder of source texts (default: $EVIDENCE_SOURCES or ../shared/sources)")
+    validate.add_argument(
+        "--sources", help="folder of source texts (default: $EVIDENCE_SOURCES or ../shared/sources)"
+    )
     validate.set_defaults(run=_validate)
     export = commands.add_parser("export", help="write every value as one long CSV table")
     export.add_argument("path", help="output .csv file")

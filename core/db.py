@@ -30,19 +30,27 @@ FORMAT_VERSION = "5"
 """Bump when the database layout changes, so stale compiled files are not reused."""
 
 CACHE_ENV = "EVIDENCE_CACHE"
+_SQL_DIR = Path(__file__).with_name("sql")
 DEFAULT_CACHE_DIR = PROJECT_ROOT / "build"
 
-_SQL_DIR = Path(__file__).with_name("sql")
+
+_BUILD_CODE = sorted(Path(__file__).parent.glob("*.py")) + sorted(_SQL_DIR.glob("*.sql"))
 
 
 def content_hash(data_dir: Path | str) -> str:
-    """A hash of every record file's path and bytes, plus the database format version."""
+    """A hash of every record file's path and bytes, and of the code that builds the database.
+
+    So the compiled file is rebuilt when a record changes, and also when the schema, the
+    loader or the views change (a stale layout would otherwise be served).
+    """
     data_dir = Path(data_dir)
     digest = hashlib.sha256(FORMAT_VERSION.encode())
     files = [data_dir / "sources.toml", *sorted((data_dir / "trials").glob("*.toml"))]
-    for path in files:
+    for path in [*files, *_BUILD_CODE]:
         if path.exists():
-            digest.update(path.relative_to(data_dir).as_posix().encode())
+            digest.update(
+                path.name.encode() if path in _BUILD_CODE else path.relative_to(data_dir).as_posix().encode()
+            )
             digest.update(b"\0")
             digest.update(path.read_bytes())
             digest.update(b"\0")
@@ -65,11 +73,22 @@ def _label(vocab: dict[str, tuple[str, str]], key: str) -> str:
 def _trial_search_text(trial: schema.Trial, arms: list[schema.Arm]) -> str:
     """Everything a free-text search should find a trial by, folded once at build time."""
     parts = [
-        trial.id, trial.name, trial.name_zh, trial.title, trial.title_zh,
-        trial.condition, trial.condition_zh, trial.control, *trial.registry_ids,
-        *trial.drugs, *trial.drugs_zh, *trial.drug_classes,
+        trial.id,
+        trial.name,
+        trial.name_zh,
+        trial.title,
+        trial.title_zh,
+        trial.condition,
+        trial.condition_zh,
+        trial.control,
+        *trial.registry_ids,
+        *trial.drugs,
+        *trial.drugs_zh,
+        *trial.drug_classes,
         _label(schema.CANCER_TYPES, trial.cancer_type),
-        _label(schema.SETTINGS, trial.setting), _label(schema.LINES, trial.line),
+        *schema.CANCER_SEARCH_TERMS.get(trial.cancer_type, ()),
+        _label(schema.SETTINGS, trial.setting),
+        _label(schema.LINES, trial.line),
     ]
     for arm in arms:
         parts += [arm.label, arm.label_zh, arm.regimen, arm.regimen_zh]
@@ -121,7 +140,10 @@ def frames(evidence: schema.Evidence) -> dict[str, pd.DataFrame]:
         value_rows.append(row)
     value_columns = [
         *schema.Value.__dataclass_fields__,
-        "ci_low_text", "ci_high_text", "value_text", "value_high_text",
+        "ci_low_text",
+        "ci_high_text",
+        "value_text",
+        "value_high_text",
     ]
     values = pd.DataFrame(value_rows, columns=value_columns)
     for column in ("value", "value_high", "timepoint", "ci_low", "ci_high"):
@@ -158,16 +180,27 @@ def frames(evidence: schema.Evidence) -> dict[str, pd.DataFrame]:
 def _vocab_frame() -> pd.DataFrame:
     rows = []
     vocabularies = {
-        "cancer_type": schema.CANCER_TYPES, "setting": schema.SETTINGS, "line": schema.LINES,
-        "phase": schema.PHASES, "design": schema.DESIGNS, "blinding": schema.BLINDING,
-        "analysis_kind": schema.ANALYSIS_KINDS, "endpoint": schema.ENDPOINTS,
-        "measure": schema.MEASURES, "unit": schema.UNITS, "assessment": schema.ASSESSMENTS,
-        "evidence_kind": schema.EVIDENCE_KINDS, "source_kind": schema.SOURCE_KINDS,
-        "flag": schema.FLAGS, "discrepancy_kind": schema.DISCREPANCY_KINDS,
+        "cancer_type": schema.CANCER_TYPES,
+        "setting": schema.SETTINGS,
+        "line": schema.LINES,
+        "phase": schema.PHASES,
+        "design": schema.DESIGNS,
+        "blinding": schema.BLINDING,
+        "analysis_kind": schema.ANALYSIS_KINDS,
+        "endpoint": schema.ENDPOINTS,
+        "measure": schema.MEASURES,
+        "unit": schema.UNITS,
+        "assessment": schema.ASSESSMENTS,
+        "evidence_kind": schema.EVIDENCE_KINDS,
+        "source_kind": schema.SOURCE_KINDS,
+        "flag": schema.FLAGS,
+        "discrepancy_kind": schema.DISCREPANCY_KINDS,
     }
     for vocabulary, entries in vocabularies.items():
         for position, (key, (english, chinese)) in enumerate(entries.items()):
-            rows.append({"vocabulary": vocabulary, "key": key, "en": english, "zh": chinese, "position": position})
+            rows.append(
+                {"vocabulary": vocabulary, "key": key, "en": english, "zh": chinese, "position": position}
+            )
     return pd.DataFrame(rows)
 
 
@@ -177,7 +210,7 @@ def populate(con: duckdb.DuckDBPyConnection, evidence: schema.Evidence) -> None:
     tables["vocab"] = _vocab_frame()
     for name, frame in tables.items():
         con.register("frame", frame)
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")  # name from the dict above
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")  # noqa: S608 - name from the dict above
         con.unregister("frame")
     con.execute((_SQL_DIR / "views.sql").read_text(encoding="utf-8"))
 

@@ -15,9 +15,25 @@ import pandas as pd
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 EXPORT_COLUMNS = (
-    "trial", "analysis", "arm", "comparator", "population", "endpoint", "measure",
-    "timepoint", "value", "qualifier", "ci_low", "ci_high", "ci_level", "unit", "p_value",
-    "source", "snippet", "evidence_kind", "note",
+    "trial",
+    "analysis",
+    "arm",
+    "comparator",
+    "population",
+    "endpoint",
+    "measure",
+    "timepoint",
+    "value",
+    "qualifier",
+    "ci_low",
+    "ci_high",
+    "ci_level",
+    "unit",
+    "p_value",
+    "source",
+    "snippet",
+    "evidence_kind",
+    "note",
 )
 """The columns every long export has (more may follow)."""
 

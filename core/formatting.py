@@ -91,14 +91,18 @@ def _present(number: Any) -> bool:
         return False
 
 
-def timepoint_text(months: Any, lang: str = "en") -> str:
-    """``1 year``, ``3 years``, ``18 months``."""
+def timepoint_text(months: Any, lang: str = "en", adjective: bool = False) -> str:
+    """``1 year``, ``3 years``, ``18 months``; as an adjective ``1-year``, ``18-month``."""
     if not _present(months):
         return ""
     months = float(months)
     if months % 12 == 0:
         years = int(months // 12)
+        if adjective:
+            return t("value.year_adj", lang, n=years)
         return t("value.years", lang, n=years) if years != 1 else t("value.year", lang)
+    if adjective:
+        return t("value.month_adj", lang, n=format_number(months))
     return t("value.months", lang, n=format_number(months))
 
 
@@ -110,7 +114,12 @@ def metric_label(row: Mapping[str, Any], lang: str = "en") -> str:
     if measure == "median":
         label = t("metric.median", lang, endpoint=endpoint)
     elif measure == "landmark":
-        label = t("metric.landmark", lang, endpoint=endpoint, time=timepoint_text(row.get("timepoint"), lang))
+        label = t(
+            "metric.landmark",
+            lang,
+            endpoint=endpoint,
+            time=timepoint_text(row.get("timepoint"), lang, adjective=True),
+        )
     elif measure == "hr":
         label = t("metric.hr", lang, endpoint=endpoint)
     elif measure in ("count", "events"):
@@ -120,6 +129,11 @@ def metric_label(row: Mapping[str, Any], lang: str = "en") -> str:
         if measure not in ("proportion",):
             label = f"{label} · {vocab_label(schema.MEASURES, measure, lang)}"
     return f"{label} — {term}" if term else label
+
+
+def trial_label(row: Mapping[str, Any], lang: str = "en") -> str:
+    """The trial's name in the chosen language (acronyms stay as they are)."""
+    return data_text(row.get("trial_name") or "", row.get("trial_name_zh") or "", lang)
 
 
 def arms_text(row: Mapping[str, Any], lang: str = "en") -> str:

@@ -89,17 +89,38 @@ def base_layout(lang: str, present: bool, height: int) -> dict:
     )
 
 
+def _wrap(text: str, width: int) -> str:
+    """Escape and wrap a footer into lines of about ``width`` characters (Plotly needs <br>)."""
+    import textwrap
+
+    return "<br>".join(_esc(line) for line in textwrap.wrap(text, width=width, break_long_words=False))
+
+
 def _footer(fig: go.Figure, footer: str, present: bool) -> None:
+    """The citation under a figure; the bottom margin grows with its number of lines."""
     if footer:
+        text = _wrap(footer, 110 if present else 95)
+        lines = text.count("<br>") + 1
+        line_height = 22 if present else 16
+        bottom = max(fig.layout.margin.b or 0, 95 + lines * line_height)
+        fig.update_layout(margin=dict(b=bottom), height=(fig.layout.height or 400) + lines * line_height)
         fig.add_annotation(
-            text=_esc(footer), xref="paper", yref="paper", x=0, y=0, yshift=-80,
-            xanchor="left", yanchor="top", showarrow=False, align="left",
+            text=text,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            yshift=-80,
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            align="left",
             font=dict(size=14 if present else 11, color="#555"),
         )
 
 
 def _row_label(row, group_by: str, lang: str) -> str:
-    parts = [_esc(row["trial_name"])]
+    parts = [_esc(formatting.trial_label(row, lang))]
     if group_by != "endpoint":
         parts.append(_esc(row["endpoint"]))
     if (row.get("population") or "ITT") != "ITT":
@@ -194,16 +215,29 @@ def forest_figure(
         if ci_x:
             fig.add_trace(
                 go.Scatter(
-                    x=ci_x, y=ci_y, mode="lines", name=legend, legendgroup=key, hoverinfo="skip",
+                    x=ci_x,
+                    y=ci_y,
+                    mode="lines",
+                    name=legend,
+                    legendgroup=key,
+                    hoverinfo="skip",
                     line=dict(color=style.color, dash=style.dash, width=style.width),
                 )
             )
-        for ys, symbol, x in ((clipped_left, "triangle-left", lo_limit), (clipped_right, "triangle-right", hi_limit)):
+        for ys, symbol, x in (
+            (clipped_left, "triangle-left", lo_limit),
+            (clipped_right, "triangle-right", hi_limit),
+        ):
             if ys:
                 fig.add_trace(
                     go.Scatter(
-                        x=[x] * len(ys), y=ys, mode="markers", showlegend=False, legendgroup=key,
-                        hoverinfo="skip", marker=dict(symbol=symbol, size=11, color=style.color),
+                        x=[x] * len(ys),
+                        y=ys,
+                        mode="markers",
+                        showlegend=False,
+                        legendgroup=key,
+                        hoverinfo="skip",
+                        marker=dict(symbol=symbol, size=11, color=style.color),
                         name=t("forest.clipped", lang),
                     )
                 )
@@ -220,17 +254,32 @@ def forest_figure(
             hover.append(_forest_hover(row, lang))
         fig.add_trace(
             go.Scatter(
-                x=xs, y=ys, mode="markers", name=legend, legendgroup=key, showlegend=not ci_x,
-                marker=dict(symbol=style.symbol, size=marker_sizes, color=style.color,
-                            line=dict(width=2, color=style.color)),
-                hovertext=hover, hoverinfo="text",
+                x=xs,
+                y=ys,
+                mode="markers",
+                name=legend,
+                legendgroup=key,
+                showlegend=not ci_x,
+                marker=dict(
+                    symbol=style.symbol,
+                    size=marker_sizes,
+                    color=style.color,
+                    line=dict(width=2, color=style.color),
+                ),
+                hovertext=hover,
+                hoverinfo="text",
             )
         )
 
     # The text column: HR (CI, level), one annotation per row, right of the plot.
     fig.add_annotation(
-        text=f"<b>{_esc(t('forest.text_column', lang))}</b>", xref="paper", yref="y",
-        x=1.01, y=lines[0]["y"] + 0.9 if lines else 0, xanchor="left", showarrow=False,
+        text=f"<b>{_esc(t('forest.text_column', lang))}</b>",
+        xref="paper",
+        yref="y",
+        x=1.01,
+        y=lines[0]["y"] + 0.9 if lines else 0,
+        xanchor="left",
+        showarrow=False,
     )
     for line in data_lines:
         row = line["row"]
@@ -238,30 +287,53 @@ def forest_figure(
         if _style_key(row) == "none":
             label += f"  <i>{_esc(t('forest.no_ci', lang))}</i>"
         fig.add_annotation(
-            text=label, xref="paper", yref="y", x=1.01, y=line["y"], xanchor="left", showarrow=False,
+            text=label,
+            xref="paper",
+            yref="y",
+            x=1.01,
+            y=line["y"],
+            xanchor="left",
+            showarrow=False,
             font=dict(color=INTERVAL_STYLES[_style_key(row)].color),
         )
 
-    fig.add_shape(type="line", x0=1, x1=1, xref="x", yref="paper", y0=0, y1=1,
-                  line=dict(color="#222", width=1.5))
+    fig.add_shape(
+        type="line", x0=1, x1=1, xref="x", yref="paper", y0=0, y1=1, line=dict(color="#222", width=1.5)
+    )
     for text, x, anchor in (
         (f"← {t('forest.favours_experimental', lang)}", 0.9, "right"),
         (f"{t('forest.favours_control', lang)} →", 1.1, "left"),
     ):
-        fig.add_annotation(text=_esc(text), xref="x", yref="paper", x=math.log10(x), y=0, yshift=-45,
-                           xanchor=anchor, showarrow=False, font=dict(size=14 if present else 12))
+        fig.add_annotation(
+            text=_esc(text),
+            xref="x",
+            yref="paper",
+            x=math.log10(x),
+            y=0,
+            yshift=-45,
+            xanchor=anchor,
+            showarrow=False,
+            font=dict(size=14 if present else 12),
+        )
 
     layout = base_layout(lang, present, height)
     layout["margin"] = dict(l=10, r=300 if present else 250, t=50, b=120)
     fig.update_layout(**layout)
     fig.update_xaxes(
-        type="log", range=[math.log10(lo_limit), math.log10(hi_limit)],
-        title_text=t("forest.x_title", lang), zeroline=False, showgrid=True, gridcolor="rgba(128,128,128,0.25)",
+        type="log",
+        range=[math.log10(lo_limit), math.log10(hi_limit)],
+        title_text=t("forest.x_title", lang),
+        zeroline=False,
+        showgrid=True,
+        gridcolor="rgba(128,128,128,0.25)",
         tickvals=[v for v in (0.05, 0.1, 0.2, 0.5, 1, 2, 4) if lo_limit <= v <= hi_limit],
     )
     fig.update_yaxes(
-        tickvals=[line["y"] for line in lines], ticktext=[line["label"] for line in lines],
-        showgrid=False, zeroline=False, range=[(lines[-1]["y"] - 1) if lines else -1, 1.2],
+        tickvals=[line["y"] for line in lines],
+        ticktext=[line["label"] for line in lines],
+        showgrid=False,
+        zeroline=False,
+        range=[(lines[-1]["y"] - 1) if lines else -1, 1.2],
         automargin=True,
     )
     _footer(fig, footer, present)
@@ -270,7 +342,7 @@ def forest_figure(
 
 def _forest_hover(row: dict, lang: str) -> str:
     parts = [
-        f"<b>{_esc(row['trial_name'])}</b> · {_esc(row['endpoint'])}",
+        f"<b>{_esc(formatting.trial_label(row, lang))}</b> · {_esc(row['endpoint'])}",
         _esc(formatting.value_text(row, lang)),
         _esc(formatting.arms_text(row, lang)),
         f"{_esc(t('label.population', lang))}: {_esc(formatting.population_text(row, lang))}",
@@ -287,14 +359,26 @@ def _forest_hover(row: dict, lang: str) -> str:
 # --- survival comparison -----------------------------------------------------------------------
 
 
-def _arm_label(row: dict, lang: str) -> str:
-    arm = data_text(row.get("arm_label") or "", row.get("arm_label_zh") or "", lang) or t("value.all_patients", lang)
-    label = f"{_esc(row['trial_name'])} · {_esc(arm)}"
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _arm_label(row: dict, lang: str, limit: int = 30) -> str:
+    """``Trial · arm · subgroup · BICR · review claim`` — short enough to leave room for the plot.
+
+    The full arm and population are in the hover text.
+    """
+    arm = data_text(row.get("arm_label") or "", row.get("arm_label_zh") or "", lang) or t(
+        "value.all_patients", lang
+    )
+    parts = [_esc(_shorten(formatting.trial_label(row, lang), 28)), _esc(_shorten(arm, limit))]
     if (row.get("population") or "ITT") != "ITT":
-        label += f" · {_esc(formatting.population_text(row, lang))}"
+        parts.append(_esc(_shorten(formatting.population_text(row, lang), limit)))
+    if row.get("assessment") in ("BICR", "investigator"):
+        parts.append(_esc(row["assessment"] if row["assessment"] == "BICR" else t("forest.inv", lang)))
     if row.get("evidence_kind") == "review-claim":
-        label += f" · <i>{_esc(t('survival.review_claim_short', lang))}</i>"
-    return label
+        parts.append(f"<i>{_esc(t('survival.review_claim_short', lang))}</i>")
+    return " · ".join(parts)
 
 
 def survival_medians_figure(
@@ -310,7 +394,17 @@ def survival_medians_figure(
     labels = [_arm_label(r, lang) for r in records]
     ys = list(range(len(records), 0, -1))
     fig = go.Figure()
-    finite = [v for r in records for v in (_num(r.get("value")), _num(r.get("ci_high")), _num(r.get("value_high")), _num(r.get("ci_low"))) if v]
+    finite = [
+        v
+        for r in records
+        for v in (
+            _num(r.get("value")),
+            _num(r.get("ci_high")),
+            _num(r.get("value_high")),
+            _num(r.get("ci_low")),
+        )
+        if v
+    ]
     x_max = max(finite + [12]) * 1.15
     for key, style in INTERVAL_STYLES.items():
         members = [(y, r) for y, r in zip(ys, records) if _style_key(r) == key]
@@ -323,17 +417,30 @@ def survival_medians_figure(
                 ci_x += [low if low is not None else 0, high if high is not None else x_max, None]
                 ci_y += [y, y, None]
         if ci_x:
-            fig.add_trace(go.Scatter(x=ci_x, y=ci_y, mode="lines", name=t(f"forest.legend.{key}", lang),
-                                     legendgroup=key, hoverinfo="skip",
-                                     line=dict(color=style.color, dash=style.dash, width=style.width)))
+            fig.add_trace(
+                go.Scatter(
+                    x=ci_x,
+                    y=ci_y,
+                    mode="lines",
+                    name=t(f"forest.legend.{key}", lang),
+                    legendgroup=key,
+                    hoverinfo="skip",
+                    line=dict(color=style.color, dash=style.dash, width=style.width),
+                )
+            )
     point_x, point_y, point_hover, bound_x, bound_y, bound_text, bound_hover = [], [], [], [], [], [], []
-    range_x, range_y = [], []
+    range_x, range_y, unbounded_y, unbounded_hover = [], [], [], []
     for y, r in zip(ys, records):
         hover = _forest_hover(r, lang)
         qualifier = r.get("qualifier") or "="
         value = _num(r.get("value"))
         if qualifier == "not-reached":
-            start = _num(r.get("ci_low")) or 0
+            start = _num(r.get("ci_low"))
+            if start is None:
+                # no printed lower bound: say "not reached" at the edge, draw no interval
+                unbounded_y.append(y)
+                unbounded_hover.append(hover)
+                continue
             bound_x.append(start)
             bound_y.append(y)
             bound_text.append(t("value.nr_short", lang))
@@ -353,27 +460,89 @@ def survival_medians_figure(
             point_x.append(value)
             point_y.append(y)
             point_hover.append(hover)
+    if unbounded_y:
+        fig.add_trace(
+            go.Scatter(
+                x=[x_max * 0.97] * len(unbounded_y),
+                y=unbounded_y,
+                mode="markers+text",
+                name=t("survival.legend.not_reached", lang),
+                marker=dict(symbol="triangle-right-open", size=14, color="#009E73"),
+                text=[t("value.not_reached", lang)] * len(unbounded_y),
+                textposition="middle left",
+                hovertext=unbounded_hover,
+                hoverinfo="text",
+            )
+        )
     if range_x:
-        fig.add_trace(go.Scatter(x=range_x, y=range_y, mode="lines", name=t("survival.legend.range", lang),
-                                 line=dict(color="rgba(204,121,167,0.45)", width=14), hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=range_x,
+                y=range_y,
+                mode="lines",
+                name=t("survival.legend.range", lang),
+                line=dict(color="rgba(204,121,167,0.45)", width=14),
+                hoverinfo="skip",
+            )
+        )
     if point_x:
-        fig.add_trace(go.Scatter(x=point_x, y=point_y, mode="markers", name=t("survival.legend.median", lang),
-                                 marker=dict(symbol="square", size=13, color="#000"),
-                                 hovertext=point_hover, hoverinfo="text"))
+        fig.add_trace(
+            go.Scatter(
+                x=point_x,
+                y=point_y,
+                mode="markers",
+                name=t("survival.legend.median", lang),
+                marker=dict(symbol="square", size=13, color="#000"),
+                hovertext=point_hover,
+                hoverinfo="text",
+            )
+        )
     if bound_x:
-        fig.add_trace(go.Scatter(
-            x=bound_x, y=bound_y, mode="markers+text", name=t("survival.legend.lower_bound", lang),
-            marker=dict(symbol="triangle-right", size=15, color="#009E73"),
-            text=bound_text, textposition="top center", hovertext=bound_hover, hoverinfo="text"))
+        fig.add_trace(
+            go.Scatter(
+                x=bound_x,
+                y=bound_y,
+                mode="markers+text",
+                name=t("survival.legend.lower_bound", lang),
+                marker=dict(symbol="triangle-right", size=15, color="#009E73"),
+                text=bound_text,
+                textposition="top center",
+                hovertext=bound_hover,
+                hoverinfo="text",
+            )
+        )
         for x, y in zip(bound_x, bound_y):
-            fig.add_annotation(x=x_max * 0.98, y=y, ax=x, ay=y, xref="x", yref="y", axref="x", ayref="y",
-                               showarrow=True, arrowhead=2, arrowwidth=2, arrowcolor="#009E73", text="")
-    layout = base_layout(lang, present, max(300, 90 + 36 * len(records)))
-    fig.update_layout(**layout, title=dict(text=_esc(t("survival.medians_title", lang, endpoint=endpoint))))
-    fig.update_xaxes(range=[0, x_max], title_text=t("survival.x_months", lang), rangemode="tozero",
-                     gridcolor="rgba(128,128,128,0.25)")
-    fig.update_yaxes(tickvals=ys, ticktext=labels, automargin=True, showgrid=False,
-                     range=[0.3, len(records) + 0.7])
+            fig.add_annotation(
+                x=x_max * 0.98,
+                y=y,
+                ax=x,
+                ay=y,
+                xref="x",
+                yref="y",
+                axref="x",
+                ayref="y",
+                showarrow=True,
+                arrowhead=2,
+                arrowwidth=2,
+                arrowcolor="#009E73",
+                text="",
+            )
+    layout = base_layout(lang, present, max(320, 150 + 36 * len(records)))
+    layout["margin"] = dict(l=10, r=20, t=110, b=120)
+    layout["legend"] = dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0)
+    fig.update_layout(
+        **layout,
+        title=dict(text=_esc(t("survival.medians_title", lang, endpoint=endpoint)), y=0.99, yanchor="top"),
+    )
+    fig.update_xaxes(
+        range=[0, x_max],
+        title_text=t("survival.x_months", lang),
+        rangemode="tozero",
+        gridcolor="rgba(128,128,128,0.25)",
+    )
+    fig.update_yaxes(
+        tickvals=ys, ticktext=labels, automargin=True, showgrid=False, range=[0.3, len(records) + 0.7]
+    )
     _footer(fig, footer, present)
     return fig
 
@@ -384,13 +553,31 @@ def survival_landmarks_figure(
     """Landmark rates over time, one series per trial arm (lines only join an arm's own points)."""
     landmarks = rows[(rows["measure"] == "landmark")] if not rows.empty else rows
     fig = go.Figure()
-    series_keys = list(dict.fromkeys(
-        (r["trial"], r.get("arm") or "", r.get("population") or "ITT", r.get("evidence_kind"), r.get("source"))
-        for _, r in landmarks.iterrows()
-    ))
+    series_keys = list(
+        dict.fromkeys(
+            (
+                r["trial"],
+                r.get("arm") or "",
+                r.get("population") or "ITT",
+                r.get("evidence_kind"),
+                r.get("source"),
+            )
+            for _, r in landmarks.iterrows()
+        )
+    )
     for index, series in enumerate(series_keys):
-        members = [r.to_dict() for _, r in landmarks.iterrows()
-                   if (r["trial"], r.get("arm") or "", r.get("population") or "ITT", r.get("evidence_kind"), r.get("source")) == series]
+        members = [
+            r.to_dict()
+            for _, r in landmarks.iterrows()
+            if (
+                r["trial"],
+                r.get("arm") or "",
+                r.get("population") or "ITT",
+                r.get("evidence_kind"),
+                r.get("source"),
+            )
+            == series
+        ]
         members.sort(key=lambda r: _num(r.get("timepoint")) or 0)
         first = members[0]
         xs = [(_num(r.get("timepoint")) or 0) / 12 for r in members]
@@ -399,34 +586,57 @@ def survival_landmarks_figure(
         highs = [_num(r.get("ci_high")) for r in members]
         error = None
         if any(v is not None for v in lows + highs):
-            error = dict(type="data", symmetric=False,
-                         array=[(h - y) if h is not None and y is not None else 0 for h, y in zip(highs, ys)],
-                         arrayminus=[(y - lo) if lo is not None and y is not None else 0 for lo, y in zip(lows, ys)],
-                         thickness=1.5)
+            error = dict(
+                type="data",
+                symmetric=False,
+                array=[(h - y) if h is not None and y is not None else 0 for h, y in zip(highs, ys)],
+                arrayminus=[(y - lo) if lo is not None and y is not None else 0 for lo, y in zip(lows, ys)],
+                thickness=1.5,
+            )
         control = first.get("arm_role") == "control"
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines+markers", name=_arm_label(first, lang), error_y=error,
-            line=dict(color=OKABE_ITO[index % len(OKABE_ITO)], dash="dash" if control else "solid", width=2.5),
-            marker=dict(size=11, symbol="circle-open" if control else "circle"),
-            hovertext=[_forest_hover(r, lang) for r in members], hoverinfo="text",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines+markers",
+                name=_arm_label(first, lang),
+                error_y=error,
+                line=dict(
+                    color=OKABE_ITO[index % len(OKABE_ITO)], dash="dash" if control else "solid", width=2.5
+                ),
+                marker=dict(size=11, symbol="circle-open" if control else "circle"),
+                hovertext=[_forest_hover(r, lang) for r in members],
+                hoverinfo="text",
+            )
+        )
     layout = base_layout(lang, present, 460 if not present else 620)
     layout["legend"] = dict(orientation="v", x=1.02, y=1, xanchor="left")
+    layout["margin"] = dict(l=10, r=10, t=60, b=120)
     fig.update_layout(**layout, title=dict(text=_esc(t("survival.landmarks_title", lang, endpoint=endpoint))))
-    fig.update_xaxes(title_text=t("survival.x_years", lang), dtick=1, rangemode="tozero",
-                     gridcolor="rgba(128,128,128,0.25)")
-    fig.update_yaxes(title_text=t("survival.y_rate", lang), range=[0, 105], gridcolor="rgba(128,128,128,0.25)")
+    fig.update_xaxes(
+        title_text=t("survival.x_years", lang),
+        dtick=1,
+        rangemode="tozero",
+        gridcolor="rgba(128,128,128,0.25)",
+    )
+    fig.update_yaxes(
+        title_text=t("survival.y_rate", lang),
+        range=[0, 105],
+        gridcolor="rgba(128,128,128,0.25)",
+        automargin=True,
+    )
     _footer(fig, footer, present)
     return fig
 
 
 def citation_footer(rows: pd.DataFrame, lang: str) -> str:
-    """"Trials: …; data cut-offs: …; sources: …" for a figure shown on its own."""
+    """ "Trials: …; data cut-offs: …; sources: …" for a figure shown on its own."""
     if rows.empty:
         return ""
     trials = ", ".join(dict.fromkeys(rows["trial_name"]))
     cutoffs = ", ".join(
-        f"{name} {cut}" for name, cut in dict.fromkeys(zip(rows["trial_name"], rows.get("cutoff", [""] * len(rows))))
+        f"{name} {cut}"
+        for name, cut in dict.fromkeys(zip(rows["trial_name"], rows.get("cutoff", [""] * len(rows))))
         if isinstance(cut, str) and cut
     )
     sources = ", ".join(dict.fromkeys(rows["source"]))
@@ -434,4 +644,3 @@ def citation_footer(rows: pd.DataFrame, lang: str) -> str:
     if cutoffs:
         text += " · " + t("figure.cutoffs", lang, cutoffs=cutoffs)
     return text
-

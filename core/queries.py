@@ -7,6 +7,7 @@ fetches the result fully and closes it, so one cached connection can serve many 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -14,6 +15,8 @@ import duckdb
 import pandas as pd
 
 from core.text import search_key
+
+_CJK = re.compile("[\u3400-\u9fff]")
 
 
 def _df(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence | None = None) -> pd.DataFrame:
@@ -92,8 +95,17 @@ class TrialFilter:
             clauses.append(clause)
             params += clause_params
         for term in search_key(self.q).split():
-            clauses.append("contains(search_text, ?)")
-            params.append(term)
+            if _CJK.search(term) and not term.startswith("非"):
+                # Chinese negates by prefix: 小细胞肺癌 must not find 非小细胞肺癌 (SCLC ≠ NSCLC).
+                clauses.append("regexp_matches(search_text, ?)")
+                params.append(f"(?:^|[^非]){re.escape(term)}")
+            elif term.startswith("非"):
+                clauses.append("contains(search_text, ?)")
+                params.append(term)
+            else:
+                # Latin terms match at a word start: "SCLC" must not find "NSCLC"; "crizo" finds crizotinib.
+                clauses.append("regexp_matches(search_text, ?)")
+                params.append(f"(?:^|[^a-z0-9]){re.escape(term)}")
         return " AND ".join(clauses), params
 
 
@@ -178,10 +190,13 @@ def trial_ids(con) -> pd.DataFrame:
 
 def trial_arms(con, trial_id: str) -> pd.DataFrame:
     sql = """
-        SELECT a.*, s.n AS n_patients
+        SELECT a.*,
+               -- a single arm is the whole trial: its size is the trial's size
+               coalesce(s.n, CASE WHEN count(*) OVER () = 1 THEN ts.n END) AS n_patients
         FROM arms a
         LEFT JOIN (SELECT trial, arm, max(n) AS n FROM v_arm_sizes GROUP BY ALL) s
                ON s.trial = a.trial AND s.arm = a.id
+        LEFT JOIN v_trial_sizes ts ON ts.trial = a.trial
         WHERE a.trial = ?
         ORDER BY a.rowid
     """
@@ -258,26 +273,33 @@ def forest_rows(
         LEFT JOIN v_trial_sizes ts ON ts.trial = v.trial
         LEFT JOIN vocab vc ON vc.vocabulary = 'cancer_type' AND vc.key = v.cancer_type
         LEFT JOIN vocab ve ON ve.vocabulary = 'endpoint' AND ve.key = v.endpoint
-        WHERE {' AND '.join(clauses)}
+        WHERE {" AND ".join(clauses)}
         ORDER BY vc.position, ve.position, lower(v.trial_name), v.analysis_sequence, v.position
     """
     return _df(con, sql, params)
 
 
-def survival_rows(con, endpoint: str, cancer_types: Sequence[str] = (), latest_only: bool = True) -> pd.DataFrame:
+def survival_rows(
+    con,
+    endpoint: str,
+    cancer_types: Sequence[str] = (),
+    latest_only: bool = True,
+    evidence_kinds: Sequence[str] = (),
+) -> pd.DataFrame:
     """Medians, landmark rates, hazard ratios and events of one time-to-event endpoint."""
     clauses = ["v.endpoint = ?", "v.measure IN ('median', 'landmark', 'hr', 'events')"]
     params: list = [endpoint]
-    if cancer_types:
-        clauses.append("v.cancer_type IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(list(cancer_types))
+    for column, selected in (("v.cancer_type", cancer_types), ("v.evidence_kind", evidence_kinds)):
+        if selected:
+            clauses.append(f"{column} IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(selected))
     if latest_only:
         clauses.append("v.is_latest")
     sql = f"""
         SELECT v.*, vc.position AS cancer_position
         FROM value_rows v
         LEFT JOIN vocab vc ON vc.vocabulary = 'cancer_type' AND vc.key = v.cancer_type
-        WHERE {' AND '.join(clauses)}
+        WHERE {" AND ".join(clauses)}
         ORDER BY vc.position, lower(v.trial_name), v.arm_role = 'control', v.analysis_sequence, v.position
     """
     return _df(con, sql, params)
@@ -342,6 +364,7 @@ def counts(con) -> dict[str, int]:
 def export_frame(con, trial_ids: Sequence[str] = ()) -> pd.DataFrame:
     """The long export: one row per value (optionally only some trials)."""
     if trial_ids:
-        return _df(con, "SELECT * FROM v_export WHERE trial IN (SELECT unnest(?::VARCHAR[]))", [list(trial_ids)])
+        return _df(
+            con, "SELECT * FROM v_export WHERE trial IN (SELECT unnest(?::VARCHAR[]))", [list(trial_ids)]
+        )
     return _df(con, "SELECT * FROM v_export")
-

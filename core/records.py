@@ -246,7 +246,9 @@ def parse_fields(
             unknown = [item for item in items if item not in field.vocab]
             if unknown:
                 choices = ", ".join(v for v in field.vocab if v)
-                report(field.name, f"unknown {field.name} {', '.join(map(repr, unknown))} (allowed: {choices})")
+                report(
+                    field.name, f"unknown {field.name} {', '.join(map(repr, unknown))} (allowed: {choices})"
+                )
                 ok = False
                 continue
         if field.required and value == "":
@@ -505,7 +507,10 @@ class _TrialLoader:
 def _check_references(v, arm_ids, analysis_ids, report) -> bool:
     ok = True
     if v["analysis"] not in analysis_ids:
-        report("analysis", f"unknown analysis '{v['analysis']}' (defined: {', '.join(sorted(analysis_ids)) or 'none'})")
+        report(
+            "analysis",
+            f"unknown analysis '{v['analysis']}' (defined: {', '.join(sorted(analysis_ids)) or 'none'})",
+        )
         ok = False
     for name in ("arm", "comparator"):
         if v.get(name) and v[name] not in arm_ids:
@@ -525,7 +530,9 @@ def _check_references(v, arm_ids, analysis_ids, report) -> bool:
             f"got {v.get('term', '')!r} (population stays 'ITT' or the subgroup's name)",
         )
         ok = False
-    if v["measure"] == "landmark" and not (isinstance(v.get("timepoint"), (int, float)) and v["timepoint"] > 0):
+    if v["measure"] == "landmark" and not (
+        isinstance(v.get("timepoint"), (int, float)) and v["timepoint"] > 0
+    ):
         report("timepoint", "a landmark rate needs its time point in months (> 0)")
         ok = False
     return ok
@@ -575,10 +582,10 @@ def _check_interval(v, report) -> bool:
         report("ci_low", f"CI bounds reversed: low {low} > high {high}")
         return False
     value = v.get("value")
-    if value is not None and v["qualifier"] in ("=", "~"):
-        if numeric_low and value < low or numeric_high and value > high:
-            report("value", f"estimate {value} lies outside its CI {low}–{high}")
-            return False
+    outside = (numeric_low and value < low) or (numeric_high and value > high) if value is not None else False
+    if outside and v["qualifier"] in ("=", "~"):
+        report("value", f"estimate {value} lies outside its CI {low}–{high}")
+        return False
     return True
 
 
@@ -627,13 +634,19 @@ def _check_cross_references(evidence: schema.Evidence, problems: list[Problem]) 
     for item in evidence.discrepancies:
         if item.id in seen:
             problems.append(
-                Problem(file_of[item.trial], f"discrepancies (id={item.id})", "id",
-                        f"duplicate discrepancy id, also in {seen[item.id]}")
+                Problem(
+                    file_of[item.trial],
+                    f"discrepancies (id={item.id})",
+                    "id",
+                    f"duplicate discrepancy id, also in {seen[item.id]}",
+                )
             )
         seen.setdefault(item.id, file_of[item.trial])
 
 
-def load_evidence(data_dir: Path | str = DEFAULT_DATA_DIR, sources_dir: Path | str | None = None) -> schema.Evidence:
+def load_evidence(
+    data_dir: Path | str = DEFAULT_DATA_DIR, sources_dir: Path | str | None = None
+) -> schema.Evidence:
     """Load and validate a data folder.
 
     Parameters

@@ -22,11 +22,24 @@ CANCER_TYPES: dict[str, tuple[str, str]] = {
     "breast": ("Breast cancer", "乳腺癌"),
 }
 
+# Words clinicians search by that the labels above do not contain (肝癌 is not a substring
+# of 肝细胞癌). Searched, never displayed.
+CANCER_SEARCH_TERMS: dict[str, tuple[str, ...]] = {
+    "soft-tissue-sarcoma": ("STS", "sarcoma", "肉瘤", "软组织肉瘤"),
+    "nsclc-alk": ("NSCLC", "ALK", "lung cancer", "肺癌", "非小细胞肺癌"),
+    "sclc": ("SCLC", "ES-SCLC", "lung cancer", "肺癌", "小细胞肺癌", "广泛期小细胞肺癌"),
+    "hcc": ("HCC", "liver cancer", "肝癌", "肝细胞癌", "原发性肝癌"),
+    "breast": ("breast cancer", "乳腺癌", "乳癌"),
+}
+
 # Disease stage / clinical situation the trial enrolled.
 SETTINGS: dict[str, tuple[str, str]] = {
     "advanced": ("Advanced / metastatic", "晚期/转移性"),
     "locally-advanced": ("Locally advanced", "局部晚期"),
-    "minimal-residual-disease": ("Minimal residual disease after curative treatment", "根治性治疗后微小残留病"),
+    "minimal-residual-disease": (
+        "Minimal residual disease after curative treatment",
+        "根治性治疗后微小残留病",
+    ),
 }
 
 LINES: dict[str, tuple[str, str]] = {
@@ -166,14 +179,26 @@ SOURCE_KINDS: dict[str, tuple[str, str]] = {
 
 # Flags a curator puts on a value; each is a caveat the pages show beside the number.
 FLAGS: dict[str, tuple[str, str]] = {
-    "doubtful-attribution": ("Doubtful attribution: the cited trial may not be the source", "出处存疑:所引试验可能并非该数据来源"),
+    "doubtful-attribution": (
+        "Doubtful attribution: the cited trial may not be the source",
+        "出处存疑:所引试验可能并非该数据来源",
+    ),
     "discrepancy": ("Differs from the primary report", "与原始报告不一致"),
     "cross-trial": ("Cross-trial comparison", "跨试验比较"),
     "range-across-studies": ("A range across several studies, not one result", "多项研究的范围,非单一结果"),
-    "endpoint-inferred": ("Endpoint or time point not printed beside the figure; curator's reading", "原文未在数字旁注明终点或时间点,为整理者判读"),
+    "endpoint-inferred": (
+        "Endpoint or time point not printed beside the figure; curator's reading",
+        "原文未在数字旁注明终点或时间点,为整理者判读",
+    ),
     "immature": ("Immature data", "数据尚未成熟"),
-    "translation-defect": ("The article's wording is garbled or mistranslated here", "原文此处表述有误或翻译错误"),
-    "text-defect": ("The article's text lost characters here; fields carry the corrected meaning", "原文此处有缺字,字段为校正后含义"),
+    "translation-defect": (
+        "The article's wording is garbled or mistranslated here",
+        "原文此处表述有误或翻译错误",
+    ),
+    "text-defect": (
+        "The article's text lost characters here; fields carry the corrected meaning",
+        "原文此处有缺字,字段为校正后含义",
+    ),
     "ci-crosses-1": ("The interval includes no effect (HR 1)", "置信区间包含1(无差异)"),
     "not-a-p-value": ("Bayesian probability, not a p-value or a rate", "贝叶斯概率,不是P值或发生率"),
     "inferred-count": ("Number derived by the curator, not printed", "整理者推算,原文未直接给出"),

@@ -28,8 +28,14 @@ def _finite(row) -> float | None:
 
 
 def _series_key(row) -> tuple:
-    return (row["trial"], row.get("analysis"), row.get("arm") or "", row.get("population") or "ITT",
-            row.get("evidence_kind"), row.get("source"))
+    return (
+        row["trial"],
+        row.get("analysis"),
+        row.get("arm") or "",
+        row.get("population") or "ITT",
+        row.get("evidence_kind"),
+        row.get("source"),
+    )
 
 
 def median_difference(control: dict | None, experimental: dict, lang: str) -> str:
@@ -60,7 +66,9 @@ def comparison_table(rows: pd.DataFrame, follow_up: pd.DataFrame, lang: str = "e
     for record in records:
         if record["measure"] not in ("median", "landmark", "events"):
             continue
-        entry = series.setdefault(_series_key(record), {"first": record, "median": None, "landmarks": {}, "events": None})
+        entry = series.setdefault(
+            _series_key(record), {"first": record, "median": None, "landmarks": {}, "events": None}
+        )
         if record["measure"] == "median":
             entry["median"] = record
         elif record["measure"] == "landmark":
@@ -83,7 +91,7 @@ def comparison_table(rows: pd.DataFrame, follow_up: pd.DataFrame, lang: str = "e
         control = controls.get((key[0], key[1], key[3], key[4], key[5]))
         is_control = first.get("arm_role") == "control"
         row = {
-            "trial": first["trial_name"],
+            "trial": formatting.trial_label(first, lang),
             "trial_id": first["trial"],
             "arm": formatting.arms_text({**first, "comparator_label": "", "comparator_label_zh": ""}, lang),
             "population": formatting.population_text(first, lang),

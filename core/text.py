@@ -31,9 +31,7 @@ _PINYIN_LETTERS = "a-zü" + _PINYIN_TONED
 # annotation in 004 that follows a Latin letter (``P(guān)FS``) has one, while no legitimate
 # parenthesis in the sources is a lower-case run of tone-marked letters.
 _PINYIN_AFTER_CJK = re.compile(rf"(?<=[{_CJK}])[(（][{_PINYIN_LETTERS}]+[)）]")
-_PINYIN_TONED_ANYWHERE = re.compile(
-    rf"[(（][{_PINYIN_LETTERS}]*[{_PINYIN_TONED}][{_PINYIN_LETTERS}]*[)）]"
-)
+_PINYIN_TONED_ANYWHERE = re.compile(rf"[(（][{_PINYIN_LETTERS}]*[{_PINYIN_TONED}][{_PINYIN_LETTERS}]*[)）]")
 
 _DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u301c\uff5e~]")
 _SPACES = re.compile(r"\s+")

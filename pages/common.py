@@ -53,7 +53,9 @@ def db_key() -> str:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def trials_page(database: str, selected: tuple, q: str, sort: str, descending: bool, limit: int | None, offset: int):
+def trials_page(
+    database: str, selected: tuple, q: str, sort: str, descending: bool, limit: int | None, offset: int
+):
     filters = queries.TrialFilter(dict(selected), q)
     return queries.trials_page(con(), filters, sort, descending, limit, offset)
 
@@ -67,9 +69,22 @@ def facet_counts(database: str, selected: tuple, q: str, key: str) -> pd.DataFra
 def cached(database: str, name: str, *args: Any) -> Any:
     """Any read-only query of :mod:`core.queries` by name, cached on its arguments."""
     allowed = {
-        "headlines", "trial", "trial_ids", "trial_arms", "trial_analyses", "trial_values",
-        "discrepancies", "forest_rows", "survival_rows", "follow_up_rows", "endpoints_with",
-        "sources", "vocabulary", "problems", "counts", "export_frame",
+        "headlines",
+        "trial",
+        "trial_ids",
+        "trial_arms",
+        "trial_analyses",
+        "trial_values",
+        "discrepancies",
+        "forest_rows",
+        "survival_rows",
+        "follow_up_rows",
+        "endpoints_with",
+        "sources",
+        "vocabulary",
+        "problems",
+        "counts",
+        "export_frame",
     }
     if name not in allowed:
         raise ValueError(f"not a cached query: {name}")
@@ -81,6 +96,31 @@ def query(name: str, *args: Any) -> Any:
 
 
 # --- shell state: language and presentation mode -------------------------------------------------
+
+SHELL_KEY = "_shell_ran"
+
+
+def mark_shell() -> None:
+    """Called by app.py: the router ran in this session."""
+    st.session_state[SHELL_KEY] = True
+
+
+def ensure_shell() -> None:
+    """Make sure a page runs inside the router (app.py), never on its own.
+
+    Because the project has a ``pages/`` folder, a freshly started server treats a first
+    visit to a deep link (``/trial?trial=lead``) as a legacy multipage app and runs the page
+    script alone — without the language control or navigation. Only ``st.navigation``
+    turns that legacy mode off, so if the router has not run in this session yet, turn it
+    off here and rerun: the rerun goes through app.py, which routes to this same page and
+    keeps the query string.
+    """
+    if st.session_state.get(SHELL_KEY):
+        return
+    from streamlit.runtime.pages_manager import PagesManager  # pinned version; see requirements.txt
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def lang() -> str:
@@ -120,7 +160,9 @@ def link(page: str, **params: str) -> str:
 # --- URL-bound widgets -------------------------------------------------------------------------------
 
 
-def seed(key: str, param: str, default: Any, parse: Callable[[Any], Any] | None = None, multi: bool = False) -> None:
+def seed(
+    key: str, param: str, default: Any, parse: Callable[[Any], Any] | None = None, multi: bool = False
+) -> None:
     """Put the URL's value for ``param`` into ``st.session_state[key]`` before its widget exists.
 
     Only when the widget has no state yet (first run on this page), so the user's later
@@ -128,10 +170,7 @@ def seed(key: str, param: str, default: Any, parse: Callable[[Any], Any] | None 
     """
     if key in st.session_state:
         return
-    if multi:
-        raw = st.query_params.get_all(param)
-    else:
-        raw = st.query_params.get(param)
+    raw = st.query_params.get_all(param) if multi else st.query_params.get(param)
     if raw in (None, [], ""):
         st.session_state[key] = default
         return
@@ -165,8 +204,15 @@ def keep_shell_params() -> None:
         del st.query_params["present"]
 
 
-def url_multiselect(label: str, options: Sequence[str], key: str, param: str,
-                    format_func: Callable[[str], str] = str, container=st, **kwargs) -> list[str]:
+def url_multiselect(
+    label: str,
+    options: Sequence[str],
+    key: str,
+    param: str,
+    format_func: Callable[[str], str] = str,
+    container=st,
+    **kwargs,
+) -> list[str]:
     seed(key, param, [], parse=lambda raw: [v for v in raw if v in options], multi=True)
     st.session_state[key] = [v for v in st.session_state[key] if v in options]
     value = container.multiselect(label, list(options), key=key, format_func=format_func, **kwargs)
@@ -174,8 +220,16 @@ def url_multiselect(label: str, options: Sequence[str], key: str, param: str,
     return value
 
 
-def url_selectbox(label: str, options: Sequence[str], key: str, param: str, default: str,
-                  format_func: Callable[[str], str] = str, container=st, **kwargs) -> str:
+def url_selectbox(
+    label: str,
+    options: Sequence[str],
+    key: str,
+    param: str,
+    default: str,
+    format_func: Callable[[str], str] = str,
+    container=st,
+    **kwargs,
+) -> str:
     seed(key, param, default, parse=lambda raw: raw if raw in options else default)
     if st.session_state[key] not in options:
         st.session_state[key] = default if default in options else (options[0] if options else None)
@@ -202,13 +256,20 @@ def url_toggle(label: str, key: str, param: str, container=st, **kwargs) -> bool
 
 
 def csv_download(
-    frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, label: str | None = None, key: str | None = None
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    file_name: str,
+    label: str | None = None,
+    key: str | None = None,
 ) -> None:
     """A CSV download: UTF-8 with BOM, formula-safe. A callable is only run when clicked."""
     data = (lambda: to_csv_bytes(frame())) if callable(frame) else to_csv_bytes(frame)
     st.download_button(
-        label or tr("download.csv"), data=data, file_name=file_name,
-        mime="text/csv", key=key, icon=":material/download:",
+        label or tr("download.csv"),
+        data=data,
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
     )
 
 
@@ -231,13 +292,12 @@ def language_names() -> dict[str, str]:
 
 # --- look -------------------------------------------------------------------------------------------
 
+# Streamlit's own font has no CJK glyphs; the browser falls back per glyph, and this stack
+# makes the fallback a real CJK face rather than whatever comes first.
 _BASE_CSS = """
 <style>
-html, body, [class*="st-"], .stMarkdown, .stDataFrame {
-  font-family: "Source Sans Pro", "Noto Sans", "Noto Sans CJK SC", "Noto Sans CJK TC",
-               "PingFang SC", "Microsoft YaHei", sans-serif;
-}
-.evidence-snippet { font-family: "Noto Serif CJK SC", "Noto Serif CJK TC", serif; }
+html, body { font-family: "Source Sans", "Source Sans Pro", "Noto Sans CJK SC", "Noto Sans CJK TC",
+             "PingFang SC", "Microsoft YaHei", sans-serif; }
 </style>
 """
 
@@ -260,8 +320,10 @@ def apply_theme() -> None:
     """Static CSS only (no data is ever interpolated): the CJK font stack, presentation mode."""
     st.html(_BASE_CSS + (_PRESENT_CSS if present() else ""))
     if present():
-        columns = st.columns([6, 1])
+        columns = st.columns([4, 1])
         columns[1].button(
-            tr("shell.exit_present"), key="exit_present", icon=":material/close_fullscreen:",
+            tr("shell.exit_present"),
+            key="exit_present",
+            icon=":material/close_fullscreen:",
             on_click=lambda: st.session_state.update(present=False),
         )

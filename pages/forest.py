@@ -8,6 +8,8 @@ from core.i18n import data_text, vocab_label
 from pages import common
 from pages.common import tr
 
+common.ensure_shell()
+
 lang = common.lang()
 
 st.title(tr("forest.title"))
@@ -17,26 +19,51 @@ endpoint_options = list(common.query("endpoints_with", ("hr",))["endpoint"])
 cancer_options = list(common.query("vocabulary", "cancer_type")["key"])
 evidence_options = list(schema.EVIDENCE_KINDS)
 
-columns = st.columns([3, 3, 2, 2, 2])
+controls = st.expander(tr("trials.filters"), expanded=not common.present(), icon=":material/filter_list:")
+columns = controls.columns([3, 3, 2, 2, 2])
 endpoints = common.url_multiselect(
-    tr("facet.endpoint"), endpoint_options, key="forest__endpoint", param="endpoint",
-    format_func=lambda k: f"{k} — {vocab_label(schema.ENDPOINTS, k, lang)}", container=columns[0],
+    tr("facet.endpoint"),
+    endpoint_options,
+    key="forest__endpoint",
+    param="endpoint",
+    format_func=lambda k: f"{k} — {vocab_label(schema.ENDPOINTS, k, lang)}",
+    container=columns[0],
     placeholder=tr("facet.any"),
 )
 cancers = common.url_multiselect(
-    tr("facet.cancer"), cancer_options, key="forest__cancer", param="cancer",
-    format_func=lambda k: vocab_label(schema.CANCER_TYPES, k, lang), container=columns[1], placeholder=tr("facet.any"),
+    tr("facet.cancer"),
+    cancer_options,
+    key="forest__cancer",
+    param="cancer",
+    format_func=lambda k: vocab_label(schema.CANCER_TYPES, k, lang),
+    container=columns[1],
+    placeholder=tr("facet.any"),
 )
 evidence = common.url_multiselect(
-    tr("facet.evidence"), evidence_options, key="forest__evidence", param="evidence",
-    format_func=lambda k: vocab_label(schema.EVIDENCE_KINDS, k, lang), container=columns[2], placeholder=tr("facet.any"),
+    tr("facet.evidence"),
+    evidence_options,
+    key="forest__evidence",
+    param="evidence",
+    format_func=lambda k: vocab_label(schema.EVIDENCE_KINDS, k, lang),
+    container=columns[2],
+    placeholder=tr("facet.any"),
 )
 group_by = common.url_selectbox(
-    tr("forest.group_by"), ["cancer", "endpoint"], key="forest__group", param="group", default="cancer",
-    format_func=lambda k: tr(f"forest.group.{k}"), container=columns[3],
+    tr("forest.group_by"),
+    ["cancer", "endpoint"],
+    key="forest__group",
+    param="group",
+    default="cancer",
+    format_func=lambda k: tr(f"forest.group.{k}"),
+    container=columns[3],
 )
-all_cuts = common.url_toggle(tr("forest.all_cuts"), key="forest__cuts", param="cuts", container=columns[4],
-                             help=tr("forest.all_cuts_help"))
+all_cuts = common.url_toggle(
+    tr("forest.all_cuts"),
+    key="forest__cuts",
+    param="cuts",
+    container=columns[4],
+    help=tr("forest.all_cuts_help"),
+)
 
 rows = common.query("forest_rows", tuple(endpoints), tuple(cancers), tuple(evidence), not all_cuts)
 if rows.empty:
@@ -52,7 +79,7 @@ st.caption(tr("forest.legend_help"))
 
 records = [row.to_dict() for _, row in rows.iterrows()]
 table = {
-    tr("col.trial"): [r["trial_name"] for r in records],
+    tr("col.trial"): [formatting.trial_label(r, lang) for r in records],
     tr("facet.endpoint"): [r["endpoint"] for r in records],
     tr("col.arm"): [formatting.arms_text(r, lang) for r in records],
     tr("label.population"): [formatting.population_text(r, lang) for r in records],

@@ -8,6 +8,8 @@ from core.i18n import data_text, vocab_label
 from pages import common
 from pages.common import tr
 
+common.ensure_shell()
+
 lang = common.lang()
 
 st.title(tr("sources.title"))
@@ -31,7 +33,9 @@ st.dataframe(
             tr("sources.url"): [urls[0] if len(urls) else "" for urls in sources["urls"]],
             tr("sources.values"): sources["n_values"],
             tr("sources.trials"): sources["n_trials"],
-            tr("trial.note"): [" ".join(filter(None, [c, n])) for c, n in zip(sources["citation"], sources["note"])],
+            tr("trial.note"): [
+                " ".join(filter(None, [c, n])) for c, n in zip(sources["citation"], sources["note"])
+            ],
         }
     ),
     hide_index=True,
@@ -46,7 +50,10 @@ st.header(tr("sources.discrepancies"))
 discrepancies = common.query("discrepancies", None)
 kinds = [k for k in schema.DISCREPANCY_KINDS if k in set(discrepancies["kind"])]
 kind_filter = common.url_multiselect(
-    tr("sources.discrepancy_kind"), kinds, key="sources__kind", param="kind",
+    tr("sources.discrepancy_kind"),
+    kinds,
+    key="sources__kind",
+    param="kind",
     format_func=lambda k: vocab_label(schema.DISCREPANCY_KINDS, k, lang),
     placeholder=tr("facet.any"),
 )
@@ -59,11 +66,13 @@ st.dataframe(
                 f"{vocab_label(schema.DISCREPANCY_KINDS, r['kind'], lang)}: {data_text(r['summary'], r['summary_zh'], lang)}"
                 for r in records
             ],
-            tr("col.trial"): [r["trial_name"] for r in records],
+            tr("col.trial"): [formatting.trial_label(r, lang) for r in records],
             tr("col.metric"): [formatting.metric_label(r, lang) for r in records],
             tr("col.arm"): [formatting.arms_text(r, lang) for r in records],
             tr("col.value"): [formatting.value_text(r, lang) for r in records],
-            tr("col.evidence"): [vocab_label(schema.EVIDENCE_KINDS, r["evidence_kind"], lang) for r in records],
+            tr("col.evidence"): [
+                vocab_label(schema.EVIDENCE_KINDS, r["evidence_kind"], lang) for r in records
+            ],
             tr("label.source"): [r["source"] for r in records],
             tr("label.snippet"): [r["snippet"] for r in records],
         }
@@ -74,14 +83,21 @@ st.dataframe(
 
 st.header(tr("sources.glossary"))
 glossary = [
-    ("endpoint", schema.ENDPOINTS), ("measure", schema.MEASURES), ("assessment", schema.ASSESSMENTS),
-    ("flag", schema.FLAGS), ("evidence", schema.EVIDENCE_KINDS),
+    ("endpoint", schema.ENDPOINTS),
+    ("measure", schema.MEASURES),
+    ("assessment", schema.ASSESSMENTS),
+    ("flag", schema.FLAGS),
+    ("evidence", schema.EVIDENCE_KINDS),
 ]
 st.dataframe(
     pd.DataFrame(
         [
-            {tr("sources.term"): key, "English": english, "中文": data_text("", chinese, lang if lang != "en" else "zh-Hans"),
-             tr("sources.group_label"): tr(f"sources.group.{group}")}
+            {
+                tr("sources.term"): key,
+                "English": english,
+                "中文": data_text("", chinese, lang if lang != "en" else "zh-Hans"),
+                tr("sources.group_label"): tr(f"sources.group.{group}"),
+            }
             for group, vocab in glossary
             for key, (english, chinese) in vocab.items()
         ]

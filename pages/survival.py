@@ -9,6 +9,8 @@ from core.survival import LANDMARK_MONTHS, comparison_table
 from pages import common
 from pages.common import tr
 
+common.ensure_shell()
+
 lang = common.lang()
 
 st.title(tr("survival.title"))
@@ -17,27 +19,50 @@ st.warning(tr("survival.banner"), icon=":material/info:")
 available = common.query("endpoints_with", ("median", "landmark"))
 endpoint_options = [e for e in schema.SURVIVAL_ENDPOINTS if e in set(available["endpoint"])]
 cancer_options = list(common.query("vocabulary", "cancer_type")["key"])
-columns = st.columns([2, 3, 2])
+controls = st.expander(tr("trials.filters"), expanded=not common.present(), icon=":material/filter_list:")
+columns = controls.columns([3, 3, 2, 2])
 endpoint = common.url_selectbox(
-    tr("survival.endpoint"), endpoint_options, key="survival__endpoint", param="endpoint",
+    tr("survival.endpoint"),
+    endpoint_options,
+    key="survival__endpoint",
+    param="endpoint",
     default="PFS" if "PFS" in endpoint_options else (endpoint_options[0] if endpoint_options else ""),
-    format_func=lambda k: f"{k} — {vocab_label(schema.ENDPOINTS, k, lang)}", container=columns[0],
+    format_func=lambda k: f"{k} — {vocab_label(schema.ENDPOINTS, k, lang)}",
+    container=columns[0],
 )
 cancers = common.url_multiselect(
-    tr("facet.cancer"), cancer_options, key="survival__cancer", param="cancer",
-    format_func=lambda k: vocab_label(schema.CANCER_TYPES, k, lang), container=columns[1], placeholder=tr("facet.any"),
+    tr("facet.cancer"),
+    cancer_options,
+    key="survival__cancer",
+    param="cancer",
+    format_func=lambda k: vocab_label(schema.CANCER_TYPES, k, lang),
+    container=columns[1],
+    placeholder=tr("facet.any"),
 )
-all_cuts = common.url_toggle(tr("forest.all_cuts"), key="survival__cuts", param="cuts", container=columns[2],
-                             help=tr("forest.all_cuts_help"))
+evidence = common.url_multiselect(
+    tr("facet.evidence"),
+    list(schema.EVIDENCE_KINDS),
+    key="survival__evidence",
+    param="evidence",
+    format_func=lambda k: vocab_label(schema.EVIDENCE_KINDS, k, lang),
+    container=columns[2],
+    placeholder=tr("facet.any"),
+)
+all_cuts = common.url_toggle(
+    tr("forest.all_cuts"),
+    key="survival__cuts",
+    param="cuts",
+    container=columns[3],
+    help=tr("forest.all_cuts_help"),
+)
 
-rows = common.query("survival_rows", endpoint, tuple(cancers), not all_cuts)
+rows = common.query("survival_rows", endpoint, tuple(cancers), not all_cuts, tuple(evidence))
 if rows.empty:
     st.info(tr("survival.none"), icon=":material/search_off:")
     st.stop()
 
 footer = plots.citation_footer(rows, lang)
 medians = rows[rows["measure"] == "median"]
-st.subheader(tr("survival.medians_title", endpoint=endpoint))
 if medians.empty:
     st.caption(tr("survival.no_medians"))
 else:
@@ -46,27 +71,41 @@ else:
     st.caption(tr("survival.medians_help"))
 
 landmarks = rows[rows["measure"] == "landmark"]
-st.subheader(tr("survival.landmarks_title", endpoint=endpoint))
 if landmarks.empty:
     st.caption(tr("survival.no_landmarks"))
 else:
-    figure = plots.survival_landmarks_figure(rows, endpoint, lang=lang, present=common.present(), footer=footer)
+    figure = plots.survival_landmarks_figure(
+        rows, endpoint, lang=lang, present=common.present(), footer=footer
+    )
     common.show_chart(figure, f"survival-{endpoint}-landmarks", key="survival__landmarks")
 
 st.subheader(tr("survival.table"))
 follow_up = common.query("follow_up_rows", tuple(rows["trial"].unique()))
 table = comparison_table(rows, follow_up, lang)
 labels = {
-    "trial": tr("col.trial"), "arm": tr("col.arm"), "population": tr("label.population"),
-    "analysis": tr("label.analysis"), "median": tr("survival.col_median", endpoint=endpoint),
+    "trial": tr("col.trial"),
+    "arm": tr("col.arm"),
+    "population": tr("label.population"),
+    "analysis": tr("label.analysis"),
+    "median": tr("survival.col_median", endpoint=endpoint),
     "difference": tr("survival.col_difference"),
     **{f"rate_{m}": tr("survival.col_rate", time=m // 12) for m in LANDMARK_MONTHS},
-    "other_rates": tr("survival.col_other_rates"), "events": tr("survival.col_events"),
-    "follow_up": tr("survival.col_follow_up"), "maturity": tr("survival.col_maturity"),
-    "evidence": tr("col.evidence"), "source": tr("label.source"), "snippet": tr("label.snippet"),
+    "other_rates": tr("survival.col_other_rates"),
+    "events": tr("survival.col_events"),
+    "follow_up": tr("survival.col_follow_up"),
+    "maturity": tr("survival.col_maturity"),
+    "evidence": tr("col.evidence"),
+    "source": tr("label.source"),
+    "snippet": tr("label.snippet"),
 }
 shown = table.drop(columns=["trial_id"])
-shown = shown[[c for c in shown.columns if c not in {f"rate_{m}" for m in LANDMARK_MONTHS} or shown[c].astype(bool).any()]]
+shown = shown[
+    [
+        c
+        for c in shown.columns
+        if c not in {f"rate_{m}" for m in LANDMARK_MONTHS} or shown[c].astype(bool).any()
+    ]
+]
 shown = shown.rename(columns=labels)
 st.dataframe(shown, hide_index=True, width="stretch")
 common.csv_download(shown, f"survival-{endpoint}-{lang}.csv", key="survival__csv")

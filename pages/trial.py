@@ -8,6 +8,8 @@ from core.i18n import data_text, vocab_label
 from pages import common
 from pages.common import tr
 
+common.ensure_shell()
+
 lang = common.lang()
 
 trials = common.query("trial_ids")
@@ -17,7 +19,12 @@ if not ids:
     st.warning(tr("trial.no_data"))
     st.stop()
 trial_id = common.url_selectbox(
-    tr("trial.pick"), ids, key="trial__id", param="trial", default=ids[0], format_func=lambda i: names.get(i, i),
+    tr("trial.pick"),
+    ids,
+    key="trial__id",
+    param="trial",
+    default=ids[0],
+    format_func=lambda i: names.get(i, i),
 )
 if "trial" not in st.query_params:
     st.query_params["trial"] = trial_id  # a trial page link always names its trial
@@ -55,16 +62,26 @@ if badges:
 facts = {
     tr("col.cancer"): vocab_label(schema.CANCER_TYPES, header["cancer_type"], lang),
     tr("trial.condition"): data_text(header["condition"], header["condition_zh"], lang),
-    tr("col.setting"): f"{vocab_label(schema.SETTINGS, header['setting'], lang)} · {vocab_label(schema.LINES, header['line'], lang)}",
+    tr(
+        "col.setting"
+    ): f"{vocab_label(schema.SETTINGS, header['setting'], lang)} · {vocab_label(schema.LINES, header['line'], lang)}",
     tr("col.phase"): vocab_label(schema.PHASES, header["phase"], lang),
-    tr("col.design"): f"{vocab_label(schema.DESIGNS, header['design'], lang)} · {vocab_label(schema.BLINDING, header['blinding'], lang)}",
+    tr(
+        "col.design"
+    ): f"{vocab_label(schema.DESIGNS, header['design'], lang)} · {vocab_label(schema.BLINDING, header['blinding'], lang)}",
     tr("trial.control"): header["control"] or "—",
-    tr("col.primary"): vocab_label(schema.ENDPOINTS, header["primary_endpoint"], lang) if header["primary_endpoint"] else tr("trials.not_stated"),
+    tr("col.primary"): vocab_label(schema.ENDPOINTS, header["primary_endpoint"], lang)
+    if header["primary_endpoint"]
+    else tr("trials.not_stated"),
     tr("col.patients"): "—" if pd.isna(header["n_patients"]) else str(int(header["n_patients"])),
     tr("trial.registry"): ", ".join(header["registry_ids"]) or "—",
     tr("trial.presented"): "; ".join(header["presented"]) or "—",
 }
-st.table(pd.DataFrame({tr("trial.field"): list(facts), tr("trial.value"): list(facts.values())}).set_index(tr("trial.field")))
+st.table(
+    pd.DataFrame({tr("trial.field"): list(facts), tr("trial.value"): list(facts.values())}).set_index(
+        tr("trial.field")
+    )
+)
 note = data_text(header["note"], header["note_zh"], lang)
 if note:
     st.info(note, icon=":material/edit_note:")
@@ -91,7 +108,9 @@ st.header(tr("trial.analyses"))
 st.dataframe(
     pd.DataFrame(
         {
-            tr("label.analysis"): [data_text(a, z, lang) for a, z in zip(analyses["label"], analyses["label_zh"])],
+            tr("label.analysis"): [
+                data_text(a, z, lang) for a, z in zip(analyses["label"], analyses["label_zh"])
+            ],
             tr("trial.kind"): [vocab_label(schema.ANALYSIS_KINDS, k, lang) for k in analyses["kind"]],
             tr("col.cutoff"): analyses["cutoff"].fillna(""),
             tr("trial.presented"): analyses["presented"],
@@ -113,11 +132,15 @@ def value_table(frame: pd.DataFrame) -> pd.DataFrame:
             tr("label.population"): [formatting.population_text(r, lang) for r in records],
             tr("col.value"): [formatting.value_text(r, lang) for r in records],
             tr("col.assessment"): [vocab_label(schema.ASSESSMENTS, r["assessment"], lang) for r in records],
-            tr("col.evidence"): [vocab_label(schema.EVIDENCE_KINDS, r["evidence_kind"], lang) for r in records],
+            tr("col.evidence"): [
+                vocab_label(schema.EVIDENCE_KINDS, r["evidence_kind"], lang) for r in records
+            ],
             tr("col.caveats"): ["; ".join(formatting.caveats(r, lang)) for r in records],
             tr("label.source"): [r["source"] for r in records],
             tr("label.snippet"): [r["snippet"] for r in records],
-            tr("col.reading"): [formatting.snippet_reading(r["snippet"], r["source_script"], lang) for r in records],
+            tr("col.reading"): [
+                formatting.snippet_reading(r["snippet"], r["source_script"], lang) for r in records
+            ],
             tr("trial.note"): [r["note"] for r in records],
         }
     )
@@ -171,15 +194,25 @@ if not context.empty:
 # --- discrepancies ------------------------------------------------------------------------------------------
 if not discrepancies.empty:
     st.header(tr("trial.discrepancies"))
-    for discrepancy_id, group in discrepancies.groupby("discrepancy", sort=False):
+    for _, group in discrepancies.groupby("discrepancy", sort=False):
         first = group.iloc[0]
         kind = vocab_label(schema.DISCREPANCY_KINDS, first["kind"], lang)
         icon = ":material/check_circle:" if first["kind"] == "agreement" else ":material/warning:"
-        with st.expander(f"{kind}: {data_text(first['summary'], first['summary_zh'], lang)}", icon=icon,
-                         expanded=first["kind"] != "agreement"):
+        with st.expander(
+            f"{kind}: {data_text(first['summary'], first['summary_zh'], lang)}",
+            icon=icon,
+            expanded=first["kind"] != "agreement",
+        ):
             linked = value_table(group)
-            linked.insert(0, tr("col.trial"), list(group["trial_name"]))
+            linked.insert(
+                0, tr("col.trial"), [formatting.trial_label(r, lang) for r in group.to_dict("records")]
+            )
             st.dataframe(linked, hide_index=True, width="stretch", column_config=TABLE_CONFIG)
 
 st.divider()
-common.csv_download(common.query("export_frame", (trial_id,)), f"{trial_id}-values.csv", tr("trial.download"), key="trial__csv")
+common.csv_download(
+    common.query("export_frame", (trial_id,)),
+    f"{trial_id}-values.csv",
+    tr("trial.download"),
+    key="trial__csv",
+)

@@ -8,21 +8,40 @@ from core.i18n import data_text, vocab_label
 from pages import common
 from pages.common import tr
 
+common.ensure_shell()
+
 lang = common.lang()
 PAGE_SIZE = 50
 
 VOCABS = {
-    "cancer": schema.CANCER_TYPES, "setting": schema.SETTINGS, "line": schema.LINES,
-    "phase": schema.PHASES, "design": schema.DESIGNS, "endpoint": schema.ENDPOINTS,
+    "cancer": schema.CANCER_TYPES,
+    "setting": schema.SETTINGS,
+    "line": schema.LINES,
+    "phase": schema.PHASES,
+    "design": schema.DESIGNS,
+    "endpoint": schema.ENDPOINTS,
     "evidence": schema.EVIDENCE_KINDS,
 }
-FACET_ORDER = ["cancer", "line", "design", "phase", "endpoint", "drug", "class", "evidence", "setting", "source"]
+FACET_ORDER = [
+    "cancer",
+    "line",
+    "design",
+    "phase",
+    "endpoint",
+    "drug",
+    "class",
+    "evidence",
+    "setting",
+    "source",
+]
 
 st.title(tr("trials.title"))
 counts = common.query("counts")
 st.caption(tr("trials.subtitle", **counts))
 
-q = common.url_text(tr("trials.search"), key="trials__q", param="q", placeholder=tr("trials.search_placeholder"))
+q = common.url_text(
+    tr("trials.search"), key="trials__q", param="q", placeholder=tr("trials.search_placeholder")
+)
 
 # Facets read the URL first, then show counts given every other filter (and the search).
 for key in FACET_ORDER:
@@ -50,8 +69,12 @@ with st.expander(tr("trials.filters"), expanded=not common.present(), icon=":mat
         # keep a selection visible even when other filters leave it no trials
         options += [v for v in st.session_state[f"trials__{key}"] if v not in options]
         common.url_multiselect(
-            tr(f"facet.{key}"), options, key=f"trials__{key}", param=key,
-            format_func=option_label(key, counts_by_value), container=columns[index % 5],
+            tr(f"facet.{key}"),
+            options,
+            key=f"trials__{key}",
+            param=key,
+            format_func=option_label(key, counts_by_value),
+            container=columns[index % 5],
             placeholder=tr("facet.any"),
         )
 
@@ -60,10 +83,17 @@ selected_key = tuple(sorted((k, v) for k, v in selected.items() if v))
 
 sort_columns = st.columns([2, 1, 3])
 sort = common.url_selectbox(
-    tr("trials.sort"), list(queries.SORTS), key="trials__sort", param="sort", default="name",
-    format_func=lambda key: tr(f"sort.{key}"), container=sort_columns[0],
+    tr("trials.sort"),
+    list(queries.SORTS),
+    key="trials__sort",
+    param="sort",
+    default="name",
+    format_func=lambda key: tr(f"sort.{key}"),
+    container=sort_columns[0],
 )
-descending = common.url_toggle(tr("trials.descending"), key="trials__desc", param="desc", container=sort_columns[1])
+descending = common.url_toggle(
+    tr("trials.descending"), key="trials__desc", param="desc", container=sort_columns[1]
+)
 
 _, total = common.trials_page(common.db_key(), selected_key, q, sort, descending, 0, 0)
 pages = max(1, -(-total // PAGE_SIZE))
@@ -105,7 +135,9 @@ def display_frame(frame: pd.DataFrame, headlines: dict[str, str]) -> pd.DataFram
     out = pd.DataFrame(
         {
             "link": [common.link("trial", trial=trial_id) for trial_id in frame["id"]],
-            "trial": frame["name"],
+            "trial": [
+                data_text(name, name_zh, lang) for name, name_zh in zip(frame["name"], frame["name_zh"])
+            ],
             "cancer": [vocab_label(schema.CANCER_TYPES, v, lang) for v in frame["cancer_type"]],
             "setting": [
                 f"{vocab_label(schema.SETTINGS, s, lang)} · {vocab_label(schema.LINES, ln, lang)}"
@@ -118,7 +150,8 @@ def display_frame(frame: pd.DataFrame, headlines: dict[str, str]) -> pd.DataFram
                 for labels_en, labels_zh in zip(frame["arm_labels"], frame["arm_labels_zh"])
             ],
             "primary": [
-                vocab_label(schema.ENDPOINTS, v, lang) if v else tr("trials.not_stated") for v in frame["primary_endpoint"]
+                vocab_label(schema.ENDPOINTS, v, lang) if v else tr("trials.not_stated")
+                for v in frame["primary_endpoint"]
             ],
             "headline": [headlines.get(trial_id, "") for trial_id in frame["id"]],
             "patients": frame["n_patients"],
@@ -147,7 +180,9 @@ event = st.dataframe(
         "design": tr("col.design"),
         "arms": st.column_config.TextColumn(tr("col.arms"), width="large"),
         "primary": tr("col.primary"),
-        "headline": st.column_config.TextColumn(tr("col.headline"), width="large", help=tr("col.headline_help")),
+        "headline": st.column_config.TextColumn(
+            tr("col.headline"), width="large", help=tr("col.headline_help")
+        ),
         "patients": st.column_config.NumberColumn(tr("col.patients"), format="%d"),
         "cutoff": tr("col.cutoff"),
         "sources": tr("col.sources"),
@@ -158,7 +193,6 @@ if event and event.selection and event.selection.rows:
     st.switch_page("pages/trial.py", query_params={"trial": chosen, **common.shell_params()})
 
 
-
 def filtered_table() -> pd.DataFrame:
     """Every filtered row (not only this page), built only when the download is clicked."""
     all_rows, _ = common.trials_page(common.db_key(), selected_key, q, sort, descending, None, 0)
@@ -167,7 +201,9 @@ def filtered_table() -> pd.DataFrame:
         all_rows,
         {
             trial: formatting.headline_text([r.to_dict() for _, r in group.iterrows()], lang)
-            for trial, group in (all_headlines.groupby("trial", sort=False) if not all_headlines.empty else [])
+            for trial, group in (
+                all_headlines.groupby("trial", sort=False) if not all_headlines.empty else []
+            )
         },
     ).drop(columns=["link"])
     frame.columns = [tr(f"col.{c}") for c in frame.columns]
@@ -183,4 +219,6 @@ download_columns = st.columns(2)
 with download_columns[0]:
     common.csv_download(filtered_table, f"trials-{lang}.csv", tr("trials.download_table"), key="trials__csv")
 with download_columns[1]:
-    common.csv_download(filtered_values, "evidence-values.csv", tr("trials.download_values"), key="trials__values_csv")
+    common.csv_download(
+        filtered_values, "evidence-values.csv", tr("trials.download_values"), key="trials__values_csv"
+    )

@@ -26,7 +26,10 @@ from core.text import (
         ("1年和2年P(guān)FS率分別為40.0%和23.3%", "1年和2年PFS率分別為40.0%和23.3%"),
         ("由四川大學(xué)華西醫(yī)院盧鈾教授牽頭", "由四川大學華西醫院盧鈾教授牽頭"),
         # an annotation nested inside a legitimate parenthesis
-        ("(如是否涵蓋選擇性轉(zhuǎn)移灶以實現(xiàn)更廣泛的抗原釋放)", "(如是否涵蓋選擇性轉移灶以實現更廣泛的抗原釋放)"),
+        (
+            "(如是否涵蓋選擇性轉(zhuǎn)移灶以實現(xiàn)更廣泛的抗原釋放)",
+            "(如是否涵蓋選擇性轉移灶以實現更廣泛的抗原釋放)",
+        ),
     ],
 )
 def test_strip_pinyin_removes_annotations(raw, clean):

@@ -25,6 +25,7 @@ SELECT
     r.* EXCLUDE (recency),
     r.recency = 1 AS is_latest,
     t.name AS trial_name,
+    t.name_zh AS trial_name_zh,
     t.cancer_type,
     t.design,
     t.phase,

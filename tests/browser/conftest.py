@@ -1,0 +1,133 @@
+"""A real `streamlit run` of the app and Debian's Chromium driven by Playwright.
+
+The server is started by the tests on a free port with its own database cache, and
+stopped at the end. Chromium must be /usr/bin/chromium (`make test` installs it): a
+missing browser skips these tests locally and fails them under CI (CI=true).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = ROOT / "tests" / "screenshots"  # not committed (.gitignore)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not become healthy at {url}")
+
+
+def start_server(tmp_dir: Path, data_dir: Path | None = None) -> tuple[str, subprocess.Popen]:
+    port = _free_port()
+    env = {**os.environ, "EVIDENCE_CACHE": str(tmp_dir / "cache")}
+    if data_dir is not None:
+        env["EVIDENCE_DATA"] = str(data_dir)
+    log = open(tmp_dir / f"streamlit-{port}.log", "w")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    _wait_healthy(url, process)
+    return url, process
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} not found (make test installs Debian's chromium)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    url, process = start_server(tmp_path_factory.mktemp("server"))
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="en-US")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+_IDLE = """() => {
+    const app = document.querySelector('[data-test-script-state]');
+    const idle = app && app.getAttribute('data-test-script-state') === 'notRunning'
+        && !document.querySelector('[data-testid="stSkeleton"]');
+    // idle must hold for 300 ms: a page can rerun right after its first run
+    // (the router's rerun on a cold server, a widget writing the URL)
+    if (!idle) { window.__idleSince = null; return false; }
+    window.__idleSince = window.__idleSince || performance.now();
+    return performance.now() - window.__idleSince > 300;
+}"""
+
+
+def settle(tab, timeout: float = 30_000) -> None:
+    """Wait until the app is connected and its script has stayed finished (no sleeps)."""
+    tab.wait_for_selector('[data-test-connection-state="CONNECTED"]', timeout=timeout)
+    tab.evaluate("() => { window.__idleSince = null; }")
+    tab.wait_for_function(_IDLE, timeout=timeout, polling=100)
+
+
+def screenshot(tab, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    tab.screenshot(path=str(path), full_page=True)
+    return path

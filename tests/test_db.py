@@ -1,0 +1,69 @@
+"""The compiled store: built once per content hash, opened read-only and locked down."""
+
+import shutil
+
+import duckdb
+import pytest
+
+from core import db
+from core.records import DEFAULT_DATA_DIR
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, target)
+    return target
+
+
+def test_compiled_database_is_reused_until_a_record_changes(data_copy, tmp_path):
+    cache = tmp_path / "cache"
+    first = db.compiled_database(data_copy, cache)
+    assert first.exists()
+    mtime = first.stat().st_mtime_ns
+    assert db.compiled_database(data_copy, cache) == first
+    assert first.stat().st_mtime_ns == mtime  # not rebuilt
+    trial = data_copy / "trials" / "lead.toml"
+    trial.write_text(trial.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    second = db.compiled_database(data_copy, cache)
+    assert second != first and second.exists()
+
+
+def test_readonly_connection_refuses_writes_files_and_reconfiguration(data_copy, tmp_path):
+    con = db.connect_readonly(db.compiled_database(data_copy, tmp_path / "cache"))
+    try:
+        assert con.execute("SELECT count(*) FROM trials").fetchone()[0] > 0
+        with pytest.raises(duckdb.Error):
+            con.execute("DELETE FROM trials")
+        with pytest.raises(duckdb.Error):
+            con.execute("SELECT * FROM read_csv('/etc/passwd')")
+        with pytest.raises(duckdb.Error):
+            con.execute("SET enable_external_access = true")
+    finally:
+        con.close()
+
+
+def test_database_holds_every_loaded_record(evidence, con):
+    counts = con.execute(
+        "SELECT (SELECT count(*) FROM trials), (SELECT count(*) FROM vals), (SELECT count(*) FROM sources)"
+    ).fetchone()
+    assert counts == (len(evidence.trials), len(evidence.values), len(evidence.sources))
+
+
+def test_printed_precision_is_kept(con):
+    # 004 prints "40.0%"; TOML keeps only the float 40.
+    value_text = con.execute(
+        "SELECT value_text FROM value_rows WHERE trial = 'lead' AND measure = 'landmark' AND value = 40"
+    ).fetchone()[0]
+    assert value_text == "40.0"
+
+
+def test_latest_flag_picks_the_most_recent_cut_per_estimate(con):
+    rows = con.execute(
+        """SELECT analysis, value, is_latest FROM value_rows
+           WHERE trial = 'crown' AND measure = 'hr' AND endpoint = 'PFS' AND population = 'ITT'
+           ORDER BY analysis_sequence"""
+    ).fetchall()
+    assert len(rows) >= 2
+    assert [r[2] for r in rows].count(True) == 1
+    assert rows[-1][2] is True  # the 7-year update is listed last

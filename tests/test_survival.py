@@ -1,0 +1,38 @@
+"""The survival comparison table: differences only within a trial, never from bounds."""
+
+from core import queries
+from core.survival import comparison_table
+
+
+def table(con, endpoint, cancer):
+    rows = queries.survival_rows(con, endpoint, cancer_types=[cancer])
+    return comparison_table(rows, queries.follow_up_rows(con, list(rows["trial"].unique())), "en")
+
+
+def test_difference_in_medians_within_a_trial(con):
+    frame = table(con, "OS", "soft-tissue-sarcoma")
+    olaratumab = frame[
+        (frame["trial_id"] == "announce")
+        & frame["arm"].str.startswith("Olaratumab")
+        & (frame["population"] == "All patients (ITT)")
+    ]
+    assert olaratumab.iloc[0]["difference"] == "+0.7 months vs control"  # 20.4 − 19.7
+
+
+def test_no_difference_from_a_median_not_reached(con):
+    frame = table(con, "PFS", "nsclc-alk")
+    crown = frame[
+        (frame["trial_id"] == "crown")
+        & frame["arm"].str.startswith("Lorlatinib")
+        & (frame["median"] == "not reached (95% CI 68.5–NR)")
+    ]
+    assert not crown.empty
+    assert crown.iloc[0]["difference"].startswith("not computable")
+    assert "Median not reached" in crown.iloc[0]["maturity"]
+
+
+def test_landmarks_follow_up_and_single_arm(con):
+    frame = table(con, "OS", "sclc")
+    lead = frame[(frame["trial_id"] == "lead") & (frame["median"] != "")].iloc[0]
+    assert lead["rate_12"].startswith("66.7%") and lead["rate_24"].startswith("50.0%")
+    assert "80% CI" in lead["median"] and "33.7" in lead["follow_up"]
