@@ -11,7 +11,7 @@ PORT   ?= 8501
 DATA   ?= data
 export EVIDENCE_DATA := $(abspath $(DATA))
 
-.PHONY: run test test-fast lint format validate export bench browser clean
+.PHONY: run test test-fast lint format validate export bench browser clean screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,3 +57,6 @@ bench: $(STAMP) browser
 
 clean:
 	rm -rf build .pytest_cache
+
+screenshots: $(STAMP) browser
+	$(BIN)/python -m docs.screenshots
