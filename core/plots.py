@@ -45,6 +45,36 @@ class IntervalStyle:
     symbol: str
 
 
+@dataclass(frozen=True)
+class Palette:
+    """Colours that must contrast with the page: light and dark Streamlit themes."""
+
+    text: str
+    muted: str
+    grid: str
+    interval: dict[str, str]
+
+
+PALETTES = {
+    "light": Palette(
+        "#1f1f1f",
+        "#555555",
+        "rgba(128,128,128,0.25)",
+        {"95": "#0072B2", "90": "#009E73", "80": "#D55E00", "unknown": "#6b6b6b", "none": "#6b6b6b"},
+    ),
+    "dark": Palette(
+        "#f0f0f0",
+        "#c8c8c8",
+        "rgba(200,200,200,0.22)",
+        {"95": "#56B4E9", "90": "#2ED3A0", "80": "#F5A623", "unknown": "#b4b4b4", "none": "#b4b4b4"},
+    ),
+}
+
+
+def palette(theme: str) -> Palette:
+    return PALETTES.get(theme, PALETTES["light"])
+
+
 INTERVAL_STYLES = {
     "95": IntervalStyle("95", "#0072B2", "solid", 2.5, "square"),
     "90": IntervalStyle("90", "#009E73", "dashdot", 2.5, "square"),
@@ -74,11 +104,11 @@ def _style_key(row) -> str:
     return level if level in INTERVAL_STYLES else "unknown"
 
 
-def base_layout(lang: str, present: bool, height: int) -> dict:
+def base_layout(lang: str, present: bool, height: int, theme: str = "light") -> dict:
     """Layout shared by every figure: fonts that carry CJK, sizes for presentation mode."""
     size = 18 if present else 13
     return dict(
-        font=dict(family=FONT_STACKS.get(lang, FONT_STACKS["en"]), size=size),
+        font=dict(family=FONT_STACKS.get(lang, FONT_STACKS["en"]), size=size, color=palette(theme).text),
         height=height,
         margin=dict(l=10, r=10, t=40, b=90),
         plot_bgcolor="rgba(0,0,0,0)",
@@ -96,7 +126,7 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join(_esc(line) for line in textwrap.wrap(text, width=width, break_long_words=False))
 
 
-def _footer(fig: go.Figure, footer: str, present: bool) -> None:
+def _footer(fig: go.Figure, footer: str, present: bool, theme: str = "light") -> None:
     """The citation under a figure; the bottom margin grows with its number of lines."""
     if footer:
         text = _wrap(footer, 110 if present else 95)
@@ -115,7 +145,7 @@ def _footer(fig: go.Figure, footer: str, present: bool) -> None:
             yanchor="top",
             showarrow=False,
             align="left",
-            font=dict(size=14 if present else 11, color="#555"),
+            font=dict(size=14 if present else 11, color=palette(theme).muted),
         )
 
 
@@ -167,6 +197,7 @@ def forest_figure(
     present: bool = False,
     x_limits: tuple[float, float] = (0.03, 4.0),
     footer: str = "",
+    theme: str = "light",
 ) -> go.Figure:
     """A forest plot of hazard ratios, one row per estimate, grouped by cancer type or endpoint.
 
@@ -184,6 +215,8 @@ def forest_figure(
         Axis limits; an interval running past them ends in an arrow.
     footer : str
         Citation line under the plot (trials, data cut-offs, sources).
+    theme : {"light", "dark"}
+        The page theme the figure is drawn for (text, grid and interval colours).
     """
     lines = forest_layout(rows, group_by, lang)
     data_lines = [line for line in lines if line["row"] is not None]
@@ -193,7 +226,9 @@ def forest_figure(
     sizes = [_num(line["row"].get("n_patients")) for line in data_lines]
     largest = max([s for s in sizes if s] or [1])
 
+    colors = palette(theme).interval
     for key, style in INTERVAL_STYLES.items():
+        style = IntervalStyle(key, colors[key], style.dash, style.width, style.symbol)
         members = [line for line in data_lines if _style_key(line["row"]) == key]
         if not members:
             continue
@@ -294,11 +329,18 @@ def forest_figure(
             y=line["y"],
             xanchor="left",
             showarrow=False,
-            font=dict(color=INTERVAL_STYLES[_style_key(row)].color),
+            font=dict(color=colors[_style_key(row)]),
         )
 
     fig.add_shape(
-        type="line", x0=1, x1=1, xref="x", yref="paper", y0=0, y1=1, line=dict(color="#222", width=1.5)
+        type="line",
+        x0=1,
+        x1=1,
+        xref="x",
+        yref="paper",
+        y0=0,
+        y1=1,
+        line=dict(color=palette(theme).text, width=1.5),
     )
     for text, x, anchor in (
         (f"← {t('forest.favours_experimental', lang)}", 0.9, "right"),
@@ -316,7 +358,7 @@ def forest_figure(
             font=dict(size=14 if present else 12),
         )
 
-    layout = base_layout(lang, present, height)
+    layout = base_layout(lang, present, height, theme)
     layout["margin"] = dict(l=10, r=300 if present else 250, t=50, b=120)
     fig.update_layout(**layout)
     fig.update_xaxes(
@@ -325,7 +367,7 @@ def forest_figure(
         title_text=t("forest.x_title", lang),
         zeroline=False,
         showgrid=True,
-        gridcolor="rgba(128,128,128,0.25)",
+        gridcolor=palette(theme).grid,
         tickvals=[v for v in (0.05, 0.1, 0.2, 0.5, 1, 2, 4) if lo_limit <= v <= hi_limit],
     )
     fig.update_yaxes(
@@ -336,7 +378,7 @@ def forest_figure(
         range=[(lines[-1]["y"] - 1) if lines else -1, 1.2],
         automargin=True,
     )
-    _footer(fig, footer, present)
+    _footer(fig, footer, present, theme)
     return fig
 
 
@@ -382,7 +424,12 @@ def _arm_label(row: dict, lang: str, limit: int = 30) -> str:
 
 
 def survival_medians_figure(
-    rows: pd.DataFrame, endpoint: str, lang: str = "en", present: bool = False, footer: str = ""
+    rows: pd.DataFrame,
+    endpoint: str,
+    lang: str = "en",
+    present: bool = False,
+    footer: str = "",
+    theme: str = "light",
 ) -> go.Figure:
     """Medians per trial and arm, with their intervals; "not reached" and ">x" drawn as lower bounds.
 
@@ -406,7 +453,9 @@ def survival_medians_figure(
         if v
     ]
     x_max = max(finite + [12]) * 1.15
+    colors = palette(theme).interval
     for key, style in INTERVAL_STYLES.items():
+        style = IntervalStyle(key, colors[key], style.dash, style.width, style.symbol)
         members = [(y, r) for y, r in zip(ys, records) if _style_key(r) == key]
         if not members:
             continue
@@ -492,7 +541,7 @@ def survival_medians_figure(
                 y=point_y,
                 mode="markers",
                 name=t("survival.legend.median", lang),
-                marker=dict(symbol="square", size=13, color="#000"),
+                marker=dict(symbol="square", size=13, color=palette(theme).text),
                 hovertext=point_hover,
                 hoverinfo="text",
             )
@@ -527,7 +576,7 @@ def survival_medians_figure(
                 arrowcolor="#009E73",
                 text="",
             )
-    layout = base_layout(lang, present, max(320, 150 + 36 * len(records)))
+    layout = base_layout(lang, present, max(320, 150 + 36 * len(records)), theme)
     layout["margin"] = dict(l=10, r=20, t=110, b=120)
     layout["legend"] = dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0)
     fig.update_layout(
@@ -538,17 +587,22 @@ def survival_medians_figure(
         range=[0, x_max],
         title_text=t("survival.x_months", lang),
         rangemode="tozero",
-        gridcolor="rgba(128,128,128,0.25)",
+        gridcolor=palette(theme).grid,
     )
     fig.update_yaxes(
         tickvals=ys, ticktext=labels, automargin=True, showgrid=False, range=[0.3, len(records) + 0.7]
     )
-    _footer(fig, footer, present)
+    _footer(fig, footer, present, theme)
     return fig
 
 
 def survival_landmarks_figure(
-    rows: pd.DataFrame, endpoint: str, lang: str = "en", present: bool = False, footer: str = ""
+    rows: pd.DataFrame,
+    endpoint: str,
+    lang: str = "en",
+    present: bool = False,
+    footer: str = "",
+    theme: str = "light",
 ) -> go.Figure:
     """Landmark rates over time, one series per trial arm (lines only join an arm's own points)."""
     landmarks = rows[(rows["measure"] == "landmark")] if not rows.empty else rows
@@ -609,7 +663,7 @@ def survival_landmarks_figure(
                 hoverinfo="text",
             )
         )
-    layout = base_layout(lang, present, 460 if not present else 620)
+    layout = base_layout(lang, present, 460 if not present else 620, theme)
     layout["legend"] = dict(orientation="v", x=1.02, y=1, xanchor="left")
     layout["margin"] = dict(l=10, r=10, t=60, b=120)
     fig.update_layout(**layout, title=dict(text=_esc(t("survival.landmarks_title", lang, endpoint=endpoint))))
@@ -617,15 +671,15 @@ def survival_landmarks_figure(
         title_text=t("survival.x_years", lang),
         dtick=1,
         rangemode="tozero",
-        gridcolor="rgba(128,128,128,0.25)",
+        gridcolor=palette(theme).grid,
     )
     fig.update_yaxes(
         title_text=t("survival.y_rate", lang),
         range=[0, 105],
-        gridcolor="rgba(128,128,128,0.25)",
+        gridcolor=palette(theme).grid,
         automargin=True,
     )
-    _footer(fig, footer, present)
+    _footer(fig, footer, present, theme)
     return fig
 
 

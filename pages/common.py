@@ -273,17 +273,36 @@ def csv_download(
     )
 
 
-def chart_config(file_name: str) -> dict:
-    """Plotly modebar: download as PNG at 2× (SVG offered beside it), with a telling file name."""
+def theme() -> str:
+    """The reader's Streamlit theme, so figures keep their contrast in dark mode."""
+    info = getattr(st.context, "theme", None)
+    kind = info.get("type") if info else None
+    return "dark" if kind == "dark" else "light"
+
+
+def chart_config(file_name: str, image_format: str = "png") -> dict:
+    """Plotly modebar: the camera button downloads the figure as PNG at 2× or as SVG."""
     return {
         "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": file_name, "scale": 2},
+        "toImageButtonOptions": {"format": image_format, "filename": file_name, "scale": 2},
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }
 
 
 def show_chart(fig, file_name: str, key: str) -> None:
-    st.plotly_chart(fig, key=key, config=chart_config(file_name), theme=None)
+    """A figure with its download format chosen beside it (camera button in the modebar)."""
+    columns = st.columns([5, 2])
+    image_format = columns[1].segmented_control(
+        tr("chart.format"),
+        ["png", "svg"],
+        default="png",
+        key=f"{key}__format",
+        format_func=lambda f: tr(f"chart.format_{f}"),
+        help=tr("chart.format_help"),
+        label_visibility="collapsed",
+        required=True,
+    )
+    st.plotly_chart(fig, key=key, config=chart_config(f"{file_name}-{lang()}", image_format), theme=None)
 
 
 def language_names() -> dict[str, str]:

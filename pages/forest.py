@@ -72,7 +72,9 @@ if rows.empty:
 
 st.caption(tr("forest.count", n=len(rows), trials=rows["trial"].nunique()))
 footer = plots.citation_footer(rows, lang)
-figure = plots.forest_figure(rows, lang=lang, group_by=group_by, present=common.present(), footer=footer)
+figure = plots.forest_figure(
+    rows, lang=lang, group_by=group_by, present=common.present(), footer=footer, theme=common.theme()
+)
 name = "forest-hr-" + "-".join(endpoints or ["all"]) + ("-all-cuts" if all_cuts else "-latest")
 common.show_chart(figure, name, key="forest__chart")
 st.caption(tr("forest.legend_help"))

@@ -66,7 +66,9 @@ medians = rows[rows["measure"] == "median"]
 if medians.empty:
     st.caption(tr("survival.no_medians"))
 else:
-    figure = plots.survival_medians_figure(rows, endpoint, lang=lang, present=common.present(), footer=footer)
+    figure = plots.survival_medians_figure(
+        rows, endpoint, lang=lang, present=common.present(), footer=footer, theme=common.theme()
+    )
     common.show_chart(figure, f"survival-{endpoint}-medians", key="survival__medians")
     st.caption(tr("survival.medians_help"))
 
@@ -75,7 +77,7 @@ if landmarks.empty:
     st.caption(tr("survival.no_landmarks"))
 else:
     figure = plots.survival_landmarks_figure(
-        rows, endpoint, lang=lang, present=common.present(), footer=footer
+        rows, endpoint, lang=lang, present=common.present(), footer=footer, theme=common.theme()
     )
     common.show_chart(figure, f"survival-{endpoint}-landmarks", key="survival__landmarks")
 

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core import formatting, schema
+from core.card import evidence_card_html
 from core.i18n import data_text, vocab_label
 from pages import common
 from pages.common import tr
@@ -210,9 +211,19 @@ if not discrepancies.empty:
             st.dataframe(linked, hide_index=True, width="stretch", column_config=TABLE_CONFIG)
 
 st.divider()
-common.csv_download(
-    common.query("export_frame", (trial_id,)),
-    f"{trial_id}-values.csv",
-    tr("trial.download"),
-    key="trial__csv",
+download_columns = st.columns(2)
+download_columns[0].download_button(
+    tr("card.download"),
+    data=lambda: evidence_card_html(common.con(), trial_id, lang).encode("utf-8"),
+    file_name=f"evidence-card-{trial_id}-{lang}.html",
+    mime="text/html",
+    icon=":material/print:",
+    key="trial__card",
 )
+with download_columns[1]:
+    common.csv_download(
+        common.query("export_frame", (trial_id,)),
+        f"{trial_id}-values.csv",
+        tr("trial.download"),
+        key="trial__csv",
+    )

@@ -158,3 +158,26 @@ def test_url_restores_sort_and_page_state():
     assert app.toggle(key="trials__desc").value is True
     patients = [int(n) for n in dataframes(app)[0]["patients"].dropna()]
     assert patients == sorted(patients, reverse=True)
+
+
+def test_trial_page_offers_the_evidence_card_and_csv():
+    app = open_page("trial", trial="crown")
+    labels = [element.proto.label for element in app.get("download_button")]
+    assert "Evidence card (printable HTML)" in labels and "Download this trial's values (CSV)" in labels
+
+
+def test_chart_download_format_is_chosen_beside_the_chart():
+    import json
+
+    app = open_page("forest")
+    chart = app.get("plotly_chart")[0]
+    config = json.loads(chart.proto.config)
+    assert config["toImageButtonOptions"] == {
+        "format": "png",
+        "filename": "forest-hr-all-latest-en",
+        "scale": 2,
+    }
+    app.session_state["forest__chart__format"] = "svg"
+    app.run()
+    config = json.loads(app.get("plotly_chart")[0].proto.config)
+    assert config["toImageButtonOptions"]["format"] == "svg"

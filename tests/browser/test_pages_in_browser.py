@@ -159,3 +159,15 @@ def test_presentation_mode_hides_chrome_and_enlarges_type(server, page):
     assert size >= 20
     assert page.get_by_role("button", name=re.compile("Exit presentation")).is_visible()
     screenshot(page, "forest-present")
+
+
+def test_figures_follow_the_dark_theme(server, browser):
+    context = browser.new_context(color_scheme="dark", viewport={"width": 1440, "height": 1200})
+    tab = context.new_page()
+    tab.goto(server + "/forest?lang=en&present=1")
+    settle(tab)
+    tab.locator('[data-testid="stPlotlyChart"]').first.wait_for()
+    fill = tab.locator(".ytick text").first.evaluate("e => getComputedStyle(e).fill")
+    assert fill == "rgb(240, 240, 240)"  # light text on the dark page
+    screenshot(tab, "forest-present-dark")
+    context.close()
