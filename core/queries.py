@@ -184,8 +184,23 @@ def trial(con, trial_id: str) -> pd.DataFrame:
     return _df(con, "SELECT * EXCLUDE (search_text) FROM trial_rows WHERE id = ?", [trial_id])
 
 
-def trial_ids(con) -> pd.DataFrame:
-    return _df(con, "SELECT id, name, cancer_type FROM trials ORDER BY lower(name)")
+def trial_ids(con, limit: int = 300, include: str | None = None) -> pd.DataFrame:
+    """Trials for a picker: the first ``limit`` by name, plus ``include`` if it exists.
+
+    At registry scale a picker cannot list every trial; the Trials page search finds the rest.
+    """
+    sql = """
+        SELECT id, name, name_zh, cancer_type FROM (
+            (SELECT id, name, name_zh, cancer_type FROM trials ORDER BY lower(name), id LIMIT ?)
+            UNION
+            (SELECT id, name, name_zh, cancer_type FROM trials WHERE id = ?)
+        ) ORDER BY lower(name), id
+    """
+    return _df(con, sql, [int(limit), include])
+
+
+def trial_count(con) -> int:
+    return int(_df(con, "SELECT count(*) AS n FROM trials")["n"].iloc[0])
 
 
 def trial_arms(con, trial_id: str) -> pd.DataFrame:
@@ -218,7 +233,7 @@ def trial_values(con, trial_id: str) -> pd.DataFrame:
     return _df(con, sql, [trial_id])
 
 
-def discrepancies(con, trial_id: str | None = None) -> pd.DataFrame:
+def discrepancies(con, trial_id: str | None = None, limit: int | None = None) -> pd.DataFrame:
     """Flagged discrepancies with every linked value (one row per linked value).
 
     With ``trial_id``, the discrepancies that involve any value of that trial.
@@ -235,8 +250,9 @@ def discrepancies(con, trial_id: str | None = None) -> pd.DataFrame:
         JOIN discrepancy_values dv ON dv.discrepancy = d.id
         JOIN value_rows v ON v.trial = dv.trial AND v.id = dv.value_id
         ORDER BY d.kind = 'agreement', d.id, dv.position
+        LIMIT ?::INTEGER
     """
-    return _df(con, sql, [trial_id, trial_id])
+    return _df(con, sql, [trial_id, trial_id, limit])
 
 
 # --- cross-trial views -----------------------------------------------------------------------
@@ -249,8 +265,13 @@ def forest_rows(
     evidence_kinds: Sequence[str] = (),
     latest_only: bool = True,
     trial_ids: Sequence[str] = (),
+    limit: int | None = None,
 ) -> pd.DataFrame:
-    """Hazard ratios across trials, with the sample size behind each comparison."""
+    """Hazard ratios across trials, with the sample size behind each comparison.
+
+    With ``limit``, only the first rows travel; every row carries ``total_rows``, the
+    number of estimates that matched, so the page can say what it left out.
+    """
     clauses, params = ["v.measure = 'hr'"], []
     for column, selected in (
         ("v.endpoint", endpoints),
@@ -266,7 +287,8 @@ def forest_rows(
     sql = f"""
         SELECT v.*,
                coalesce(sa.n + sc.n, CASE WHEN v.population = 'ITT' THEN ts.n END) AS n_patients,
-               vc.position AS cancer_position, ve.position AS endpoint_position
+               vc.position AS cancer_position, ve.position AS endpoint_position,
+               count(*) OVER () AS total_rows
         FROM value_rows v
         LEFT JOIN v_arm_sizes sa ON sa.trial = v.trial AND sa.arm = v.arm AND sa.population = v.population
         LEFT JOIN v_arm_sizes sc ON sc.trial = v.trial AND sc.arm = v.comparator AND sc.population = v.population
@@ -276,6 +298,9 @@ def forest_rows(
         WHERE {" AND ".join(clauses)}
         ORDER BY vc.position, ve.position, lower(v.trial_name), v.analysis_sequence, v.position
     """
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(int(limit))
     return _df(con, sql, params)
 
 
@@ -285,8 +310,13 @@ def survival_rows(
     cancer_types: Sequence[str] = (),
     latest_only: bool = True,
     evidence_kinds: Sequence[str] = (),
+    max_trials: int | None = None,
 ) -> pd.DataFrame:
-    """Medians, landmark rates, hazard ratios and events of one time-to-event endpoint."""
+    """Medians, landmark rates, hazard ratios and events of one time-to-event endpoint.
+
+    With ``max_trials``, only the first trials (in display order) travel; every row carries
+    ``total_trials``, the number of trials that matched.
+    """
     clauses = ["v.endpoint = ?", "v.measure IN ('median', 'landmark', 'hr', 'events')"]
     params: list = [endpoint]
     for column, selected in (("v.cancer_type", cancer_types), ("v.evidence_kind", evidence_kinds)):
@@ -296,12 +326,20 @@ def survival_rows(
     if latest_only:
         clauses.append("v.is_latest")
     sql = f"""
-        SELECT v.*, vc.position AS cancer_position
-        FROM value_rows v
-        LEFT JOIN vocab vc ON vc.vocabulary = 'cancer_type' AND vc.key = v.cancer_type
-        WHERE {" AND ".join(clauses)}
-        ORDER BY vc.position, lower(v.trial_name), v.arm_role = 'control', v.analysis_sequence, v.position
+        WITH matched AS (
+            SELECT v.*, vc.position AS cancer_position,
+                   dense_rank() OVER (ORDER BY vc.position, lower(v.trial_name), v.trial) AS trial_rank
+            FROM value_rows v
+            LEFT JOIN vocab vc ON vc.vocabulary = 'cancer_type' AND vc.key = v.cancer_type
+            WHERE {" AND ".join(clauses)}
+        )
+        , counted AS (SELECT *, max(trial_rank) OVER () AS total_trials FROM matched)
+        SELECT * EXCLUDE (trial_rank)
+        FROM counted
+        WHERE ?::INTEGER IS NULL OR trial_rank <= ?::INTEGER
+        ORDER BY cancer_position, lower(trial_name), arm_role = 'control', analysis_sequence, position
     """
+    params += [max_trials, max_trials]
     return _df(con, sql, params)
 
 

@@ -85,6 +85,7 @@ def cached(database: str, name: str, *args: Any) -> Any:
         "problems",
         "counts",
         "export_frame",
+        "trial_count",
     }
     if name not in allowed:
         raise ValueError(f"not a cached query: {name}")

@@ -65,12 +65,18 @@ all_cuts = common.url_toggle(
     help=tr("forest.all_cuts_help"),
 )
 
-rows = common.query("forest_rows", tuple(endpoints), tuple(cancers), tuple(evidence), not all_cuts)
+FOREST_ROWS = 60  # a readable plot; the total is stated and filters narrow it
+rows = common.query(
+    "forest_rows", tuple(endpoints), tuple(cancers), tuple(evidence), not all_cuts, (), FOREST_ROWS
+)
 if rows.empty:
     st.info(tr("forest.none"), icon=":material/search_off:")
     st.stop()
 
+total = int(rows["total_rows"].iloc[0])
 st.caption(tr("forest.count", n=len(rows), trials=rows["trial"].nunique()))
+if total > len(rows):
+    st.info(tr("forest.truncated", shown=len(rows), total=total), icon=":material/filter_alt:")
 footer = plots.citation_footer(rows, lang)
 figure = plots.forest_figure(
     rows, lang=lang, group_by=group_by, present=common.present(), footer=footer, theme=common.theme()

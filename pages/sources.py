@@ -47,7 +47,10 @@ st.header(tr("sources.method"))
 st.markdown(tr("sources.method_text"))
 
 st.header(tr("sources.discrepancies"))
-discrepancies = common.query("discrepancies", None)
+DISCREPANCY_ROWS = 500
+discrepancies = common.query("discrepancies", None, DISCREPANCY_ROWS)
+if len(discrepancies) == DISCREPANCY_ROWS:
+    st.caption(tr("sources.discrepancies_limited", n=DISCREPANCY_ROWS))
 kinds = [k for k in schema.DISCREPANCY_KINDS if k in set(discrepancies["kind"])]
 kind_filter = common.url_multiselect(
     tr("sources.discrepancy_kind"),

@@ -56,11 +56,18 @@ all_cuts = common.url_toggle(
     help=tr("forest.all_cuts_help"),
 )
 
-rows = common.query("survival_rows", endpoint, tuple(cancers), not all_cuts, tuple(evidence))
+SURVIVAL_TRIALS = 25  # a readable chart; the total is stated and filters narrow it
+rows = common.query("survival_rows", endpoint, tuple(cancers), not all_cuts, tuple(evidence), SURVIVAL_TRIALS)
 if rows.empty:
     st.info(tr("survival.none"), icon=":material/search_off:")
     st.stop()
 
+total_trials = int(rows["total_trials"].iloc[0])
+if total_trials > rows["trial"].nunique():
+    st.info(
+        tr("survival.truncated", shown=rows["trial"].nunique(), total=total_trials),
+        icon=":material/filter_alt:",
+    )
 footer = plots.citation_footer(rows, lang)
 medians = rows[rows["measure"] == "median"]
 if medians.empty:

@@ -13,9 +13,11 @@ common.ensure_shell()
 
 lang = common.lang()
 
-trials = common.query("trial_ids")
+PICKER_SIZE = 300
+requested = st.query_params.get("trial") or st.session_state.get("trial__id")
+trials = common.query("trial_ids", PICKER_SIZE, requested)
 ids = list(trials["id"])
-names = dict(zip(trials["id"], trials["name"]))
+names = {i: data_text(n, z, lang) for i, n, z in zip(trials["id"], trials["name"], trials["name_zh"])}
 if not ids:
     st.warning(tr("trial.no_data"))
     st.stop()
@@ -27,6 +29,8 @@ trial_id = common.url_selectbox(
     default=ids[0],
     format_func=lambda i: names.get(i, i),
 )
+if common.query("trial_count") > PICKER_SIZE:
+    st.caption(tr("trial.picker_limited", n=PICKER_SIZE))
 if "trial" not in st.query_params:
     st.query_params["trial"] = trial_id  # a trial page link always names its trial
 

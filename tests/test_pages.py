@@ -11,6 +11,17 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["trials", "trial", "forest", "survival", "sources"]
 
 
+@pytest.fixture(autouse=True)
+def full_error_details():
+    """Readers never see tracebacks (.streamlit/config.toml); the tests must."""
+    from streamlit import config
+
+    previous = config.get_option("client.showErrorDetails")
+    config.set_option("client.showErrorDetails", "full")
+    yield
+    config.set_option("client.showErrorDetails", previous)
+
+
 def open_page(page: str = "trials", **params: str | list[str]) -> AppTest:
     """Open ``/<page>?<params>`` as a fresh browser session would."""
     app = AppTest.from_file(APP, default_timeout=60)
