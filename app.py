@@ -58,6 +58,9 @@ PAGES = [
         url_path="survival",
     ),
     st.Page(
+        "pages/import.py", title=common.tr("nav.import"), icon=":material/upload_file:", url_path="import"
+    ),
+    st.Page(
         "pages/sources.py", title=common.tr("nav.sources"), icon=":material/menu_book:", url_path="sources"
     ),
 ]

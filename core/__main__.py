@@ -1,8 +1,9 @@
-"""Command line: ``python -m core validate | export PATH.csv | build``.
+"""Command line: ``python -m core validate | export PATH.csv | check PATH… | build``.
 
 ``validate`` checks every record file and every snippet against its source text and
 exits 1 when anything is wrong; ``export`` writes the whole evidence as one long CSV
-table; ``build`` compiles the database the app opens.
+table; ``check`` validates files to import (the export's CSV format or record files);
+``build`` compiles the database the app opens.
 """
 
 from __future__ import annotations
@@ -47,6 +48,45 @@ def _export(args: argparse.Namespace) -> int:
     return 1 if evidence.errors else 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    """Validate files to import; exit 1 if anything is invalid. Never a traceback for bad input."""
+    from core.importer import read_upload
+    from core.records import SourceTexts, load_sources
+
+    problems: list = []
+    registry = load_sources(Path(args.data) / "sources.toml", problems, None)
+    sources_dir = sources_dir_from_env()
+    texts = None
+    if sources_dir.is_dir():
+        texts = SourceTexts(sources_dir)
+        for source in registry:
+            texts.load(source, lambda field, reason: None)
+    # an import sits beside the curated data, so it may not reuse a curated trial id
+    taken = {path.stem for path in (Path(args.data) / "trials").glob("*.toml")}
+    invalid = trials = values = 0
+    for name in args.paths:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            print(f"{name}: cannot be read: {exc.strerror or exc}")
+            invalid += 1
+            continue
+        result = read_upload(path.name, data, registry, texts, taken)
+        taken |= {trial.id for trial in result.evidence.trials}
+        for problem in result.problems:
+            print(problem)
+        invalid += len(result.problems)
+        trials += len(result.evidence.trials)
+        values += len(result.evidence.values)
+    summary = f"{trials} trials and {values} values valid"
+    if invalid:
+        print(f"{invalid} problem(s); {summary}", file=sys.stderr)
+        return 1
+    print(f"ok: {summary}")
+    return 0
+
+
 def _build(args: argparse.Namespace) -> int:
     path = db.compiled_database(args.data)
     print(path)
@@ -65,6 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     export = commands.add_parser("export", help="write every value as one long CSV table")
     export.add_argument("path", help="output .csv file")
     export.set_defaults(run=_export)
+    check = commands.add_parser(
+        "check", help="validate files to import (.csv export format or .toml records)"
+    )
+    check.add_argument("paths", nargs="+", help="files to check")
+    check.set_defaults(run=_check)
     build = commands.add_parser("build", help="compile the database the app opens")
     build.set_defaults(run=_build)
     args = parser.parse_args(argv)

@@ -16,7 +16,6 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import asdict
 from pathlib import Path
 
 import duckdb
@@ -31,6 +30,9 @@ FORMAT_VERSION = "5"
 
 CACHE_ENV = "EVIDENCE_CACHE"
 _SQL_DIR = Path(__file__).with_name("sql")
+SQL_SCRIPTS = ("sizes.sql", "views.sql", "export.sql")
+"""Run in this order after the tables exist: sizes feed the trial view, export reads the
+materialised rows."""
 DEFAULT_CACHE_DIR = PROJECT_ROOT / "build"
 
 
@@ -60,8 +62,18 @@ def content_hash(data_dir: Path | str) -> str:
 # --- frames ---------------------------------------------------------------------------------
 
 
+def _fields(record) -> dict:
+    """A record's fields as a dict, shallow.
+
+    The records hold only scalars and tuples of text, so ``dataclasses.asdict``'s recursive
+    deep copy buys nothing, and it was most of the frame building of a large corpus
+    (80% of it at 10,000 trials; see docs/benchmarks.md).
+    """
+    return {name: getattr(record, name) for name in record.__dataclass_fields__}
+
+
 def _frame(records: Iterable, columns: list[str]) -> pd.DataFrame:
-    rows = [asdict(record) for record in records]
+    rows = [_fields(record) for record in records]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -111,7 +123,7 @@ def frames(evidence: schema.Evidence) -> dict[str, pd.DataFrame]:
     trials = pd.DataFrame(
         [
             {
-                **{k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(t).items()},
+                **{k: (list(v) if isinstance(v, tuple) else v) for k, v in _fields(t).items()},
                 "search_text": _trial_search_text(t, arms_by_trial.get(t.id, [])),
             }
             for t in evidence.trials
@@ -119,7 +131,7 @@ def frames(evidence: schema.Evidence) -> dict[str, pd.DataFrame]:
         columns=[*schema.Trial.__dataclass_fields__, "search_text"],
     )
     sources = pd.DataFrame(
-        [{**asdict(s), "urls": list(s.urls)} for s in evidence.sources],
+        [{**_fields(s), "urls": list(s.urls)} for s in evidence.sources],
         columns=list(schema.Source.__dataclass_fields__),
     )
     arms = _frame(evidence.arms, list(schema.Arm.__dataclass_fields__))
@@ -127,7 +139,7 @@ def frames(evidence: schema.Evidence) -> dict[str, pd.DataFrame]:
 
     value_rows = []
     for v in evidence.values:
-        row = asdict(v)
+        row = _fields(v)
         row["flags"] = list(v.flags)
         row["ci_low"], row["ci_low_text"] = _bound(v.ci_low)
         row["ci_high"], row["ci_high_text"] = _bound(v.ci_high)
@@ -195,6 +207,7 @@ def _vocab_frame() -> pd.DataFrame:
         "source_kind": schema.SOURCE_KINDS,
         "flag": schema.FLAGS,
         "discrepancy_kind": schema.DISCREPANCY_KINDS,
+        "origin": schema.ORIGINS,
     }
     for vocabulary, entries in vocabularies.items():
         for position, (key, (english, chinese)) in enumerate(entries.items()):
@@ -212,7 +225,8 @@ def populate(con: duckdb.DuckDBPyConnection, evidence: schema.Evidence) -> None:
         con.register("frame", frame)
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")  # noqa: S608 - name from the dict above
         con.unregister("frame")
-    con.execute((_SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+    for script in SQL_SCRIPTS:
+        con.execute((_SQL_DIR / script).read_text(encoding="utf-8"))
 
 
 def build_database(evidence: schema.Evidence, path: Path | str) -> None:
@@ -266,6 +280,51 @@ def connect_readonly(path: Path | str) -> duckdb.DuckDBPyConnection:
         read_only=True,
         config={"enable_external_access": False, "lock_configuration": True},
     )
+
+
+UNION_TABLES = (
+    "sources",
+    "trials",
+    "arms",
+    "analyses",
+    "vals",
+    "discrepancies",
+    "discrepancy_values",
+    "value_rows",
+    "trial_rows",
+    "headline_rows",
+)
+"""Tables a session with uploads sees as curated ∪ uploaded (the rest are the curated ones)."""
+
+
+def connect_with_upload(compiled: Path | str, upload: schema.Evidence) -> duckdb.DuckDBPyConnection:
+    """A session's database: the compiled curated file (read-only) with uploaded records beside it.
+
+    The curated data is attached, not copied, so this is cheap at any corpus size. Uploads
+    are built into their own in-memory catalogue with the same code as the curated data;
+    the tables the pages read become union views of the two. Then file and network access
+    are switched off and the configuration is locked, as for the curated connection.
+    """
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("ATTACH ? AS curated (READ_ONLY)", [str(compiled)])
+        con.execute("ATTACH ':memory:' AS upload")
+        con.execute("USE upload")
+        populate(con, upload)
+        con.execute("USE memory")
+        for table in UNION_TABLES:
+            union = f"SELECT * FROM curated.{table} UNION ALL BY NAME SELECT * FROM upload.{table}"  # noqa: S608
+            con.execute(f"CREATE VIEW {table} AS {union}")  # noqa: S608 - names from UNION_TABLES
+        con.execute("CREATE VIEW vocab AS SELECT * FROM curated.vocab")
+        con.execute("CREATE VIEW problems AS SELECT * FROM curated.problems")
+        for script in ("sizes.sql", "export.sql"):
+            con.execute((_SQL_DIR / script).read_text(encoding="utf-8"))
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    except Exception:
+        con.close()
+        raise
+    return con
 
 
 def connect_memory(evidence: schema.Evidence) -> duckdb.DuckDBPyConnection:

@@ -132,8 +132,11 @@ def metric_label(row: Mapping[str, Any], lang: str = "en") -> str:
 
 
 def trial_label(row: Mapping[str, Any], lang: str = "en") -> str:
-    """The trial's name in the chosen language (acronyms stay as they are)."""
-    return data_text(row.get("trial_name") or "", row.get("trial_name_zh") or "", lang)
+    """The trial's name in the chosen language; an imported trial says it is user-supplied."""
+    name = data_text(row.get("trial_name") or "", row.get("trial_name_zh") or "", lang)
+    if row.get("origin") == "user":
+        name += f" [{t('origin.user_short', lang)}]"
+    return name
 
 
 def arms_text(row: Mapping[str, Any], lang: str = "en") -> str:

@@ -59,6 +59,7 @@ FACETS: dict[str, Facet] = {
         Facet("endpoint", "endpoints", True, "endpoint"),
         Facet("evidence", "evidence_kinds", True, "evidence_kind"),
         Facet("source", "source_ids", True, None),
+        Facet("origin", "origin", False, "origin"),
     )
 }
 """Every facet of the trials table, keyed by its URL parameter."""
@@ -199,6 +200,11 @@ def trial_ids(con, limit: int = 300, include: str | None = None) -> pd.DataFrame
     return _df(con, sql, [int(limit), include])
 
 
+def all_trial_ids(con) -> set[str]:
+    """Every trial id in use (an upload may not reuse one)."""
+    return set(_df(con, "SELECT id FROM trials")["id"])
+
+
 def trial_count(con) -> int:
     return int(_df(con, "SELECT count(*) AS n FROM trials")["n"].iloc[0])
 
@@ -213,7 +219,7 @@ def trial_arms(con, trial_id: str) -> pd.DataFrame:
                ON s.trial = a.trial AND s.arm = a.id
         LEFT JOIN v_trial_sizes ts ON ts.trial = a.trial
         WHERE a.trial = ?
-        ORDER BY a.rowid
+        ORDER BY a.position
     """
     return _df(con, sql, [trial_id])
 

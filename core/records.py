@@ -352,12 +352,19 @@ def load_sources(path: Path, problems: list[Problem], texts: SourceTexts | None)
 class _TrialLoader:
     """Loads one trial file; collects its problems; keeps what is valid."""
 
-    def __init__(self, path: Path, label: str, source_ids: set[str], texts: SourceTexts | None):
-        self.path = path
+    def __init__(
+        self,
+        label: str,
+        source_ids: set[str],
+        texts: SourceTexts | None,
+        origin: str = "curated",
+    ):
         self.label = label
         self.source_ids = source_ids
         self.texts = texts
+        self.origin = origin
         self.problems: list[Problem] = []
+        self._arms_seen = 0
 
     def reporter(self, record: str) -> Callable[[str, str], None]:
         def report(field: str, reason: str) -> None:
@@ -365,15 +372,22 @@ class _TrialLoader:
 
         return report
 
-    def load(self, evidence: schema.Evidence) -> None:
-        data = _read_toml(self.path, self.problems, self.label)
-        if data is None:
+    def load_file(self, path: Path, evidence: schema.Evidence) -> None:
+        """Load a trial file; its ``id`` must match the file name."""
+        data = _read_toml(path, self.problems, self.label)
+        if data is not None:
+            self.load_data(data, evidence, expected_id=path.stem)
+
+    def load_data(self, data: dict, evidence: schema.Evidence, expected_id: str | None = None) -> None:
+        """Validate one parsed trial record and add what is valid to ``evidence``."""
+        if not isinstance(data, dict):
+            self.reporter("trial")("", "must be a table of trial fields")
             return
         header = {key: value for key, value in data.items() if key not in TRIAL_TABLES}
         report = self.reporter("trial")
         fields = parse_fields(header, TRIAL_FIELDS, report)
-        if fields is not None and fields["id"] != self.path.stem:
-            report("id", f"must match the file name '{self.path.stem}', got '{fields['id']}'")
+        if fields is not None and expected_id is not None and fields["id"] != expected_id:
+            report("id", f"must match the file name '{expected_id}', got '{fields['id']}'")
             fields = None
         if fields is not None and not _ID.match(fields["id"]):
             report("id", "must be lower-case ASCII letters, digits, '.', '_' or '-'")
@@ -386,7 +400,7 @@ class _TrialLoader:
             count = len(data.get("values", []))
             report("", f"trial header invalid: the trial and its {count} values were not loaded")
             return
-        trial = schema.Trial(file=self.label, **fields)
+        trial = schema.Trial(file=self.label, origin=self.origin, **fields)
         arms = self._load_children(data, "arms", ARM_FIELDS, self._check_arm, trial.id)
         analyses = self._load_analyses(data, trial.id)
         arm_ids = {arm.id for arm in arms}
@@ -465,7 +479,11 @@ class _TrialLoader:
             return None
         if fields.get("source") and not self._check_snippet(fields["source"], fields["snippet"], {}, report):
             return None
-        return schema.Arm(trial=trial_id, **fields)
+        return schema.Arm(trial=trial_id, position=self._arm_count(), **fields)
+
+    def _arm_count(self) -> int:
+        self._arms_seen += 1
+        return self._arms_seen
 
     def _check_discrepancy(self, fields, trial_id, report):
         refs = fields["values"]
@@ -608,10 +626,19 @@ def _check_ranges(v, report) -> bool:
             if number < 0:
                 report(name, f"must not be negative, got {number}")
                 ok = False
+    for name, number in numbers.items():
+        limit = PLAUSIBLE_MAXIMUM.get(v["unit"], 1e9)
+        if number > limit:
+            report(name, f"is implausibly large for {v['unit']}: {number} (at most {limit:g})")
+            ok = False
     return ok
 
 
-def _check_cross_references(evidence: schema.Evidence, problems: list[Problem]) -> None:
+PLAUSIBLE_MAXIMUM = {"months": 1200, "years": 150, "ratio": 1000, "patients": 10_000_000, "EUR-per-year": 1e8}
+"""Upper bounds no real figure reaches: a larger number is a typo or hostile input."""
+
+
+def check_cross_references(evidence: schema.Evidence, problems: list[Problem]) -> None:
     """Discrepancies may name values in any file, so they are checked after everything loads."""
     value_keys = {f"{v.trial}:{v.id}" for v in evidence.values}
     file_of = {t.id: t.file for t in evidence.trials}
@@ -682,9 +709,9 @@ def load_evidence(
     if not trial_files:
         problems.append(Problem("trials/", "", "", f"no trial files in {data_dir / 'trials'}"))
     for path in trial_files:
-        loader = _TrialLoader(path, f"trials/{path.name}", source_ids, texts)
-        loader.load(evidence)
+        loader = _TrialLoader(f"trials/{path.name}", source_ids, texts)
+        loader.load_file(path, evidence)
         problems.extend(loader.problems)
-    _check_cross_references(evidence, problems)
+    check_cross_references(evidence, problems)
     evidence.errors = problems
     return evidence

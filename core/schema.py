@@ -175,6 +175,12 @@ SOURCE_KINDS: dict[str, tuple[str, str]] = {
     "conference-abstract": ("Conference abstract", "会议摘要"),
     "registry": ("Trial registry", "试验注册"),
     "review-table": ("Table in a review", "综述表格"),
+    "user-upload": ("User-supplied source (not checked against a text)", "用户提供的来源(未与原文核对)"),
+}
+
+ORIGINS: dict[str, tuple[str, str]] = {
+    "curated": ("Curated", "已整理"),
+    "user": ("User-supplied", "用户提供"),
 }
 
 # Flags a curator puts on a value; each is a caveat the pages show beside the number.
@@ -269,6 +275,7 @@ class Arm:
     role: str = "experimental"  # experimental | control | single | cohort
     source: str = ""
     snippet: str = ""
+    position: int = 0  # order within the trial file
 
 
 @dataclass(frozen=True)
@@ -352,6 +359,7 @@ class Trial:
     presented: tuple[str, ...] = ()
     note: str = ""
     note_zh: str = ""
+    origin: str = "curated"  # curated | user (imported in a session)
 
 
 @dataclass

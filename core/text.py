@@ -131,6 +131,14 @@ def contains_number(text: str, number: float | int | str | Decimal) -> bool:
         wanted = Decimal(str(number))
     except InvalidOperation:
         return False
+    if wanted < 0:
+        # A dash is also a range separator ("4.8-12.3"), so a negative number is its magnitude
+        # written right after a minus sign.
+        text = normalise(text)
+        return any(
+            Decimal(match.group()) == -wanted and match.start() > 0 and text[match.start() - 1] == "-"
+            for match in _NUMBER.finditer(text)
+        )
     return any(found == wanted for found in numbers_in(text))
 
 
@@ -154,3 +162,14 @@ def printed_number(snippet: str, number: float | int | str | None) -> str:
         if Decimal(match.group()) == wanted:
             return match.group()
     return format_number(number)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
+
+
+def markdown_escape(text: str) -> str:
+    """Text that Streamlit's markdown shows literally: no links, images, HTML, emphasis,
+    ``:colour[...]`` directives, emoji shortcodes or LaTeX — for data going into titles,
+    notes, captions and labels."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return escaped.replace("\n", " ")

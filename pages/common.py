@@ -8,6 +8,7 @@ translated labels), so a link opens the same view in any language.
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,14 +43,51 @@ def data_dir() -> str:
     return os.environ.get(DATA_ENV) or str(DEFAULT_DATA_DIR)
 
 
-def con():
-    """The shared read-only connection; queries take a cursor of their own."""
-    return _connection(database_path(data_dir()))
+# Uploaded evidence, by content digest: the session keeps only the digest, so every page and
+# every cached query sees the same data, and equal uploads share one connection.
+_UPLOADS: OrderedDict[str, Any] = OrderedDict()
+_MAX_UPLOADS = 32
+UPLOAD_KEY = "import__digest"
+
+
+def register_upload(digest: str, evidence) -> None:
+    _UPLOADS[digest] = evidence
+    _UPLOADS.move_to_end(digest)
+    while len(_UPLOADS) > _MAX_UPLOADS:
+        _UPLOADS.popitem(last=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=_MAX_UPLOADS)
+def _upload_connection(digest: str, compiled: str):
+    return db.connect_with_upload(compiled, _UPLOADS[digest])
+
+
+def connection_for(key: str):
+    """The connection a cache key names: the curated file, or curated + a session's uploads."""
+    if key.startswith("upload:"):
+        digest, compiled = key.removeprefix("upload:").split("|", 1)
+        return _upload_connection(digest, compiled)
+    return _connection(key)
 
 
 def db_key() -> str:
-    """Identifies the database in cache keys, so a rebuilt database is never served stale rows."""
-    return database_path(data_dir())
+    """Names this session's database in cache keys: never serves another session's uploads,
+    nor stale rows after a rebuild."""
+    compiled = database_path(data_dir())
+    digest = st.session_state.get(UPLOAD_KEY)
+    if digest and digest in _UPLOADS:
+        return f"upload:{digest}|{compiled}"
+    return compiled
+
+
+def con():
+    """This session's read-only connection; queries take a cursor of their own."""
+    return connection_for(db_key())
+
+
+def curated_con():
+    """The curated data alone, whatever this session uploaded."""
+    return _connection(database_path(data_dir()))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -89,7 +127,7 @@ def cached(database: str, name: str, *args: Any) -> Any:
     }
     if name not in allowed:
         raise ValueError(f"not a cached query: {name}")
-    return getattr(queries, name)(con(), *args)
+    return getattr(queries, name)(connection_for(database), *args)
 
 
 def query(name: str, *args: Any) -> Any:
@@ -229,13 +267,14 @@ def url_selectbox(
     default: str,
     format_func: Callable[[str], str] = str,
     container=st,
+    always_in_url: bool = False,
     **kwargs,
 ) -> str:
     seed(key, param, default, parse=lambda raw: raw if raw in options else default)
     if st.session_state[key] not in options:
         st.session_state[key] = default if default in options else (options[0] if options else None)
     value = container.selectbox(label, list(options), key=key, format_func=format_func, **kwargs)
-    publish(param, value, default)
+    publish(param, value, None if always_in_url else default)
     return value
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 from core import formatting, schema
 from core.card import evidence_card_html
 from core.i18n import data_text, vocab_label
+from core.text import markdown_escape as md
 from pages import common
 from pages.common import tr
 
@@ -28,11 +29,10 @@ trial_id = common.url_selectbox(
     param="trial",
     default=ids[0],
     format_func=lambda i: names.get(i, i),
+    always_in_url=True,  # a trial page's link always names its trial
 )
 if common.query("trial_count") > PICKER_SIZE:
     st.caption(tr("trial.picker_limited", n=PICKER_SIZE))
-if "trial" not in st.query_params:
-    st.query_params["trial"] = trial_id  # a trial page link always names its trial
 
 header = common.query("trial", trial_id).iloc[0].to_dict()
 arms = common.query("trial_arms", trial_id)
@@ -40,11 +40,13 @@ analyses = common.query("trial_analyses", trial_id)
 values = common.query("trial_values", trial_id)
 discrepancies = common.query("discrepancies", trial_id)
 
-st.title(header["name"])
-st.subheader(data_text(header["title"], header["title_zh"], lang))
+st.title(md(formatting.trial_label({"trial_name": header["name"], "origin": header["origin"]}, lang)))
+st.subheader(md(data_text(header["title"], header["title_zh"], lang)))
 
 # --- caveats that apply to the whole trial --------------------------------------------------------
 badges = []
+if header["origin"] == "user":
+    badges.append(f":blue-badge[{tr('caveat.user_supplied')}]")
 if header["design"] == "single-arm":
     badges.append(f":orange-badge[{tr('caveat.single_arm_trial')}]")
 if header["design"] == "evidence-summary":
@@ -89,7 +91,7 @@ st.table(
 )
 note = data_text(header["note"], header["note_zh"], lang)
 if note:
-    st.info(note, icon=":material/edit_note:")
+    st.info(md(note), icon=":material/edit_note:")
 
 # --- arms ------------------------------------------------------------------------------------------
 st.header(tr("trial.arms"))
@@ -177,7 +179,7 @@ for _, analysis in analyses.iloc[::-1].iterrows():
         continue
     label = data_text(analysis["label"], analysis["label_zh"], lang)
     kind = vocab_label(schema.ANALYSIS_KINDS, analysis["kind"], lang)
-    st.subheader(f"{label} · {kind}")
+    st.subheader(f"{md(label)} · {kind}")
     for endpoint, group in in_cut.groupby("endpoint", sort=False):
         st.markdown(f"**{vocab_label(schema.ENDPOINTS, endpoint, lang)}** ({endpoint})")
         st.dataframe(value_table(group), hide_index=True, width="stretch", column_config=TABLE_CONFIG)
@@ -204,7 +206,7 @@ if not discrepancies.empty:
         kind = vocab_label(schema.DISCREPANCY_KINDS, first["kind"], lang)
         icon = ":material/check_circle:" if first["kind"] == "agreement" else ":material/warning:"
         with st.expander(
-            f"{kind}: {data_text(first['summary'], first['summary_zh'], lang)}",
+            f"{kind}: {md(data_text(first['summary'], first['summary_zh'], lang))}",
             icon=icon,
             expanded=first["kind"] != "agreement",
         ):

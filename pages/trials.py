@@ -5,6 +5,7 @@ import streamlit as st
 
 from core import formatting, queries, schema
 from core.i18n import data_text, vocab_label
+from core.text import markdown_escape as md
 from pages import common
 from pages.common import tr
 
@@ -21,6 +22,7 @@ VOCABS = {
     "design": schema.DESIGNS,
     "endpoint": schema.ENDPOINTS,
     "evidence": schema.EVIDENCE_KINDS,
+    "origin": schema.ORIGINS,
 }
 FACET_ORDER = [
     "cancer",
@@ -34,6 +36,8 @@ FACET_ORDER = [
     "setting",
     "source",
 ]
+if common.db_key().startswith("upload:"):
+    FACET_ORDER.append("origin")  # only meaningful once this session has imported trials
 
 st.title(tr("trials.title"))
 counts = common.query("counts")
@@ -111,9 +115,9 @@ for key, values in selected.items():
     if values:
         vocab = VOCABS.get(key)
         names = [vocab_label(vocab, v, lang) if vocab else v for v in values]
-        described.append(f"{tr(f'facet.{key}')}: {' / '.join(names)}")
+        described.append(f"{tr(f'facet.{key}')}: {md(' / '.join(names))}")
 if q:
-    described.append(f"{tr('trials.search')}: “{q}”")
+    described.append(f"{tr('trials.search')}: “{md(q)}”")
 st.markdown(
     f"**{tr('trials.count', shown=len(rows), total=total)}**"
     + (f" — {tr('trials.where')} " + "; ".join(described) if described else "")
@@ -136,7 +140,8 @@ def display_frame(frame: pd.DataFrame, headlines: dict[str, str]) -> pd.DataFram
         {
             "link": [common.link("trial", trial=trial_id) for trial_id in frame["id"]],
             "trial": [
-                data_text(name, name_zh, lang) for name, name_zh in zip(frame["name"], frame["name_zh"])
+                formatting.trial_label({"trial_name": n, "trial_name_zh": z, "origin": o}, lang)
+                for n, z, o in zip(frame["name"], frame["name_zh"], frame["origin"])
             ],
             "cancer": [vocab_label(schema.CANCER_TYPES, v, lang) for v in frame["cancer_type"]],
             "setting": [

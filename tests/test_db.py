@@ -67,3 +67,28 @@ def test_latest_flag_picks_the_most_recent_cut_per_estimate(con):
     assert len(rows) >= 2
     assert [r[2] for r in rows].count(True) == 1
     assert rows[-1][2] is True  # the 7-year update is listed last
+
+
+def test_a_session_with_uploads_is_locked_down_and_sees_both(data_copy, tmp_path, evidence):
+    from core import queries
+    from core.export import to_csv_bytes
+    from core.importer import read_upload
+
+    compiled = db.compiled_database(data_copy, tmp_path / "cache")
+    curated = db.connect_readonly(compiled)
+    lead = to_csv_bytes(queries.export_frame(curated, ["lead"])).replace(b"lead,LEAD", b"lead-copy,LEAD-COPY")
+    curated.close()
+    upload = read_upload("copy.csv", lead.replace(b"\nlead,", b"\nlead-copy,"), evidence.sources)
+    assert upload.problems == [] and [t.id for t in upload.evidence.trials] == ["lead-copy"]
+    con = db.connect_with_upload(compiled, upload.evidence)
+    try:
+        frame, total = queries.trials_page(con, limit=None)
+        assert total == len(evidence.trials) + 1
+        assert dict(zip(frame["id"], frame["origin"]))["lead-copy"] == "user"
+        assert set(queries.forest_rows(con)["origin"]) == {"curated"}  # LEAD has no hazard ratio
+        with pytest.raises(duckdb.Error):
+            con.execute("SELECT * FROM read_csv('/etc/passwd')")
+        with pytest.raises(duckdb.Error):
+            con.execute("SET enable_external_access = true")
+    finally:
+        con.close()

@@ -107,6 +107,9 @@ def test_normalise_folds_width_dashes_and_space():
         ("中位PFS為8.3個月(80% CI 4.8–12.3)", 2.3, False),
         ("1年和2年P(guān)FS率分別為40.0%和23.3%", 40, True),
         ("8.57 months (95% CI, 7.79-10.12)", 10.1, False),
+        ("HR 0.60 (95% CI -0.2-0.80)", -0.2, True),
+        ("change −8.3 months", -8.3, True),  # a typographic minus, folded by normalise()
+        ("8.3 months", -8.3, False),
     ],
 )
 def test_contains_number(text, number, found):

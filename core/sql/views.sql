@@ -26,6 +26,7 @@ SELECT
     r.recency = 1 AS is_latest,
     t.name AS trial_name,
     t.name_zh AS trial_name_zh,
+    t.origin,
     t.cancer_type,
     t.design,
     t.phase,
@@ -54,35 +55,6 @@ LEFT JOIN (
     GROUP BY ALL
 ) d ON d.trial = r.trial AND d.value_id = r.id;
 
--- Sample size of each arm, per population: the largest of its randomized / enrolled /
--- treated / analysed counts as the sources print them.
-CREATE VIEW v_arm_sizes AS
-SELECT trial, arm, population, max(value)::INTEGER AS n
-FROM vals
-WHERE endpoint = 'PATIENTS' AND measure = 'count' AND arm <> '' AND value IS NOT NULL
-  AND term IN ('randomized', 'enrolled', 'started treatment', 'analysed')
-GROUP BY ALL;
-
--- Trial size: a whole-trial count where printed (largest of randomized / enrolled /
--- ITT), otherwise the sum of the arms' largest counts.
-CREATE VIEW v_trial_sizes AS
-WITH whole AS (
-    SELECT trial, max(value)::INTEGER AS n
-    FROM vals
-    WHERE endpoint = 'PATIENTS' AND measure = 'count' AND arm = '' AND value IS NOT NULL
-      AND population = 'ITT' AND term IN ('randomized', 'enrolled', 'started treatment', 'analysed')
-    GROUP BY trial
-), by_arm AS (
-    SELECT trial, sum(n)::INTEGER AS n
-    FROM (SELECT trial, arm, max(n) AS n FROM v_arm_sizes
-          WHERE population = 'ITT' GROUP BY ALL)
-    GROUP BY trial
-)
-SELECT t.id AS trial, coalesce(w.n, a.n) AS n
-FROM trials t
-LEFT JOIN whole w ON w.trial = t.id
-LEFT JOIN by_arm a ON a.trial = t.id;
-
 -- One row per trial with what the trials table shows and filters on.
 CREATE VIEW v_trials AS
 SELECT
@@ -101,8 +73,8 @@ FROM trials t
 LEFT JOIN v_trial_sizes sz ON sz.trial = t.id
 LEFT JOIN (
     SELECT trial,
-           list(label ORDER BY rowid) AS arm_labels,
-           list(coalesce(nullif(label_zh, ''), label) ORDER BY rowid) AS arm_labels_zh
+           list(label ORDER BY position) AS arm_labels,
+           list(coalesce(nullif(label_zh, ''), label) ORDER BY position) AS arm_labels_zh
     FROM arms GROUP BY trial
 ) arms ON arms.trial = t.id
 LEFT JOIN (
@@ -144,44 +116,6 @@ FROM (
     WHERE v.endpoint NOT IN ('PATIENTS', 'FOLLOW-UP', 'BASELINE', 'ON-TREATMENT')
 )
 WHERE pick = 1;
-
--- The long export: one row per value.
-CREATE VIEW v_export AS
-SELECT
-    v.trial,
-    v.trial_name,
-    v.analysis,
-    v.analysis_label,
-    v.cutoff,
-    v.arm,
-    v.arm_label,
-    v.comparator,
-    v.comparator_label,
-    v.population,
-    v.endpoint,
-    v.measure,
-    v.timepoint,
-    v.value_text AS value,
-    v.value_high_text AS value_high,
-    v.qualifier,
-    v.ci_low_text AS ci_low,
-    v.ci_high_text AS ci_high,
-    v.ci_level,
-    v.unit,
-    v.p_value,
-    v.assessment,
-    v.term,
-    v.n,
-    v.n_total,
-    v.source,
-    v.snippet,
-    v.evidence_kind,
-    array_to_string(v.flags, ';') AS flags,
-    array_to_string(v.discrepancy_ids, ';') AS discrepancies,
-    v.id AS value_id,
-    v.note
-FROM v_values v
-ORDER BY v.trial, v.analysis_sequence, v.position;
 
 -- Materialised once at build time: the pages query these, not the views above, so a
 -- page never re-runs the window functions and aggregates (see docs/benchmarks.md).

@@ -131,3 +131,13 @@ def screenshot(tab, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     tab.screenshot(path=str(path), full_page=True)
     return path
+
+
+HEADER_HEIGHT = 35
+ROW_HEIGHT = 35
+
+
+def click_grid_row(tab, row: int = 0) -> None:
+    """Click the selection cell of a data row of the first dataframe (drawn on a canvas)."""
+    box = tab.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    tab.mouse.click(box["x"] + 16, box["y"] + HEADER_HEIGHT + ROW_HEIGHT * row + ROW_HEIGHT / 2)

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.browser.conftest import screenshot, settle
+from tests.browser.conftest import click_grid_row, screenshot, settle
 
 pytestmark = pytest.mark.browser
 
@@ -76,13 +76,10 @@ def test_facet_selection_changes_the_rows(server, page):
 def test_open_a_trial_from_the_table(server, page):
     page.goto(server + "/trials?lang=en&q=liver")
     settle(page)
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    box = grid.bounding_box()
-    # the first data row, in its selection column (the grid is drawn on a canvas)
-    page.mouse.click(box["x"] + 16, box["y"] + 71)
+    click_grid_row(page, 0)  # sorted by name: IMbrave150 first
     page.wait_for_url(re.compile(r"/trial\?trial="))
     settle(page)
-    assert page.locator("h1").first.inner_text() in {"IMbrave150", "TALENTOP"}
+    assert page.locator("h1").first.inner_text() == "IMbrave150"
     assert parse_qs(urlparse(page.url).query)["lang"] == ["en"]
     screenshot(page, "trial-opened-from-table")
 
@@ -171,3 +168,34 @@ def test_figures_follow_the_dark_theme(server, browser):
     assert fill == "rgb(240, 240, 240)"  # light text on the dark page
     screenshot(tab, "forest-present-dark")
     context.close()
+
+
+def test_hostile_upload_is_shown_as_text_beside_the_curated_trials(server, page, tmp_path):
+    from tests.hostile.corpus import CASES_BY_NAME, SCRIPT
+
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    hostile = tmp_path / "script-tags.csv"
+    hostile.write_bytes(CASES_BY_NAME["script-tags.csv"].data)
+    page.goto(server + "/import?lang=en")
+    settle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(hostile))
+    page.get_by_text("See them on the Trials page").wait_for()
+    settle(page)
+    screenshot(page, "import-hostile")
+    page.get_by_text("See them on the Trials page").click()
+    page.wait_for_url(re.compile(r"/trials\?.*origin=user"))
+    settle(page)
+    assert count_line(page).startswith("1 of 1")
+    screenshot(page, "import-hostile-trials")
+    click_grid_row(page, 0)
+    page.wait_for_function(
+        "() => location.pathname.endsWith('/trial') && location.search.includes('trial=user-trial')"
+    )
+    settle(page)
+    title = page.locator("h1").first.inner_text()
+    assert title == f"{SCRIPT} [user-supplied]"  # the markup is text on the page
+    assert page.get_by_text("User-supplied: imported in this session, not curated").is_visible()
+    assert page.locator("img[src='x']").count() == 0
+    assert dialogs == []  # no script ran
+    screenshot(page, "import-hostile-trial")

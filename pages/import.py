@@ -1,0 +1,136 @@
+"""Import: put your own trials beside the curated ones for this session, after validation."""
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from core import queries
+from core.importer import MAX_BYTES, MAX_ROWS, REQUIRED_COLUMNS, read_uploads, reason_text
+from core.records import SourceTexts, load_sources, sources_dir_from_env
+from pages import common
+from pages.common import tr
+
+common.ensure_shell()
+lang = common.lang()
+
+
+@st.cache_resource(show_spinner=False)
+def curated_registry(data_dir: str):
+    """The curated source registry, and the source texts when they are on this machine
+    (then snippets that cite a registered source are checked against it)."""
+    registry = load_sources(Path(data_dir) / "sources.toml", [], None)
+    folder = sources_dir_from_env()
+    texts = None
+    if folder.is_dir():
+        texts = SourceTexts(folder)
+        for source in registry:
+            texts.load(source, lambda field, reason: None)
+    return registry, texts
+
+
+@st.cache_resource(show_spinner=False)
+def curated_ids(database: str) -> frozenset[str]:
+    return frozenset(queries.all_trial_ids(common.curated_con()))
+
+
+st.title(tr("import.title"))
+st.markdown(tr("import.intro", max_mb=MAX_BYTES // (1024 * 1024), max_rows=f"{MAX_ROWS:,}"))
+
+RESULT_KEY = "import__result"
+
+
+def forget_import() -> None:
+    st.session_state.pop(common.UPLOAD_KEY, None)
+    st.session_state.pop(RESULT_KEY, None)
+
+
+uploads = st.file_uploader(
+    tr("import.upload"),
+    type=["csv", "toml"],
+    accept_multiple_files=True,
+    key="import__files",
+    help=tr("import.upload_help"),
+    max_upload_size=20,  # MB: larger files still reach read_upload's own, clearer limit
+)
+
+if uploads:
+    files = [(upload.name, upload.getvalue()) for upload in uploads]
+    digest = hashlib.sha256(
+        b"".join(name.encode() + b"\0" + data + b"\0" for name, data in files)
+    ).hexdigest()[:20]
+    previous = st.session_state.get(RESULT_KEY)
+    if previous is None or previous["digest"] != digest:
+        registry, texts = curated_registry(common.data_dir())
+        result = read_uploads(files, registry, texts, curated_ids(common.database_path(common.data_dir())))
+        if result.evidence.trials:
+            common.register_upload(digest, result.evidence)
+            st.session_state[common.UPLOAD_KEY] = digest
+        else:
+            st.session_state.pop(common.UPLOAD_KEY, None)
+        st.session_state[RESULT_KEY] = {
+            "digest": digest,
+            "names": [name for name, _ in files],
+            "rows": result.rows,
+            "problems": result.problems,
+            "trials": tuple(trial.id for trial in result.evidence.trials),
+            "values": len(result.evidence.values),
+        }
+
+imported = st.session_state.get(RESULT_KEY)
+if imported is None:
+    st.info(tr("import.none"), icon=":material/upload_file:")
+else:
+    st.caption(tr("import.files", names=", ".join(imported["names"])))
+    columns = st.columns(4)
+    columns[0].metric(tr("import.rows_read"), f"{imported['rows']:,}")
+    columns[1].metric(tr("import.trials_valid"), len(imported["trials"]))
+    columns[2].metric(tr("import.values_valid"), imported["values"])
+    columns[3].metric(tr("import.problems"), len(imported["problems"]))
+    problems = imported["problems"]
+    if problems:
+        st.error(tr("import.problems_text", n=len(problems)), icon=":material/error:")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    tr("import.col_file"): [p.file for p in problems],
+                    tr("import.col_record"): [p.record for p in problems],
+                    tr("import.col_field"): [p.field for p in problems],
+                    tr("import.col_reason"): [reason_text(p, lang) for p in problems],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="import__problems",
+        )
+    if imported["trials"]:
+        st.success(
+            tr("import.kept", trials=len(imported["trials"]), values=imported["values"]),
+            icon=":material/check:",
+        )
+        ids = imported["trials"]
+        actions = st.columns(3)
+        actions[0].page_link(
+            "pages/trials.py",
+            label=tr("import.explore"),
+            icon=":material/table_rows:",
+            query_params={"origin": "user", **common.shell_params()},
+        )
+        with actions[1]:
+            common.csv_download(
+                lambda: common.query("export_frame", ids),
+                "imported-values.csv",
+                tr("import.download"),
+                key="import__csv",
+            )
+    st.button(tr("import.remove"), on_click=forget_import, icon=":material/delete:", key="import__remove")
+
+st.subheader(tr("import.format"))
+st.markdown(tr("import.format_text", columns=", ".join(f"`{c}`" for c in REQUIRED_COLUMNS)))
+common.csv_download(
+    lambda: queries.export_frame(common.curated_con(), ("lead",)),
+    "template-lead.csv",
+    tr("import.template"),
+    key="import__template",
+)

@@ -1,0 +1,362 @@
+"""The hostile-input corpus: every file an attacker or a careless export might upload, and
+what must happen to it. `python -m tests.hostile.corpus DIR` writes the files to DIR to look at.
+
+Each case gives the file's name and bytes, the problem messages it must produce (substrings)
+and how many values must still be imported: a bad row never costs the good ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+HEADER = [
+    "trial",
+    "trial_name",
+    "trial_title",
+    "cancer_type",
+    "setting",
+    "line",
+    "phase",
+    "design",
+    "blinding",
+    "analysis",
+    "analysis_label",
+    "analysis_kind",
+    "cutoff",
+    "arm",
+    "arm_label",
+    "arm_role",
+    "comparator",
+    "comparator_label",
+    "comparator_role",
+    "population",
+    "endpoint",
+    "measure",
+    "timepoint",
+    "value",
+    "qualifier",
+    "ci_low",
+    "ci_high",
+    "ci_level",
+    "unit",
+    "p_value",
+    "assessment",
+    "term",
+    "n",
+    "n_total",
+    "source",
+    "snippet",
+    "evidence_kind",
+    "flags",
+    "value_id",
+    "note",
+]
+SCRIPT = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+SQL = "'; DROP TABLE vals; --"
+
+
+def row(**fields: str) -> dict[str, str]:
+    """A valid value row of a user trial; ``fields`` override it."""
+    base = {
+        "trial": "user-trial",
+        "trial_name": "USER-1",
+        "trial_title": "A user-supplied trial",
+        "cancer_type": "sclc",
+        "setting": "advanced",
+        "line": "first-line",
+        "phase": "2",
+        "design": "randomized",
+        "blinding": "open-label",
+        "analysis": "primary",
+        "analysis_label": "Primary",
+        "analysis_kind": "primary",
+        "arm": "a",
+        "arm_label": "Arm A",
+        "arm_role": "experimental",
+        "population": "ITT",
+        "endpoint": "PFS",
+        "measure": "median",
+        "value": "8.3",
+        "unit": "months",
+        "ci_low": "4.8",
+        "ci_high": "12.3",
+        "ci_level": "95",
+        "source": "user-paper",
+        "snippet": "median PFS 8.3 months (95% CI 4.8-12.3)",
+        "evidence_kind": "trial-report",
+        "value_id": "pfs-median",
+    }
+    return {**base, **fields}
+
+
+def to_csv(rows: list[dict[str, str]], header: list[str] = HEADER, encoding: str = "utf-8") -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+GOOD_HR = row(
+    measure="hr",
+    value="0.60",
+    unit="ratio",
+    comparator="b",
+    comparator_label="Arm B",
+    comparator_role="control",
+    ci_low="0.45",
+    ci_high="0.80",
+    snippet="HR 0.60 (95% CI 0.45-0.80)",
+    value_id="pfs-hr",
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    data: bytes
+    problems: tuple[str, ...]  # each must appear in some problem message
+    values: int  # values that must still be imported
+    escaped: tuple[str, ...] = ()  # hostile text that must be shown literally, never interpreted
+
+
+def _huge() -> bytes:
+    filler = row(note="x" * 900)
+    rows = [dict(filler, value_id=f"v{i}") for i in range(11_000)]
+    return to_csv(rows)  # > 10 MB
+
+
+def _many_rows() -> bytes:
+    header = [
+        "trial",
+        "analysis",
+        "endpoint",
+        "measure",
+        "value",
+        "unit",
+        "source",
+        "snippet",
+        "evidence_kind",
+    ]
+    lines = [",".join(header)] + [
+        f"t{i % 9},a,PFS,median,{i % 50},months,s,{i % 50},trial-report" for i in range(100_000)
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _binary() -> bytes:
+    rng = random.Random(7)
+    return bytes(rng.randrange(256) for _ in range(4096)) + b"\x00\x00"
+
+
+def pair(header: dict[str, str], **fields: str) -> list[dict[str, str]]:
+    """A median and a hazard ratio of one trial, both with the same (hostile) trial header."""
+    return [row(**header, **fields), dict(GOOD_HR, **header)]
+
+
+def cases() -> list[Case]:
+    hostile_header = dict(
+        trial_name=SCRIPT,
+        trial_title=SCRIPT,
+        analysis_label=SCRIPT,
+        arm_label=SCRIPT,
+        comparator_label=SCRIPT,
+    )
+    formulas = '=HYPERLINK("http://example.invalid","click")'
+    return [
+        Case(
+            "script-tags.csv",
+            to_csv(
+                pair(
+                    hostile_header,
+                    population=SCRIPT,
+                    term=SCRIPT,
+                    note=SCRIPT,
+                    p_value=SCRIPT,
+                    snippet=f"8.3 (4.8-12.3) {SCRIPT}"[:80],
+                )
+            ),
+            (),
+            2,
+            escaped=("<script>",),
+        ),
+        Case(
+            "sql-fragments.csv",
+            to_csv(pair(dict(trial_name=SQL, trial_title=SQL), note=SQL, population=SQL)),
+            (),
+            2,
+        ),
+        Case(
+            "spreadsheet-formulas.csv",
+            to_csv(
+                pair(
+                    dict(trial_name=formulas, trial_title="+cmd|' /C calc'!A0"),
+                    population="@SUM(1+1)",
+                    term="-2+3",
+                    note=formulas,
+                )
+            ),
+            (),
+            2,
+        ),
+        Case(
+            "nan-and-inf.csv",
+            to_csv(
+                [
+                    row(value="nan", value_id="a"),
+                    row(ci_low="-inf", value_id="b"),
+                    row(value="inf", value_id="c"),
+                    GOOD_HR,
+                ]
+            ),
+            ("must be a number", "got 'nan'", "got '-inf'"),
+            1,
+        ),
+        Case(
+            "reversed-and-negative-ci.csv",
+            to_csv(
+                [
+                    row(ci_low="12.3", ci_high="4.8", value_id="a"),
+                    dict(GOOD_HR, ci_low="-0.2", value_id="b", snippet="HR 0.60 (95% CI -0.2-0.80)"),
+                    row(
+                        value="-8.3", ci_low="", ci_high="", ci_level="", value_id="c", snippet="-8.3 months"
+                    ),
+                    GOOD_HR,
+                ]
+            ),
+            ("CI bounds reversed", "a hazard ratio must be > 0", "must not be negative"),
+            1,
+        ),
+        Case(
+            "absurd-magnitudes.csv",
+            to_csv(
+                [
+                    row(
+                        value="1e308",
+                        ci_low="",
+                        ci_high="",
+                        ci_level="",
+                        value_id="a",
+                        snippet="1e308 months",
+                    ),
+                    dict(
+                        GOOD_HR,
+                        value="5000",
+                        ci_low="",
+                        ci_high="",
+                        ci_level="",
+                        value_id="b",
+                        snippet="HR 5000",
+                    ),
+                    row(
+                        endpoint="ORR",
+                        measure="proportion",
+                        unit="percent",
+                        value="1000",
+                        ci_low="",
+                        ci_high="",
+                        ci_level="",
+                        value_id="c",
+                        snippet="ORR 1000%",
+                    ),
+                    GOOD_HR,
+                ]
+            ),
+            ("implausibly large", "a rate must lie within 0–100 %"),
+            1,
+        ),
+        Case("ten-megabytes.csv", _huge(), ("at most 5,242,880 are read",), 0),
+        Case("hundred-thousand-rows.csv", _many_rows(), ("more than 20,000 rows",), 0),
+        Case("binary-garbage.csv", _binary(), ("binary data",), 0),
+        Case(
+            "utf-16.csv",
+            "\ufeff".encode("utf-16-le") + to_csv([GOOD_HR]).decode().encode("utf-16-le"),
+            ("UTF-16 is not read",),
+            0,
+        ),
+        Case(
+            "latin-1.csv", to_csv([row(note="café \xff")], encoding="latin-1"), ("unsupported encoding",), 0
+        ),
+        Case(
+            "gb18030.csv",
+            to_csv(pair(dict(trial_title="广泛期小细胞肺癌 用户试验"), note="来源:用户"), encoding="gb18030"),
+            (),
+            2,
+        ),
+        Case("utf-8-bom.csv", b"\xef\xbb\xbf" + to_csv([GOOD_HR]), (), 1),
+        Case("empty.csv", b"", ("file is empty",), 0),
+        Case("whitespace-only.csv", b"   \n\n  ", ("file is empty",), 0),
+        Case(
+            "missing-headers.csv",
+            to_csv([GOOD_HR], header=[h for h in HEADER if h not in ("snippet", "source")]),
+            ("missing required column",),
+            0,
+        ),
+        Case(
+            "duplicated-trial-id.csv",
+            to_csv([row(trial="lead"), dict(GOOD_HR, trial="lead")]),
+            ("trial id 'lead' is already used",),
+            0,
+        ),
+        Case("bad-trial-id.csv", to_csv([row(trial="../../etc/passwd")]), ("must be lower-case ASCII",), 0),
+        Case("not-toml.toml", b"id = [unclosed\n= = =\n", ("is not valid TOML",), 0),
+        Case("record-with-script.toml", _record_toml(SCRIPT), (), 1, escaped=("<script>",)),
+    ]
+
+
+def _record_toml(text: str) -> bytes:
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'''# A record file with hostile text in every text field.
+id = "user-record"
+name = "{quoted}"
+title = "{quoted}"
+cancer_type = "hcc"
+setting = "advanced"
+line = "first-line"
+phase = "3"
+design = "randomized"
+blinding = "open-label"
+note = "{quoted}"
+
+[[arms]]
+id = "a"
+label = "{quoted}"
+
+[[analyses]]
+id = "final"
+label = "{quoted}"
+kind = "final"
+
+[[values]]
+id = "os"
+analysis = "final"
+endpoint = "OS"
+measure = "median"
+arm = "a"
+value = 13.2
+unit = "months"
+evidence_kind = "trial-report"
+source = "user-source"
+snippet = "median OS 13.2 months"
+note = "{quoted}"
+'''.encode()
+
+
+CASES_BY_NAME = {case.name: case for case in cases()}
+
+
+def main(target: str) -> None:
+    folder = Path(target)
+    folder.mkdir(parents=True, exist_ok=True)
+    for case in cases():
+        (folder / case.name).write_bytes(case.data)
+        print(folder / case.name)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "hostile-corpus")
