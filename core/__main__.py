@@ -50,17 +50,9 @@ def _export(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     """Validate files to import; exit 1 if anything is invalid. Never a traceback for bad input."""
-    from core.importer import read_upload
-    from core.records import SourceTexts, load_sources
+    from core.importer import curated_context, read_upload
 
-    problems: list = []
-    registry = load_sources(Path(args.data) / "sources.toml", problems, None)
-    sources_dir = sources_dir_from_env()
-    texts = None
-    if sources_dir.is_dir():
-        texts = SourceTexts(sources_dir)
-        for source in registry:
-            texts.load(source, lambda field, reason: None)
+    registry, texts = curated_context(args.data)
     # an import sits beside the curated data, so it may not reuse a curated trial id
     taken = {path.stem for path in (Path(args.data) / "trials").glob("*.toml")}
     invalid = trials = values = 0

@@ -399,6 +399,23 @@ def _validate(records, result: ImportResult, registry: list[schema.Source], text
     check_cross_references(result.evidence, result.problems)
 
 
+def curated_context(data_dir, sources_dir=None) -> tuple[list[schema.Source], SourceTexts | None]:
+    """The curated source registry, and its source texts when they are on this machine
+    (then an upload's snippets that cite a registered source are checked against them)."""
+    from pathlib import Path
+
+    from core.records import load_sources, sources_dir_from_env
+
+    registry = load_sources(Path(data_dir) / "sources.toml", [], None)
+    folder = Path(sources_dir) if sources_dir else sources_dir_from_env()
+    if not folder.is_dir():
+        return registry, None
+    texts = SourceTexts(folder)
+    for source in registry:
+        texts.load(source, lambda field, reason: None)
+    return registry, texts
+
+
 def read_uploads(
     files: Iterable[tuple[str, bytes]],
     registry: Iterable[schema.Source] = (),

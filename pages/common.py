@@ -259,6 +259,33 @@ def url_multiselect(
     return value
 
 
+def vocab_filter(
+    page: str, param: str, vocabulary: str, container, options: Sequence[str] | None = None
+) -> list[str]:
+    """A multiselect over a vocabulary (cancer types, evidence kinds…), bound to ``param``.
+
+    Options are vocabulary keys (stable in links), shown with their label in the reader's language.
+    """
+    from core import schema
+    from core.i18n import vocab_label
+
+    vocab = {"cancer": schema.CANCER_TYPES, "evidence": schema.EVIDENCE_KINDS, "endpoint": schema.ENDPOINTS}[
+        vocabulary
+    ]
+    label_key = {"cancer": "facet.cancer", "evidence": "facet.evidence", "endpoint": "facet.endpoint"}[
+        vocabulary
+    ]
+    return url_multiselect(
+        tr(label_key),
+        list(options if options is not None else vocab),
+        key=f"{page}__{param}",
+        param=param,
+        format_func=lambda key: vocab_label(vocab, key, lang()),
+        container=container,
+        placeholder=tr("facet.any"),
+    )
+
+
 def url_selectbox(
     label: str,
     options: Sequence[str],

@@ -17,7 +17,6 @@ st.warning(tr("forest.banner"), icon=":material/info:")
 
 endpoint_options = list(common.query("endpoints_with", ("hr",))["endpoint"])
 cancer_options = list(common.query("vocabulary", "cancer_type")["key"])
-evidence_options = list(schema.EVIDENCE_KINDS)
 
 controls = st.expander(tr("trials.filters"), expanded=not common.present(), icon=":material/filter_list:")
 columns = controls.columns([3, 3, 2, 2, 2])
@@ -30,24 +29,8 @@ endpoints = common.url_multiselect(
     container=columns[0],
     placeholder=tr("facet.any"),
 )
-cancers = common.url_multiselect(
-    tr("facet.cancer"),
-    cancer_options,
-    key="forest__cancer",
-    param="cancer",
-    format_func=lambda k: vocab_label(schema.CANCER_TYPES, k, lang),
-    container=columns[1],
-    placeholder=tr("facet.any"),
-)
-evidence = common.url_multiselect(
-    tr("facet.evidence"),
-    evidence_options,
-    key="forest__evidence",
-    param="evidence",
-    format_func=lambda k: vocab_label(schema.EVIDENCE_KINDS, k, lang),
-    container=columns[2],
-    placeholder=tr("facet.any"),
-)
+cancers = common.vocab_filter("forest", "cancer", "cancer", columns[1], cancer_options)
+evidence = common.vocab_filter("forest", "evidence", "evidence", columns[2])
 group_by = common.url_selectbox(
     tr("forest.group_by"),
     ["cancer", "endpoint"],

@@ -1,14 +1,12 @@
 """Import: put your own trials beside the curated ones for this session, after validation."""
 
 import hashlib
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from core import queries
-from core.importer import MAX_BYTES, MAX_ROWS, REQUIRED_COLUMNS, read_uploads, reason_text
-from core.records import SourceTexts, load_sources, sources_dir_from_env
+from core.importer import MAX_BYTES, MAX_ROWS, REQUIRED_COLUMNS, curated_context, read_uploads, reason_text
 from pages import common
 from pages.common import tr
 
@@ -18,16 +16,7 @@ lang = common.lang()
 
 @st.cache_resource(show_spinner=False)
 def curated_registry(data_dir: str):
-    """The curated source registry, and the source texts when they are on this machine
-    (then snippets that cite a registered source are checked against it)."""
-    registry = load_sources(Path(data_dir) / "sources.toml", [], None)
-    folder = sources_dir_from_env()
-    texts = None
-    if folder.is_dir():
-        texts = SourceTexts(folder)
-        for source in registry:
-            texts.load(source, lambda field, reason: None)
-    return registry, texts
+    return curated_context(data_dir)
 
 
 @st.cache_resource(show_spinner=False)

@@ -30,24 +30,8 @@ endpoint = common.url_selectbox(
     format_func=lambda k: f"{k} — {vocab_label(schema.ENDPOINTS, k, lang)}",
     container=columns[0],
 )
-cancers = common.url_multiselect(
-    tr("facet.cancer"),
-    cancer_options,
-    key="survival__cancer",
-    param="cancer",
-    format_func=lambda k: vocab_label(schema.CANCER_TYPES, k, lang),
-    container=columns[1],
-    placeholder=tr("facet.any"),
-)
-evidence = common.url_multiselect(
-    tr("facet.evidence"),
-    list(schema.EVIDENCE_KINDS),
-    key="survival__evidence",
-    param="evidence",
-    format_func=lambda k: vocab_label(schema.EVIDENCE_KINDS, k, lang),
-    container=columns[2],
-    placeholder=tr("facet.any"),
-)
+cancers = common.vocab_filter("survival", "cancer", "cancer", columns[1], cancer_options)
+evidence = common.vocab_filter("survival", "evidence", "evidence", columns[2])
 all_cuts = common.url_toggle(
     tr("forest.all_cuts"),
     key="survival__cuts",

@@ -14,48 +14,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-HEADER = [
-    "trial",
-    "trial_name",
-    "trial_title",
-    "cancer_type",
-    "setting",
-    "line",
-    "phase",
-    "design",
-    "blinding",
-    "analysis",
-    "analysis_label",
-    "analysis_kind",
-    "cutoff",
-    "arm",
-    "arm_label",
-    "arm_role",
-    "comparator",
-    "comparator_label",
-    "comparator_role",
-    "population",
-    "endpoint",
-    "measure",
-    "timepoint",
-    "value",
-    "qualifier",
-    "ci_low",
-    "ci_high",
-    "ci_level",
-    "unit",
-    "p_value",
-    "assessment",
-    "term",
-    "n",
-    "n_total",
-    "source",
-    "snippet",
-    "evidence_kind",
-    "flags",
-    "value_id",
-    "note",
-]
+from core.importer import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+
+# every column the importer reads, in the export's order
+HEADER = list(dict.fromkeys([*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]))
 SCRIPT = "<script>alert('x')</script><img src=x onerror=alert(1)>"
 SQL = "'; DROP TABLE vals; --"
 
