@@ -21,6 +21,7 @@ PAGES = {
     "forest": ("/forest?lang=en", 1500, 1500),
     "survival": ("/survival?lang=en&endpoint=OS", 1500, 2200),
     "sources": ("/sources?lang=en", 1500, 1700),
+    "import": ("/import?lang=en", 1500, 1100),
     "trials-zh-hant": ("/trials?lang=zh-Hant&q=肝癌", 1500, 1000),
     "forest-present": ("/forest?lang=zh-Hans&present=1&endpoint=PFS", 1500, 1300),
 }

@@ -167,6 +167,11 @@ def display_frame(frame: pd.DataFrame, headlines: dict[str, str]) -> pd.DataFram
     return out
 
 
+# What a clinician scans first comes first; the frame keeps every column for the CSV.
+COLUMN_ORDER = [
+    "link", "trial", "cancer", "headline", "design", "phase", "primary", "arms", "setting", "patients",
+    "cutoff", "sources",
+]
 table = display_frame(rows, headline_by_trial)
 event = st.dataframe(
     table,
@@ -174,11 +179,12 @@ event = st.dataframe(
     width="stretch",
     height=min(38 * (len(table) + 1) + 4, 720),
     key="trials__table",
+    column_order=COLUMN_ORDER,
     on_select="rerun",
     selection_mode="single-row",
     column_config={
         "link": st.column_config.LinkColumn(tr("col.open"), display_text=tr("col.open_text"), width="small"),
-        "trial": st.column_config.TextColumn(tr("col.trial"), pinned=True),
+        "trial": st.column_config.TextColumn(tr("col.trial"), pinned=True, width="medium"),
         "cancer": tr("col.cancer"),
         "setting": tr("col.setting"),
         "phase": tr("col.phase"),
