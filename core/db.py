@@ -11,17 +11,22 @@ from SQL, configuration locked.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import multiprocessing
 import os
 import tempfile
+import threading
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from core import schema
+from core import records, schema
 from core.records import DEFAULT_DATA_DIR, PROJECT_ROOT, load_evidence
 from core.text import printed_number, search_key
 
@@ -243,6 +248,65 @@ def cache_dir() -> Path:
     return Path(os.environ.get(CACHE_ENV) or DEFAULT_CACHE_DIR)
 
 
+# --- loading a large corpus -------------------------------------------------------------------
+
+PARALLEL_MIN_FILES = 4000
+"""From this many trial files on, :func:`load_records` parses them in worker processes."""
+
+
+def _load_chunk(job: tuple[str, list[str]]) -> schema.Evidence:
+    """Worker: some of a folder's trial files; discrepancy links are checked by the parent,
+    once over everything (a link may point into another chunk)."""
+    data_dir, names = job
+    return load_evidence(data_dir, trial_names=names, cross_check=False)
+
+
+def load_records(data_dir: Path | str, workers: int | None = None, min_files: int = PARALLEL_MIN_FILES):
+    """:func:`core.records.load_evidence`, over several processes for a large corpus.
+
+    Parsing TOML and validating each value is pure Python: two thirds of compiling 100,000
+    synthetic trials (see docs/benchmarks.md). Below ``min_files`` files, or with one CPU,
+    this is exactly ``load_evidence(data_dir)``. Above, contiguous chunks of the sorted file
+    list are loaded in worker processes and concatenated in order, and the cross-file check
+    of the discrepancies runs once over the whole, so the result (records, problems and
+    their order) is the one ``load_evidence`` returns.
+    """
+    data_dir = Path(data_dir)
+    workers = workers or os.cpu_count() or 1
+    names = sorted(path.name for path in (data_dir / "trials").glob("*.toml"))
+    if workers < 2 or len(names) < min_files or not (data_dir / "sources.toml").is_file():
+        return load_evidence(data_dir)
+    # several chunks per worker, so the parent takes in finished chunks while others load
+    size = -(-len(names) // (workers * 4))
+    jobs = [(str(data_dir), names[start : start + size]) for start in range(0, len(names), size)]
+    try:
+        merged = _load_chunks(jobs, workers)
+    except BrokenProcessPool:  # a worker could not start or died: the serial load still works
+        return load_evidence(data_dir)
+    return merged
+
+
+def _load_chunks(jobs: list[tuple[str, list[str]]], workers: int) -> schema.Evidence:
+    merged = schema.Evidence()
+    problems: list = []
+    lists = [f.name for f in dataclasses.fields(schema.Evidence) if f.name not in ("sources", "errors")]
+    # Fork only a process without other threads (a lock held by one would stay locked in the
+    # child); from a threaded server (the app compiling on first use) spawn fresh workers.
+    method = "fork" if threading.active_count() == 1 else "spawn"
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for index, part in enumerate(pool.map(_load_chunk, jobs)):
+            if index == 0:
+                merged.sources = part.sources
+            # every chunk reads sources.toml: keep its problems once
+            problems += [p for p in part.errors if index == 0 or p.file != "sources.toml"]
+            for name in lists:
+                getattr(merged, name).extend(getattr(part, name))
+    records.check_cross_references(merged, problems)
+    merged.errors = problems
+    return merged
+
+
 def compiled_database(data_dir: Path | str = DEFAULT_DATA_DIR, cache: Path | str | None = None) -> Path:
     """The compiled database for ``data_dir``, built only when the records changed.
 
@@ -258,7 +322,7 @@ def compiled_database(data_dir: Path | str = DEFAULT_DATA_DIR, cache: Path | str
     target = cache / f"evidence-{content_hash(data_dir)}.duckdb"
     if target.exists():
         return target
-    evidence = load_evidence(data_dir)
+    evidence = load_records(data_dir)
     handle, temp_name = tempfile.mkstemp(prefix=".build-", suffix=".duckdb", dir=cache)
     os.close(handle)
     os.unlink(temp_name)  # duckdb wants to create the file itself
@@ -293,6 +357,12 @@ UNION_TABLES = (
     "value_rows",
     "trial_rows",
     "headline_rows",
+    "headline_value_rows",
+    "forest_value_rows",
+    "survival_value_rows",
+    "search_words",
+    "search_runs",
+    "search_run_texts",
 )
 """Tables a session with uploads sees as curated ∪ uploaded (the rest are the curated ones)."""
 

@@ -672,7 +672,10 @@ def check_cross_references(evidence: schema.Evidence, problems: list[Problem]) -
 
 
 def load_evidence(
-    data_dir: Path | str = DEFAULT_DATA_DIR, sources_dir: Path | str | None = None
+    data_dir: Path | str = DEFAULT_DATA_DIR,
+    sources_dir: Path | str | None = None,
+    trial_names: Iterable[str] | None = None,
+    cross_check: bool = True,
 ) -> schema.Evidence:
     """Load and validate a data folder.
 
@@ -683,6 +686,11 @@ def load_evidence(
     sources_dir : path, optional
         Folder with the source texts. When given, every snippet is checked against its
         source; when ``None`` (the app at run time) only the records themselves are checked.
+
+    trial_names : iterable of str, optional
+        Only these files of ``trials/`` (a part of a large corpus loaded in parallel).
+    cross_check : bool
+        Check discrepancy links across files; a caller loading parts checks once, after.
 
     Returns
     -------
@@ -705,13 +713,17 @@ def load_evidence(
     else:
         problems.append(Problem("sources.toml", "", "", f"not found in {data_dir}"))
     source_ids = {source.id for source in evidence.sources}
-    trial_files = sorted((data_dir / "trials").glob("*.toml"))
-    if not trial_files:
+    if trial_names is None:
+        trial_files = sorted((data_dir / "trials").glob("*.toml"))
+    else:
+        trial_files = [data_dir / "trials" / name for name in trial_names]
+    if not trial_files and trial_names is None:
         problems.append(Problem("trials/", "", "", f"no trial files in {data_dir / 'trials'}"))
     for path in trial_files:
         loader = _TrialLoader(f"trials/{path.name}", source_ids, texts)
         loader.load_file(path, evidence)
         problems.extend(loader.problems)
-    check_cross_references(evidence, problems)
+    if cross_check:
+        check_cross_references(evidence, problems)
     evidence.errors = problems
     return evidence

@@ -119,6 +119,65 @@ WHERE pick = 1;
 
 -- Materialised once at build time: the pages query these, not the views above, so a
 -- page never re-runs the window functions and aggregates (see docs/benchmarks.md).
-CREATE TABLE value_rows AS SELECT * FROM v_values;
+-- value_rows is stored in trial order, so a trial's rows sit together and a lookup by
+-- trial reads one row group, not the whole table.
+CREATE TABLE value_rows AS SELECT * FROM v_values ORDER BY trial, analysis_sequence, position;
 CREATE TABLE trial_rows AS SELECT * FROM v_trials;
 CREATE TABLE headline_rows AS SELECT * FROM v_headline;
+
+-- What the cross-trial pages read, precomputed per trial (so a union with a session's
+-- uploaded trials stays correct: core/db.py UNION_TABLES). At 100,000 trials, sorting every
+-- wide row of value_rows per request and joining the size views cost 0.2-0.8 s a query.
+
+-- Each trial's headline with its sibling rows (the other arms' figures): core.queries.headlines.
+CREATE TABLE headline_value_rows AS
+SELECT v.*, h.id AS headline_id
+FROM headline_rows h
+JOIN value_rows v
+  ON v.trial = h.trial AND v.analysis = h.analysis AND v.endpoint = h.endpoint
+ AND v.measure = h.measure AND v.population = h.population
+ AND v.assessment = h.assessment AND v.evidence_kind = h.evidence_kind
+ AND coalesce(v.timepoint, -1) = coalesce(h.timepoint, -1) AND v.term = h.term
+ AND v.source = h.source
+ AND (h.measure = 'hr' AND v.id = h.id OR h.measure <> 'hr' AND v.comparator = '')
+ORDER BY v.trial, v.position;
+
+-- Hazard ratios with the sample size behind each comparison, in forest-plot order:
+-- core.queries.forest_rows.
+CREATE TABLE forest_value_rows AS
+SELECT v.*,
+       coalesce(sa.n + sc.n, CASE WHEN v.population = 'ITT' THEN ts.n END) AS n_patients,
+       vc.position AS cancer_position, ve.position AS endpoint_position
+FROM value_rows v
+LEFT JOIN v_arm_sizes sa ON sa.trial = v.trial AND sa.arm = v.arm AND sa.population = v.population
+LEFT JOIN v_arm_sizes sc ON sc.trial = v.trial AND sc.arm = v.comparator AND sc.population = v.population
+LEFT JOIN v_trial_sizes ts ON ts.trial = v.trial
+LEFT JOIN vocab vc ON vc.vocabulary = 'cancer_type' AND vc.key = v.cancer_type
+LEFT JOIN vocab ve ON ve.vocabulary = 'endpoint' AND ve.key = v.endpoint
+WHERE v.measure = 'hr'
+ORDER BY vc.position, ve.position, lower(v.trial_name), v.analysis_sequence, v.position;
+
+-- The free-text search index (core.queries._search_clause): each trial's words (maximal runs
+-- of [a-z0-9]) and CJK runs (maximal runs of U+3400-U+9FFF) of its folded search text. A
+-- Latin term of [a-z0-9] only matches at a word start exactly when it begins one of the
+-- trial's words; a term of CJK characters only lies inside one run, where the 非 rule can be
+-- checked. Scanning every trial's text instead took ~40 ms per term at 100,000 trials.
+CREATE TABLE search_words AS
+SELECT DISTINCT word, trial
+FROM (SELECT id AS trial, unnest(regexp_extract_all(search_text, '[a-z0-9]+')) AS word FROM trial_rows)
+ORDER BY word, trial;
+CREATE TABLE search_runs AS
+SELECT DISTINCT run, trial
+FROM (SELECT id AS trial, unnest(regexp_extract_all(search_text, '[\x{3400}-\x{9fff}]+')) AS run FROM trial_rows)
+ORDER BY run, trial;
+CREATE TABLE search_run_texts AS SELECT DISTINCT run FROM search_runs ORDER BY run;
+
+-- Time-to-event figures in survival-comparison order (endpoint, cancer type, trial name),
+-- with the sort keys stored, so the first trials of an endpoint are read from a few row
+-- groups: core.queries.survival_rows.
+CREATE TABLE survival_value_rows AS
+SELECT v.*, vc.position AS cancer_position, lower(v.trial_name) AS name_key
+FROM value_rows v
+LEFT JOIN vocab vc ON vc.vocabulary = 'cancer_type' AND vc.key = v.cancer_type
+WHERE v.measure IN ('median', 'landmark', 'hr', 'events')
+ORDER BY v.endpoint, vc.position, lower(v.trial_name), v.trial, v.analysis_sequence, v.position;

@@ -1,0 +1,233 @@
+"""Load test: 20 concurrent browser sessions driving every page of one server.
+
+One headless Chromium, one context per session (async Playwright). Each session loops
+trials → facet click → trial page → forest → survival until the deadline, counting every
+error: page exceptions (``stException``), uncaught page errors, HTTP responses ≥ 400,
+failed requests, websocket errors, and timeouts. Bounded in time (the deadline, then a hard
+stop) and in count (iterations per session).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from bench.browser import (
+    CANCER_LABELS,
+    CHART,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    EXCEPTION,
+    OBSERVE_JS,
+    READY_JS,
+    SETTLED_AT_JS,
+    SETTLED_JS,
+    START_TIMEOUT_MS,
+    STARTED_JS,
+    TABLE,
+    VIEWPORT,
+)
+from bench.server import cpu_seconds, memory_mb
+from bench.timing import Stats
+
+STEP_TIMEOUT_MS = 60_000
+RAMP_S = 1.0  # session n starts n seconds in: 20 users do not all arrive in the same instant
+POLL_MS = 200  # how often a waiting session checks its page; every check costs browser CPU
+
+
+@dataclass
+class LoadResult:
+    sessions: int
+    duration_s: float
+    iterations: int = 0
+    steps: dict[str, list[float]] = field(default_factory=dict)
+    errors: Counter = field(default_factory=Counter)
+    error_examples: list[str] = field(default_factory=list)
+    aborted_requests: int = 0
+    click_retries: int = 0
+    server_cpu_s: float = 0.0
+    expected_probes: int = 0
+    external_failures: Counter = field(default_factory=Counter)
+    peak_rss_mb: float = 0.0
+    wall_s: float = 0.0
+
+    def all_steps(self) -> list[float]:
+        return [ms for values in self.steps.values() for ms in values]
+
+    def stats(self, step: str | None = None) -> Stats:
+        return Stats.of(self.all_steps() if step is None else self.steps.get(step, []))
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+    def error(self, kind: str, detail: str) -> None:
+        self.errors[kind] += 1
+        if len(self.error_examples) < 12:
+            self.error_examples.append(f"{kind}: {detail[:200]}")
+
+
+def _watch(page, base: str, result: LoadResult) -> None:
+    """Count the failures a page reports by itself (not the ones a step detects)."""
+
+    def on_response(response) -> None:
+        if response.status < 400:
+            return
+        # Opened at /trials, Streamlit's frontend first looks for the server under that path
+        # (/trials/_stcore/health, …) and then at the root: expected 404s, counted apart.
+        if "/_stcore/" in response.url and not response.url.startswith(f"{base}/_stcore/"):
+            result.expected_probes += 1
+        else:
+            result.error("http", f"{response.status} {response.url}")
+
+    def on_failed(request) -> None:
+        failure = request.failure or ""
+        if "ERR_ABORTED" in failure:
+            # Leaving a page cancels its pending requests (fonts, the old websocket): not an error.
+            result.aborted_requests += 1
+        elif not request.url.startswith(base):
+            # Not the app's server: e.g. the page icon from fonts.gstatic.com on an offline machine.
+            result.external_failures[request.url.split("/")[2]] += 1
+        else:
+            result.error("request", f"{failure} {request.url}")
+
+    def on_websocket(socket) -> None:
+        socket.on("socketerror", lambda message: result.error("websocket", str(message)))
+
+    page.on("response", on_response)
+    page.on("requestfailed", on_failed)
+    page.on("websocket", on_websocket)
+    page.on("pageerror", lambda exc: result.error("pageerror", str(exc)))
+
+
+async def _visit(page, url: str, selector: str) -> float:
+    await page.goto(url, wait_until="commit", timeout=STEP_TIMEOUT_MS)
+    await page.wait_for_function(READY_JS, arg=selector, polling=POLL_MS, timeout=STEP_TIMEOUT_MS)
+    return await page.evaluate("() => window.__readySince")
+
+
+async def _click_facet(page, label: str, result: LoadResult) -> float:
+    """One option click until settled; a click that starts no rerun is repeated once (counted)."""
+    for attempt in range(2):
+        await page.evaluate(OBSERVE_JS)
+        await page.locator('[data-testid="stMultiSelect"]').filter(has_text="Cancer type").first.click()
+        option = page.get_by_role("option", name=re.compile("^" + re.escape(label)))
+        await option.wait_for(timeout=STEP_TIMEOUT_MS)
+        await page.evaluate("() => { window.__armed = true; }")
+        await option.click()
+        await page.keyboard.press("Escape")
+        try:
+            await page.wait_for_function(STARTED_JS, polling=POLL_MS, timeout=START_TIMEOUT_MS)
+            break
+        except PlaywrightTimeout:
+            if attempt:
+                raise
+            result.click_retries += 1
+    await page.wait_for_function(SETTLED_JS, arg=TABLE, polling=POLL_MS, timeout=STEP_TIMEOUT_MS)
+    return await page.evaluate(SETTLED_AT_JS)
+
+
+async def _step(page, result: LoadResult, name: str, action) -> bool:
+    try:
+        ms = await action
+    except Exception as exc:  # a failed step is counted, then the session goes on
+        kind = "timeout" if "Timeout" in type(exc).__name__ else "step"
+        result.error(kind, f"{name}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        return False
+    result.steps.setdefault(name, []).append(ms)
+    shown = await page.locator(EXCEPTION).count()
+    if shown:
+        result.error("exception", f"{name}: {shown} stException on {page.url}")
+    return True
+
+
+async def _session(
+    browser, base: str, trial_ids: list[str], number: int, deadline: float, limit: int, result
+):
+    await asyncio.sleep(number * RAMP_S)
+    context = await browser.new_context(viewport=VIEWPORT, locale="en-US")
+    try:
+        page = await context.new_page()
+        _watch(page, base, result)
+        for iteration in range(limit):
+            if time.monotonic() > deadline:
+                break
+            label = CANCER_LABELS[(number + iteration) % len(CANCER_LABELS)]
+            trial_id = trial_ids[(number * 7 + iteration) % len(trial_ids)]
+            if await _step(page, result, "trials", _visit(page, f"{base}/trials?lang=en", TABLE)):
+                await _step(page, result, "facet", _click_facet(page, label, result))
+            await _step(page, result, "trial", _visit(page, f"{base}/trial?trial={trial_id}&lang=en", TABLE))
+            await _step(page, result, "forest", _visit(page, f"{base}/forest?lang=en", CHART))
+            await _step(page, result, "survival", _visit(page, f"{base}/survival?lang=en", CHART))
+            result.iterations += 1
+    finally:
+        await context.close()
+
+
+async def _sample_memory(pid: int, stop: asyncio.Event, result: LoadResult) -> None:
+    while not stop.is_set():
+        result.peak_rss_mb = max(result.peak_rss_mb, memory_mb(pid)["VmHWM"])
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=1.0)
+    result.peak_rss_mb = max(result.peak_rss_mb, memory_mb(pid)["VmHWM"])
+
+
+async def _run(base, pid, trial_ids, sessions, duration_s, limit) -> LoadResult:
+    from playwright.async_api import async_playwright
+
+    result = LoadResult(sessions, duration_s)
+    started = time.monotonic()
+    deadline = started + duration_s
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        stop = asyncio.Event()
+        sampler = asyncio.create_task(_sample_memory(pid, stop, result))
+        cpu_before = cpu_seconds(pid)
+        tasks = [_session(browser, base, trial_ids, n, deadline, limit, result) for n in range(sessions)]
+        try:
+            # A step may be under way at the deadline: allow it to finish, then stop hard.
+            await asyncio.wait_for(asyncio.gather(*tasks), timeout=duration_s + 3 * STEP_TIMEOUT_MS / 1000)
+        except TimeoutError:
+            result.error("timeout", "the load test did not finish in time; sessions were stopped")
+        finally:
+            result.server_cpu_s = cpu_seconds(pid) - cpu_before
+            stop.set()
+            await sampler
+            await browser.close()
+    result.wall_s = time.monotonic() - started
+    return result
+
+
+def load_test(
+    base_url: str,
+    pid: int,
+    trial_ids: list[str],
+    sessions: int = 20,
+    duration_s: float = 120,
+    limit: int = 500,
+) -> LoadResult:
+    """Drive ``sessions`` concurrent sessions against one server for ``duration_s`` seconds.
+
+    Parameters
+    ----------
+    base_url : str
+        The server, e.g. ``http://127.0.0.1:8501``.
+    pid : int
+        The server's process id, for its peak resident memory.
+    trial_ids : list of str
+        Trials the sessions open in turn.
+    sessions, duration_s, limit : int, float, int
+        Concurrent sessions, how long they loop, and at most how many loops each.
+
+    Returns
+    -------
+    LoadResult
+        Step times (first view or rerun, in ms) per step, every error by kind, peak RSS.
+    """
+    return asyncio.run(_run(base_url, pid, trial_ids, sessions, duration_s, limit))

@@ -1,0 +1,282 @@
+"""The targets of the benchmark issue, judged against one run; and the report's prose."""
+
+from __future__ import annotations
+
+import math
+
+from bench.report import Results, Target, ms, n_label, ratio
+
+QUERY_MEDIAN_MS = 50.0
+QUERY_SPEEDUP = 5.0
+VIEW_RATIO = 1.3
+CLICK_AT_LARGEST_MS = 1000.0
+RSS_BUNDLED_MB = 400.0
+RSS_LARGEST_MB = 2048.0
+RUN_BUDGET_S = 20 * 60
+
+# Why a query path can miss its target on this machine; shown only when it does.
+QUERY_WHY = {
+    "trials_page: facet + search": "two queries (the count, then the page of 50), each joining the "
+    "search-index hits with the facet's trials before sorting",
+    "trials_page: search": "a common Chinese term (肺癌 is in 45% of the trials) returns tens of "
+    "thousands of trials from the index, twice (count and page), before the page is sorted",
+    "facet_counts": "the trials page asks for each facet separately: 11 queries per filter state, "
+    "each applying the filter (and the search-index lookup) again; about 3-20 ms each on this CPU",
+    "forest_rows": "a top-60 sort over the precomputed hazard-ratio rows",
+    "survival_rows": "the distinct trials of the endpoint, then the first 25 trials' rows",
+    "headlines": "a join of the page's 50 ids with the precomputed headline rows",
+}
+PANDAS_WHY = (
+    "pandas is as fast or faster here: the query touches few rows, so DuckDB's fixed cost per "
+    "query (planning, a cursor, the DataFrame conversion) dominates, while pandas works on frames "
+    "already in memory (copying them out of DuckDB took the time and memory shown above)"
+)
+
+
+def _why(name: str, table: dict[str, str]) -> str:
+    return next((text for prefix, text in table.items() if name.startswith(prefix)), "")
+
+
+def _query_targets(results: Results) -> list[Target]:
+    if not results.queries:
+        return []
+    run = max(results.queries, key=lambda r: r.n_trials)
+    at = f"N = {n_label(run.n_trials)}" + ("" if run.n_trials >= 100_000 else " (100,000 not run)")
+    out = []
+    for path in run.results:
+        if path.disagreement:
+            out.append(Target(f"{path.name} ({at})", "same result as pandas", path.disagreement, False))
+            continue
+        median = path.duckdb.median_ms
+        fast = median <= QUERY_MEDIAN_MS
+        out.append(
+            Target(
+                f"{path.name}: median ({at})",
+                f"≤ {QUERY_MEDIAN_MS:.0f} ms",
+                f"{ms(median)} ms (p95 {ms(path.duckdb.p95_ms)})",
+                fast,
+                "" if fast else _why(path.name, QUERY_WHY),
+            )
+        )
+        faster = path.ratio >= QUERY_SPEEDUP
+        out.append(
+            Target(
+                f"{path.name}: DuckDB vs pandas ({at})",
+                f"≥ {QUERY_SPEEDUP:.0f}×",
+                ratio(path.ratio),
+                faster,
+                "" if faster else PANDAS_WHY,
+            )
+        )
+    return out
+
+
+def _view_targets(results: Results) -> list[Target]:
+    minimal, app = results.browser.get("minimal"), results.browser.get("app: bundled")
+    if minimal is None or app is None:
+        return [Target("first view and interaction vs minimal page", "≤ 1.3×", "browser not run", None)]
+    out = []
+    for kind, label in (("cold_ms", "cold"), ("warm_ms", "warm")):
+        mine, base = app.stats(kind).median_ms, minimal.stats(kind).median_ms
+        value = mine / base if base else math.nan
+        out.append(
+            Target(
+                f"time to first view, bundled data, {label}",
+                f"≤ {VIEW_RATIO}× minimal",
+                f"{ms(mine)} vs {ms(base)} ms = {ratio(value)}",
+                value <= VIEW_RATIO,
+                "" if value <= VIEW_RATIO else VIEW_WHY,
+            )
+        )
+    mine, base = app.stats("interaction_ms").median_ms, minimal.stats("interaction_ms").median_ms
+    value = mine / base if base else math.nan
+    out.append(
+        Target(
+            "facet click → settled, bundled data",
+            f"≤ {VIEW_RATIO}× minimal rerun",
+            f"{ms(mine)} vs {ms(base)} ms = {ratio(value)}",
+            value <= VIEW_RATIO,
+            "" if value <= VIEW_RATIO else CLICK_WHY,
+        )
+    )
+    return out
+
+
+def _scale_targets(results: Results) -> list[Target]:
+    out = []
+    largest = [label for label in results.browser if label.startswith("app: ") and label != "app: bundled"]
+    if largest:
+        label = max(largest, key=lambda text: int(text.split(": ")[1].replace(",", "")))
+        run = results.browser[label]
+        clicks = run.stats("interaction_ms")
+        met = clicks.n > 0 and clicks.median_ms <= CLICK_AT_LARGEST_MS
+        out.append(
+            Target(
+                f"facet click → settled, {label.split(': ')[1]} trials",
+                f"≤ {CLICK_AT_LARGEST_MS / 1000:.0f} s",
+                f"{ms(clicks.median_ms)} ms (p95 {ms(clicks.p95_ms)}, n={clicks.n})",
+                met,
+                "" if met else LARGE_CLICK_WHY,
+            )
+        )
+        rss = run.peak_rss_mb
+        out.append(
+            Target(
+                f"server peak RSS, {label.split(': ')[1]} trials",
+                f"≤ {RSS_LARGEST_MB / 1024:.0f} GB",
+                f"{rss:,.0f} MB",
+                rss <= RSS_LARGEST_MB,
+            )
+        )
+    bundled = results.browser.get("app: bundled")
+    if bundled is not None:
+        out.append(
+            Target(
+                "server peak RSS, bundled data",
+                f"≤ {RSS_BUNDLED_MB:.0f} MB",
+                f"{bundled.peak_rss_mb:,.0f} MB",
+                bundled.peak_rss_mb <= RSS_BUNDLED_MB,
+            )
+        )
+    if results.load is not None:
+        load = results.load
+        out.append(
+            Target(
+                f"load test: {load.sessions} sessions, {load.duration_s:.0f} s",
+                "0 errors",
+                f"{load.error_count} errors; p50 {ms(load.stats().median_ms)} / p95 {ms(load.stats().p95_ms)} ms",
+                load.error_count == 0,
+            )
+        )
+    return out
+
+
+def evaluate(results: Results) -> list[Target]:
+    """Every target the run could judge; ``met`` is None for what it did not measure."""
+    targets = _query_targets(results)
+    if results.browser:
+        targets += _view_targets(results)
+    targets += _scale_targets(results)
+    targets.append(
+        Target(
+            "the whole run",
+            "≤ 20 min",
+            f"{results.wall_s / 60:.1f} min",
+            results.wall_s <= RUN_BUDGET_S,
+            "" if results.wall_s <= RUN_BUDGET_S else "see the compile and browser sections",
+        )
+    )
+    return targets
+
+
+VIEW_WHY = (
+    "the app's first view carries more than one table: the sidebar navigation and language "
+    "control, eleven facet multiselects, sort controls and two download buttons, and its script "
+    "runs through the router first (a fresh session on a deep link reruns once, see "
+    "pages/common.py ensure_shell); see *Findings*"
+)
+CLICK_WHY = (
+    "a facet click reruns the whole trials page: 11 facet-count queries, the count and the page, "
+    "the headlines, the formatting of 50 rows and the re-render of every widget, against one "
+    "multiselect and one small table; see *Findings*"
+)
+LARGE_CLICK_WHY = "the rerun's queries are uncached for a new filter state; see the query table at this N"
+
+METHOD = """## Method
+
+- **Corpora** (`bench/corpus.py`): N synthetic trials written in the record format of `data/`
+  (a `sources.toml` of 66 synthetic sources and one `trials/<id>.toml` per trial), from a fixed
+  seed; trial *k* comes from its own random stream, so it is the same file in every corpus
+  size. Cancer types, settings, lines, phases and designs are drawn from the vocabularies of
+  `core/schema.py` with realistic weights (randomized 45 %, single-arm 30 %, …); 1–3 arms;
+  1–3 data cuts (interim / primary / update / final, with cut-off dates, some not printed);
+  about 20 values per trial: patient counts with their `term`, medians per arm (some not
+  reached, a few "> x"), landmark rates with time points, hazard ratios with 95 %, 80 %, 90 % or
+  unstated CI levels and p-values, ORR / DCR / grade ≥ 3 AE proportions with counts, follow-up,
+  median age, some subgroups, review claims and conflict / agreement discrepancies; titles,
+  conditions, drugs and arm labels in English and Simplified Chinese, snippets in English,
+  Simplified or Traditional script depending on the source. `core.records.load_evidence`
+  reports zero problems for every corpus (the *validation errors* column below; snippets are
+  not checked against source texts, which synthetic sources do not have).
+- **Compile**: `core.db.compiled_database(corpus, empty_cache)`, as `make run` and the app's
+  first request do.
+- **Queries** (`bench/query_bench.py`): the calls the pages make, on the read-only connection
+  the app opens (`core.db.connect_readonly`): `trials_page` (page of 50) with a facet and a
+  search, unfiltered, and with a Chinese search; `facet_counts` for every facet of
+  `queries.FACETS` (as the trials page asks for them, one call each) with the facet + search
+  filter and unfiltered; `forest_rows(limit=60)`; `survival_rows("PFS", max_trials=25)`;
+  `headlines` of the unfiltered first page. The pandas baseline (`bench/pandas_impl.py`) copies
+  the tables those queries read out of the compiled database once, then does the same
+  filtering, size derivation, joins, ordering and limits in pandas, per call. Before timing,
+  each path runs once in both and the results are compared; then up to 30 rounds alternate
+  DuckDB and pandas (fewer when a path's pandas side is slow: 10 s per path, at least 5).
+- **Browser** (`bench/browser.py`): `streamlit run` started as `tests/browser/conftest.py`
+  does (127.0.0.1, free port, `EVIDENCE_DATA`, `EVIDENCE_CACHE` pointing at the compiled
+  database), Debian's Chromium headless through Playwright, 1440×1100 viewport, a fresh
+  browser context per visit. Times are read from the page's clock. The settle condition is the
+  browser tests': connected, script state `notRunning`, no skeleton, the target element visible,
+  held 300 ms (the reported time is when it began). Peak RSS is `VmHWM` from
+  `/proc/<pid>/status` of the server process.
+- **Load test** (`bench/load.py`): 20 contexts of one headless Chromium (async Playwright)
+  against one server with the bundled data; see that section."""
+
+FINDINGS = """## Findings and changes
+
+Measured while building this harness, on this machine, before and after each change; every
+change keeps the results identical (528 query outputs compared before and after on the bundled
+data and a 1,000-trial corpus, 535 random search terms compared with the original patterns,
+the frames of the bundled data and of 10,000 trials compared, and the test suite).
+
+**Compile.** Parsing and validating the TOML records is pure Python (`tomllib` and
+`core.records`): ~2.2 ms a trial, ~220 s of a serial 100,000-trial build. Building the
+DataFrames with `dataclasses.asdict` (a recursive deep copy of every record) took another
+~170 s. Changes in `core/db.py`:
+- `_fields` replaces `asdict` with a shallow field dict (the records hold only scalars and
+  tuples): frames ~2.5x faster.
+- `load_records` loads a large corpus (≥ 4,000 files) in one worker process per CPU, each
+  running `core.records.load_evidence` over a chunk of the files (hard-linked into a temporary
+  folder, so every label and message is unchanged), then runs the cross-file discrepancy check
+  once over the merged records: the result is exactly `load_evidence`'s (tested in
+  `tests/test_bench.py`; a worker failure falls back to the serial load).
+The loader itself (`core/records.py`) belongs to another engineer and is unchanged; with two
+cores it is still most of a 100,000-trial build, and the value frames (`printed_number` on
+every snippet) are next. A faster TOML parser, or parsing inside the workers' frames, would
+be the next steps.
+
+**Queries.** At 100,000 trials (~2 million values) the cross-trial paths took 0.2–1 s each
+before these changes, because each request sorted or windowed every wide row of `value_rows`,
+recomputed the sample-size views, or ran the search pattern over every trial's text: forest
+0.76 s, survival 0.81 s, headlines 0.18 s, the 11 facet counts 0.2 s unfiltered and 1 s with a
+search, a search for 肺癌 0.36 s, one trial's CSV export (built eagerly by the trial page) 1.2 s.
+Changes:
+- `core/sql/views.sql`: per-trial tables precomputed at compile time — `headline_value_rows`,
+  `forest_value_rows` (sizes and display order), `survival_value_rows` (stored in display
+  order with its sort keys) and a search index (`search_words`: each trial's [a-z0-9] words;
+  `search_runs` / `search_run_texts`: its runs of Chinese characters); `value_rows` stored in
+  trial order. All are listed in `core.db.UNION_TABLES`, so a session with uploaded trials sees
+  curated ∪ uploaded as before.
+- `core/queries.py`: a search term made of [a-z0-9] only, or of Chinese characters only, is
+  looked up in the index (exactly the same matches: a word-start match is a prefix of one of
+  the trial's words; a Chinese term lies inside one run, where the 非 rule is checked); other
+  terms test a plain substring before the pattern. `facet_counts` counts before joining the
+  labels. `forest_rows` and `survival_rows` read the precomputed rows (survival picks its
+  first trials from the narrow sort keys first); `headlines` reads its precomputed rows;
+  `export_frame` filters a few trials with a list of constants, which DuckDB pushes into the
+  export view's scans (the subquery made it export every trial first).
+
+**What is still slow at scale, and why.** The trials page asks for the 11 facets one query
+at a time (`pages/trials.py`, not changed here), so one filter state costs 11 queries; a single
+query for all facets of a filter state would cut that several-fold. A common Chinese search
+term (肺癌 is in 45% of the trials) returns tens of thousands of trials, twice (count, then
+page). The trial page builds its CSV export eagerly on every run (now ~50 ms instead of 1.2 s).
+A server's first request at 100,000 trials hashes every record file (~0.7 GB) before it can
+open the compiled database (`core.db.content_hash`), so the cold first view at that size is
+slow (see the page tour). The page icon (`:material/biotech:`) makes every browser fetch it
+from fonts.gstatic.com, which fails on an offline machine (see the load test).
+
+**The app at 100,000 trials**, checked by hand in Chromium (and by the page tour above on
+every run): /trials (unfiltered, with a facet and a search, with a Chinese search), /trial for
+the first and the last trial (English and Traditional), /forest (default and OS over all data
+cuts), /survival (PFS and OS) and /sources all load without an exception; the forest plot
+says it shows the first 60 of its estimates, the survival comparison the first 25 of 35,644
+trials, the trial picker the first 300 trials, the discrepancy list the first 500 rows."""
