@@ -8,11 +8,7 @@ missing browser skips these tests locally and fails them under CI (CI=true).
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -23,54 +19,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 SCREENSHOTS = ROOT / "tests" / "screenshots"  # not committed (.gitignore)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"streamlit did not become healthy at {url}")
-
-
 def start_server(tmp_dir: Path, data_dir: Path | None = None) -> tuple[str, subprocess.Popen]:
-    port = _free_port()
-    env = {**os.environ, "EVIDENCE_CACHE": str(tmp_dir / "cache")}
-    if data_dir is not None:
-        env["EVIDENCE_DATA"] = str(data_dir)
-    log = open(tmp_dir / f"streamlit-{port}.log", "w")  # noqa: SIM115 - closed with the process
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    _wait_healthy(url, process)
-    return url, process
+    """``streamlit run app.py`` on a free port of 127.0.0.1 (bench/server.py starts it)."""
+    from bench.server import start_server as start
+
+    server = start(ROOT / "app.py", tmp_dir, data_dir=data_dir, cache_dir=tmp_dir / "cache")
+    return server.url, server.process
 
 
 @pytest.fixture(scope="session")
