@@ -234,14 +234,13 @@ DataFrames with `dataclasses.asdict` (a recursive deep copy of every record) too
 - `_fields` replaces `asdict` with a shallow field dict (the records hold only scalars and
   tuples): frames ~2.5x faster.
 - `load_records` loads a large corpus (≥ 4,000 files) in one worker process per CPU, each
-  running `core.records.load_evidence` over a chunk of the files (hard-linked into a temporary
-  folder, so every label and message is unchanged), then runs the cross-file discrepancy check
-  once over the merged records: the result is exactly `load_evidence`'s (tested in
-  `tests/test_bench.py`; a worker failure falls back to the serial load).
-The loader itself (`core/records.py`) belongs to another engineer and is unchanged; with two
-cores it is still most of a 100,000-trial build, and the value frames (`printed_number` on
-every snippet) are next. A faster TOML parser, or parsing inside the workers' frames, would
-be the next steps.
+  running `core.records.load_evidence` over a chunk of the file list (`trial_names=…,
+  cross_check=False`), then runs the cross-file discrepancy check once over the merged
+  records: the result is exactly `load_evidence`'s (tested in `tests/test_bench.py`; a worker
+  failure falls back to the serial load).
+The per-record validation in `core/records.py` is unchanged; with two cores it is still most
+of a 100,000-trial build, and the value frames (`printed_number` on every snippet) are next.
+A faster TOML parser, or building the frames inside the workers, would be the next steps.
 
 **Queries.** At 100,000 trials (~2 million values) the cross-trial paths took 0.2–1 s each
 before these changes, because each request sorted or windowed every wide row of `value_rows`,
