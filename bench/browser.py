@@ -58,9 +58,11 @@ OBSERVE_JS = """() => {
             window.__transitions.push([performance.now(), record.target.getAttribute('data-test-script-state')]);
         }
     }).observe(document.body, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
-    document.addEventListener('pointerdown', () => {
+    const start = () => {
         if (window.__armed) { window.__t0 = performance.now(); window.__armed = false; }
-    }, {capture: true});
+    };
+    document.addEventListener('pointerdown', start, {capture: true});
+    document.addEventListener('keydown', start, {capture: true});
 }"""
 
 # Settled after the click: a rerun started after it and the page is ready again, held 300 ms.

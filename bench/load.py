@@ -1,17 +1,17 @@
 """Load test: 20 concurrent browser sessions driving every page of one server.
 
-One headless Chromium, one context per session (async Playwright). Each session loops
-trials → facet click → trial page → forest → survival until the deadline, counting every
-error: page exceptions (``stException``), uncaught page errors, HTTP responses ≥ 400,
-failed requests, websocket errors, and timeouts. Bounded in time (the deadline, then a hard
-stop) and in count (iterations per session).
+One headless Chromium, one context per session (async Playwright). Each session opens the
+trials page once, then loops as a reader does — a search, then the sidebar to the trial
+page, the forest plot, the survival comparison and back to the trials — until the deadline,
+counting every error: page exceptions (``stException``), uncaught page errors, HTTP
+responses ≥ 400, failed requests, websocket errors, and timeouts. Bounded in time (the
+deadline, then a hard stop) and in count (iterations per session).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from bench.browser import (
-    CANCER_LABELS,
     CHART,
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -37,7 +36,17 @@ from bench.server import cpu_seconds, memory_mb
 from bench.timing import Stats
 
 STEP_TIMEOUT_MS = 60_000
-RAMP_S = 1.0  # session n starts n seconds in: 20 users do not all arrive in the same instant
+SEARCHES = ("lung", "肝癌", "sarcoma", "乳腺癌", "alectinib")  # consecutive terms always differ
+PAGES = (
+    ("trial", "Trial", TABLE),
+    ("forest", "Forest plot", CHART),
+    ("survival", "Survival comparison", CHART),
+    ("trials", "Trials", TABLE),
+)
+"""Step name, sidebar link, and what shows the page has arrived."""
+STEPS = ("open /trials", "search", *(name for name, _, _ in PAGES))
+OPEN_TIMEOUT_MS = 120_000  # the one full page load per session, while others are loading too
+RAMP_S = 2.5  # session n starts 2.5·n s in: 20 users do not all arrive in the same instant
 POLL_MS = 200  # how often a waiting session checks its page; every check costs browser CPU
 
 
@@ -107,21 +116,21 @@ def _watch(page, base: str, result: LoadResult) -> None:
 
 
 async def _visit(page, url: str, selector: str) -> float:
-    await page.goto(url, wait_until="commit", timeout=STEP_TIMEOUT_MS)
-    await page.wait_for_function(READY_JS, arg=selector, polling=POLL_MS, timeout=STEP_TIMEOUT_MS)
+    await page.goto(url, wait_until="commit", timeout=OPEN_TIMEOUT_MS)
+    await page.wait_for_function(READY_JS, arg=selector, polling=POLL_MS, timeout=OPEN_TIMEOUT_MS)
     return await page.evaluate("() => window.__readySince")
 
 
-async def _click_facet(page, label: str, result: LoadResult) -> float:
-    """One option click until settled; a click that starts no rerun is repeated once (counted)."""
+async def _timed(page, act, selector: str, result: LoadResult) -> float:
+    """Time ``act()`` (a click or a key press) until the rerun it starts has settled.
+
+    An action that starts no rerun within ``START_TIMEOUT_MS`` is repeated once (counted in
+    ``click_retries``); a second miss is an error.
+    """
     for attempt in range(2):
         await page.evaluate(OBSERVE_JS)
-        await page.locator('[data-testid="stMultiSelect"]').filter(has_text="Cancer type").first.click()
-        option = page.get_by_role("option", name=re.compile("^" + re.escape(label)))
-        await option.wait_for(timeout=STEP_TIMEOUT_MS)
         await page.evaluate("() => { window.__armed = true; }")
-        await option.click()
-        await page.keyboard.press("Escape")
+        await act()
         try:
             await page.wait_for_function(STARTED_JS, polling=POLL_MS, timeout=START_TIMEOUT_MS)
             break
@@ -129,8 +138,19 @@ async def _click_facet(page, label: str, result: LoadResult) -> float:
             if attempt:
                 raise
             result.click_retries += 1
-    await page.wait_for_function(SETTLED_JS, arg=TABLE, polling=POLL_MS, timeout=STEP_TIMEOUT_MS)
+    await page.wait_for_function(SETTLED_JS, arg=selector, polling=POLL_MS, timeout=STEP_TIMEOUT_MS)
     return await page.evaluate(SETTLED_AT_JS)
+
+
+async def _search(page, term: str, result: LoadResult) -> float:
+    box = page.get_by_role("textbox", name="Search")
+    await box.fill(term, timeout=STEP_TIMEOUT_MS)
+    return await _timed(page, lambda: box.press("Enter"), TABLE, result)
+
+
+async def _navigate(page, link: str, selector: str, result: LoadResult) -> float:
+    target = page.locator('[data-testid="stSidebar"]').get_by_role("link", name=link, exact=True)
+    return await _timed(page, lambda: target.click(timeout=STEP_TIMEOUT_MS), selector, result)
 
 
 async def _step(page, result: LoadResult, name: str, action) -> bool:
@@ -147,24 +167,26 @@ async def _step(page, result: LoadResult, name: str, action) -> bool:
     return True
 
 
-async def _session(
-    browser, base: str, trial_ids: list[str], number: int, deadline: float, limit: int, result
-):
+async def _session(browser, base: str, number: int, deadline: float, limit: int, result: LoadResult) -> None:
+    """Open the app once, then loop: search, and the sidebar to every page and back."""
     await asyncio.sleep(number * RAMP_S)
     context = await browser.new_context(viewport=VIEWPORT, locale="en-US")
     try:
         page = await context.new_page()
         _watch(page, base, result)
+        opened = await _step(page, result, "open /trials", _visit(page, f"{base}/trials?lang=en", TABLE))
         for iteration in range(limit):
             if time.monotonic() > deadline:
                 break
-            label = CANCER_LABELS[(number + iteration) % len(CANCER_LABELS)]
-            trial_id = trial_ids[(number * 7 + iteration) % len(trial_ids)]
-            if await _step(page, result, "trials", _visit(page, f"{base}/trials?lang=en", TABLE)):
-                await _step(page, result, "facet", _click_facet(page, label, result))
-            await _step(page, result, "trial", _visit(page, f"{base}/trial?trial={trial_id}&lang=en", TABLE))
-            await _step(page, result, "forest", _visit(page, f"{base}/forest?lang=en", CHART))
-            await _step(page, result, "survival", _visit(page, f"{base}/survival?lang=en", CHART))
+            if not opened:  # a failed step leaves the page in an unknown state: load it afresh
+                opened = await _step(
+                    page, result, "open /trials", _visit(page, f"{base}/trials?lang=en", TABLE)
+                )
+                continue
+            term = SEARCHES[(number + iteration) % len(SEARCHES)]
+            opened = await _step(page, result, "search", _search(page, term, result))
+            for name, link, selector in PAGES:
+                opened = opened and await _step(page, result, name, _navigate(page, link, selector, result))
             result.iterations += 1
     finally:
         await context.close()
@@ -178,7 +200,7 @@ async def _sample_memory(pid: int, stop: asyncio.Event, result: LoadResult) -> N
     result.peak_rss_mb = max(result.peak_rss_mb, memory_mb(pid)["VmHWM"])
 
 
-async def _run(base, pid, trial_ids, sessions, duration_s, limit) -> LoadResult:
+async def _run(base, pid, sessions, duration_s, limit) -> LoadResult:
     from playwright.async_api import async_playwright
 
     result = LoadResult(sessions, duration_s)
@@ -189,7 +211,7 @@ async def _run(base, pid, trial_ids, sessions, duration_s, limit) -> LoadResult:
         stop = asyncio.Event()
         sampler = asyncio.create_task(_sample_memory(pid, stop, result))
         cpu_before = cpu_seconds(pid)
-        tasks = [_session(browser, base, trial_ids, n, deadline, limit, result) for n in range(sessions)]
+        tasks = [_session(browser, base, n, deadline, limit, result) for n in range(sessions)]
         try:
             # A step may be under way at the deadline: allow it to finish, then stop hard.
             await asyncio.wait_for(asyncio.gather(*tasks), timeout=duration_s + 3 * STEP_TIMEOUT_MS / 1000)
@@ -205,12 +227,7 @@ async def _run(base, pid, trial_ids, sessions, duration_s, limit) -> LoadResult:
 
 
 def load_test(
-    base_url: str,
-    pid: int,
-    trial_ids: list[str],
-    sessions: int = 20,
-    duration_s: float = 120,
-    limit: int = 500,
+    base_url: str, pid: int, sessions: int = 20, duration_s: float = 120, limit: int = 500
 ) -> LoadResult:
     """Drive ``sessions`` concurrent sessions against one server for ``duration_s`` seconds.
 
@@ -220,8 +237,6 @@ def load_test(
         The server, e.g. ``http://127.0.0.1:8501``.
     pid : int
         The server's process id, for its peak resident memory.
-    trial_ids : list of str
-        Trials the sessions open in turn.
     sessions, duration_s, limit : int, float, int
         Concurrent sessions, how long they loop, and at most how many loops each.
 
@@ -230,4 +245,4 @@ def load_test(
     LoadResult
         Step times (first view or rerun, in ms) per step, every error by kind, peak RSS.
     """
-    return asyncio.run(_run(base_url, pid, trial_ids, sessions, duration_s, limit))
+    return asyncio.run(_run(base_url, pid, sessions, duration_s, limit))

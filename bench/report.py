@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bench.browser import BrowserRun
-from bench.load import LoadResult
+from bench.load import STEPS, LoadResult
 from bench.query_bench import QueryRun
 from bench.timing import Stats
 
@@ -313,7 +313,7 @@ def _load(results: Results) -> str:
     if load is None:
         return ""
     rows = []
-    for step in ("trials", "facet", "trial", "forest", "survival"):
+    for step in STEPS:
         stats: Stats = load.stats(step)
         rows.append([step, str(stats.n), ms(stats.median_ms), ms(stats.p95_ms), ms(stats.max_ms)])
     overall = load.stats()
@@ -330,18 +330,22 @@ def _load(results: Results) -> str:
     return (
         "## Load test\n\n"
         f"{load.sessions} concurrent sessions (one headless Chromium, one context each) against one "
-        f"server with the bundled data, looping trials → facet click → trial page → forest → survival "
-        f"for {load.duration_s:.0f} s (wall {load.wall_s:.0f} s with the steps under way at the deadline). "
-        "Each step is timed like the single-session measurements (navigation or click → settled). "
-        "Errors counted: `stException` elements, uncaught page errors, HTTP responses ≥ 400, failed "
-        "requests to the server, websocket errors, timeouts (60 s per step). Not errors, counted apart: "
+        "server with the bundled data. Each session opens `/trials` once (a full page load), then "
+        "loops as a reader does: a search (a different term each time: lung, 肝癌, sarcoma, 乳腺癌, "
+        "alectinib), then the sidebar to the trial page, the forest plot, the survival comparison "
+        f"and back to the trials, for {load.duration_s:.0f} s (wall {load.wall_s:.0f} s with the "
+        "steps under way at the deadline). Each step is timed like the single-session measurements "
+        "(navigation, key press or click → settled). Errors counted: `stException` elements, "
+        "uncaught page errors, HTTP responses ≥ 400, failed "
+        "requests to the server, websocket errors, timeouts (60 s per step, 120 s for the one full page "
+        "load of a session). Not errors, counted apart: "
         f"requests cancelled because a session navigated away ({load.aborted_requests}); the 404s of "
         "Streamlit's frontend looking for the server under the page's path before the root "
         f"(`/trials/_stcore/health`, {load.expected_probes}); requests to other hosts that failed "
         f"because this machine is offline ({external}).\n\n"
         f"**Loops completed: {load.iterations}. Errors: {load.error_count} ({errors}). Server peak "
         f"RSS: {load.peak_rss_mb:,.0f} MB.** Clicks that started no rerun and were repeated: "
-        f"{load.click_retries}. Sessions start one second apart. The server process used "
+        f"{load.click_retries}. Sessions start 2.5 s apart (all 20 are running from 50 s on). The server process used "
         f"{load.server_cpu_s:,.0f} CPU-seconds of the {cpu_available:,.0f} the machine had in that "
         f"time ({share:.0%}); the rest went to the {load.sessions} browser pages on the same two cores, so these "
         "step times measure the whole machine under load, not the server alone.\n\n"

@@ -196,11 +196,6 @@ def load_phase(options: Options, cache: Path, database: Path) -> LoadResult:
                 chromium.tour(browser, chromium.BrowserRun("warm-up"), server.url, first_trial(database))
             finally:
                 browser.close()
-        con = db.connect_readonly(database)
-        try:
-            trial_ids = list(queries.trial_ids(con, limit=1000)["id"])
-        finally:
-            con.close()
-        return load_test(server.url, server.pid, trial_ids, options.sessions, options.load_seconds)
+        return load_test(server.url, server.pid, options.sessions, options.load_seconds)
     finally:
         server.stop()
