@@ -5,7 +5,7 @@ No business logic here: pages are in ``pages/``, everything else in ``core/``.
 
 import streamlit as st
 
-from core.i18n import LANGUAGES
+from core.presentation.i18n import LANGUAGES
 from pages import common
 
 st.set_page_config(page_title="Oncology Evidence Explorer", page_icon=":material/biotech:", layout="wide")

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from core import db, queries
-from core.export import write_csv
+from core.presentation.export import write_csv
 from core.records import DEFAULT_DATA_DIR, load_evidence, sources_dir_from_env
 
 

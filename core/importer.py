@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from core import schema
-from core.export import FORMULA_PREFIXES
-from core.i18n import t
+from core.presentation.export import FORMULA_PREFIXES
+from core.presentation.i18n import t
 from core.records import Problem, SourceTexts, _TrialLoader, check_cross_references
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -152,7 +152,7 @@ def decode(name: str, data: bytes) -> tuple[str | None, Problem | None]:
 
 
 def unneutralise(cell: str) -> str:
-    """Undo :func:`core.export.neutralise`: ``'=1+1`` → ``=1+1`` (kept as text, never evaluated)."""
+    """Undo :func:`core.presentation.export.neutralise`: ``'=1+1`` → ``=1+1`` (kept as text, never evaluated)."""
     if cell.startswith("'") and cell[1:2] and cell[1] in FORMULA_PREFIXES:
         return cell[1:]
     return cell

@@ -2,7 +2,7 @@
 
 Every vocabulary maps a stable ASCII key (what the record files and the database store)
 to its English and Simplified-Chinese labels. Traditional-script labels are derived from
-the Simplified ones by :mod:`core.i18n`, so they are never written by hand.
+the Simplified ones by :mod:`core.presentation.i18n`, so they are never written by hand.
 
 The record files in ``data/`` are described in ``data/README.md``; this module is the
 machine-readable half of that description.

@@ -17,8 +17,8 @@ import pandas as pd
 import streamlit as st
 
 from core import db, queries
-from core.export import to_csv_bytes
-from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, resolve_language, t
+from core.presentation.export import to_csv_bytes
+from core.presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, resolve_language, t
 from core.records import DEFAULT_DATA_DIR
 
 DATA_ENV = "EVIDENCE_DATA"
@@ -267,7 +267,7 @@ def vocab_filter(
     Options are vocabulary keys (stable in links), shown with their label in the reader's language.
     """
     from core import schema
-    from core.i18n import vocab_label
+    from core.presentation.i18n import vocab_label
 
     vocab = {"cancer": schema.CANCER_TYPES, "evidence": schema.EVIDENCE_KINDS, "endpoint": schema.ENDPOINTS}[
         vocabulary

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from core import formatting, plots, schema
-from core.i18n import data_text, vocab_label
+from core import schema
+from core.presentation import formatting, plots
+from core.presentation.i18n import data_text, vocab_label
 from pages import common
 from pages.common import tr
 

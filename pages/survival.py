@@ -3,9 +3,10 @@ within-trial differences, follow-up and maturity for one time-to-event endpoint.
 
 import streamlit as st
 
-from core import plots, schema
-from core.i18n import vocab_label
-from core.survival import LANDMARK_MONTHS, comparison_table
+from core import schema
+from core.presentation import plots
+from core.presentation.i18n import vocab_label
+from core.presentation.survival import LANDMARK_MONTHS, comparison_table
 from pages import common
 from pages.common import tr
 

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from core import formatting, schema
-from core.card import evidence_card_html
-from core.i18n import data_text, vocab_label
+from core import schema
+from core.presentation import formatting
+from core.presentation.card import evidence_card_html
+from core.presentation.i18n import data_text, vocab_label
 from core.text import markdown_escape as md
 from pages import common
 from pages.common import tr

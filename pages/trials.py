@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from core import formatting, queries, schema
-from core.i18n import data_text, vocab_label
+from core import queries, schema
+from core.presentation import formatting
+from core.presentation.i18n import data_text, vocab_label
 from core.text import markdown_escape as md
 from pages import common
 from pages.common import tr
@@ -169,8 +170,18 @@ def display_frame(frame: pd.DataFrame, headlines: dict[str, str]) -> pd.DataFram
 
 # What a clinician scans first comes first; the frame keeps every column for the CSV.
 COLUMN_ORDER = [
-    "link", "trial", "cancer", "headline", "design", "phase", "primary", "arms", "setting", "patients",
-    "cutoff", "sources",
+    "link",
+    "trial",
+    "cancer",
+    "headline",
+    "design",
+    "phase",
+    "primary",
+    "arms",
+    "setting",
+    "patients",
+    "cutoff",
+    "sources",
 ]
 table = display_frame(rows, headline_by_trial)
 event = st.dataframe(

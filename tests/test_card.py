@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from core import db
-from core.card import evidence_card_html
+from core.presentation.card import evidence_card_html
 
 
 def test_card_has_design_results_caveats_and_sources(con):

@@ -71,8 +71,8 @@ def test_latest_flag_picks_the_most_recent_cut_per_estimate(con):
 
 def test_a_session_with_uploads_is_locked_down_and_sees_both(data_copy, tmp_path, evidence):
     from core import queries
-    from core.export import to_csv_bytes
     from core.importer import read_upload
+    from core.presentation.export import to_csv_bytes
 
     compiled = db.compiled_database(data_copy, tmp_path / "cache")
     curated = db.connect_readonly(compiled)

@@ -6,7 +6,7 @@ import io
 import pandas as pd
 
 from core.__main__ import main
-from core.export import EXPORT_COLUMNS, neutralise, to_csv_bytes
+from core.presentation.export import EXPORT_COLUMNS, neutralise, to_csv_bytes
 
 
 def test_cli_export_writes_every_value(tmp_path, evidence, capsys):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core import formatting
+from core.presentation import formatting
 
 
 def row(**fields):

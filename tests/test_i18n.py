@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from core import i18n
+from core.presentation import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 

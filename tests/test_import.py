@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from core import db, queries
 from core.__main__ import main
-from core.export import to_csv_bytes
 from core.importer import read_upload, reason_text
+from core.presentation.export import to_csv_bytes
 from core.records import Problem, _TrialLoader
 from tests.hostile.corpus import SCRIPT, cases
 

@@ -65,7 +65,7 @@ def test_imported_trials_appear_marked_on_every_page():
 
 @pytest.mark.parametrize("name", list(CASES_BY_NAME))
 def test_every_hostile_file_gets_its_result_in_the_app(name):
-    from core.i18n import t
+    from core.presentation.i18n import t
 
     app = upload(open_page("import", lang="zh-Hant"), name)
     expected = CASES_BY_NAME[name]

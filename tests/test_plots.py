@@ -2,7 +2,8 @@
 
 import math
 
-from core import plots, queries
+from core import queries
+from core.presentation import plots
 
 
 def test_forest_has_log_axis_reference_line_and_level_styles(con):

@@ -1,7 +1,7 @@
 """The survival comparison table: differences only within a trial, never from bounds."""
 
 from core import queries
-from core.survival import comparison_table
+from core.presentation.survival import comparison_table
 
 
 def table(con, endpoint, cancer):

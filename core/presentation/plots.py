@@ -20,8 +20,9 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from core import formatting, schema
-from core.i18n import data_text, t, vocab_label
+from core import schema
+from core.presentation import formatting
+from core.presentation.i18n import data_text, t, vocab_label
 
 FONT_STACKS = {
     "en": '"Noto Sans", "Helvetica Neue", Arial, "Noto Sans CJK SC", sans-serif',

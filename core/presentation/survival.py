@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core import formatting
-from core.i18n import t
+from core.presentation import formatting
+from core.presentation.i18n import t
 
 LANDMARK_MONTHS = (12, 24, 36, 60, 84)
 

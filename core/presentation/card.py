@@ -11,8 +11,9 @@ import html
 
 import pandas as pd
 
-from core import formatting, queries, schema
-from core.i18n import data_text, t, vocab_label
+from core import queries, schema
+from core.presentation import formatting
+from core.presentation.i18n import data_text, t, vocab_label
 
 _CSS = """
 @page { size: A4; margin: 14mm; }

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core import schema
-from core.i18n import data_text, t, vocab_label
+from core.presentation.i18n import data_text, t, vocab_label
 from core.text import format_number
 
 
@@ -209,7 +209,7 @@ def snippet_reading(snippet: str, source_script: str, lang: str) -> str:
     annotations removed and the script converted to the chosen one. ``""`` when the
     reading would be identical.
     """
-    from core.i18n import to_hant
+    from core.presentation.i18n import to_hant
     from core.text import strip_pinyin, to_simplified
 
     reading = strip_pinyin(snippet)

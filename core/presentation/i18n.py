@@ -17,7 +17,7 @@ from core.text import to_traditional
 
 LANGUAGES: dict[str, str] = {"en": "English", "zh-Hans": "简体中文", "zh-Hant": "繁體中文"}
 DEFAULT_LANGUAGE = "en"
-CATALOG_DIR = Path(__file__).resolve().parent.parent / "data" / "i18n"
+CATALOG_DIR = Path(__file__).resolve().parents[2] / "data" / "i18n"
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
