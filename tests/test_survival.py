@@ -28,7 +28,7 @@ def test_no_difference_from_a_median_not_reached(con):
     ]
     assert not crown.empty
     assert crown.iloc[0]["difference"].startswith("not computable")
-    assert "Median not reached" in crown.iloc[0]["maturity"]
+    assert "median_not_reached" in crown.iloc[0]["maturity"]
 
 
 def test_landmarks_follow_up_and_single_arm(con):

@@ -1,7 +1,13 @@
 """A one-page, printable evidence card for a trial: design, headline results with their
 intervals, caveats and sources — a self-contained HTML file a presenter can print or attach.
 
-Every data value is HTML-escaped; the only markup is this module's own template.
+Every data value is HTML-escaped; the only markup is this module's own template. The card
+is built from the same presenters as the trial page (:mod:`core.presentation.tables`): the
+same facts, the same caveat codes (each badge carries its code in ``data-caveat``), the same
+value table.
+
+May import: ``core.queries`` (it is handed a connection), ``core.schema`` and this package.
+Never streamlit, ``pages`` or ``bench``.
 """
 
 from __future__ import annotations
@@ -11,9 +17,9 @@ import html
 
 import pandas as pd
 
-from core import queries, schema
-from core.presentation import formatting
-from core.presentation.i18n import data_text, t, vocab_label
+from core import queries
+from core.presentation import caveats, tables
+from core.presentation.i18n import data_text, t
 
 _CSS = """
 @page { size: A4; margin: 14mm; }
@@ -42,6 +48,17 @@ def _e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def _rows(frame: pd.DataFrame, columns: tuple[str, ...], bold: str = "") -> str:
+    """Table rows of ``frame``'s ``columns``, escaped; the ``bold`` column in bold."""
+    out = []
+    for record in frame.to_dict("records"):
+        cells = (
+            f"<td><b>{_e(record[c])}</b></td>" if c == bold else f"<td>{_e(record[c])}</td>" for c in columns
+        )
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    return "".join(out)
+
+
 def _headline_values(values: pd.DataFrame) -> pd.DataFrame:
     """The latest figures of the main endpoints, trial reports before review claims."""
     if values.empty:
@@ -62,6 +79,50 @@ def _headline_values(values: pd.DataFrame) -> pd.DataFrame:
     return picked.sort_values(["order", "analysis_sequence", "position"], kind="stable").head(_MAX_ROWS)
 
 
+_RESULT_COLUMNS = ("metric", "population", "arm", "value", "caveats")
+
+
+def _badges(codes: tuple[str, ...], lang: str) -> str:
+    spans = (f'<span data-caveat="{_e(code)}">{_e(caveats.label(code, lang))}</span>' for code in codes)
+    return '<div class="badges">' + "".join(spans) + "</div>"
+
+
+def _results(values: pd.DataFrame, lang: str) -> str:
+    """The headline results: the value table's rows, with each value's source and snippet."""
+    shown = tables.display(tables.value_table(_headline_values(values), lang), lang)
+    header = "".join(f"<th>{_e(tables.column_label(c, lang))}</th>" for c in (*_RESULT_COLUMNS, "source"))
+    rows = []
+    for record in shown.to_dict("records"):
+        cells = "".join(
+            f"<td><b>{_e(record[label])}</b></td>" if key == "value" else f"<td>{_e(record[label])}</td>"
+            for key, label in ((c, tables.column_label(c, lang)) for c in _RESULT_COLUMNS)
+        )
+        source, snippet = (
+            record[tables.column_label("source", lang)],
+            record[tables.column_label("snippet", lang)],
+        )
+        rows.append(f'<tr>{cells}<td>{_e(source)}<div class="snippet">“{_e(snippet)}”</div></td></tr>')
+    return f"<h2>{_e(t('card.results', lang))}</h2><table><tr>{header}</tr>{''.join(rows)}</table>"
+
+
+def _discrepancies(disputes: pd.DataFrame, lang: str) -> str:
+    summaries = tables.discrepancy_summaries(disputes, lang)
+    titles = list(dict.fromkeys(summaries.loc[summaries["kind"] != "agreement", "title"]))
+    if not titles:
+        return ""
+    items = "".join(f"<li>{_e(title)}</li>" for title in titles)
+    return f"<h2>{_e(t('trial.discrepancies', lang))}</h2><ul>{items}</ul>"
+
+
+def _sources(registry: pd.DataFrame, source_ids: list[str], lang: str) -> str:
+    picked = tables.source_registry(registry[registry["id"].isin(source_ids)], lang)
+    items = "".join(
+        f"<li><b>{_e(r['id'])}</b> — {_e(r['title'])}" + (f" · {_e(r['url'])}" if r["url"] else "") + "</li>"
+        for r in picked.to_dict("records")
+    )
+    return f"<h2>{_e(t('label.source', lang))}</h2><ul>{items}</ul>"
+
+
 def evidence_card_html(con, trial_id: str, lang: str = "en", generated: dt.date | None = None) -> str:
     """The evidence card of one trial as a complete HTML document.
 
@@ -80,116 +141,24 @@ def evidence_card_html(con, trial_id: str, lang: str = "en", generated: dt.date 
     if header.empty:
         raise KeyError(f"no trial {trial_id!r}")
     trial = header.iloc[0].to_dict()
-    arms = queries.trial_arms(con, trial_id)
-    analyses = queries.trial_analyses(con, trial_id)
     values = queries.trial_values(con, trial_id)
-    disputes = queries.discrepancies(con, trial_id)
     generated = generated or dt.date.today()
-
-    facts = [
-        (t("col.cancer", lang), vocab_label(schema.CANCER_TYPES, trial["cancer_type"], lang)),
-        (t("trial.condition", lang), data_text(trial["condition"], trial["condition_zh"], lang)),
-        (
-            t("col.setting", lang),
-            f"{vocab_label(schema.SETTINGS, trial['setting'], lang)} · "
-            f"{vocab_label(schema.LINES, trial['line'], lang)}",
-        ),
-        (
-            t("col.design", lang),
-            f"{vocab_label(schema.PHASES, trial['phase'], lang)} · "
-            f"{vocab_label(schema.DESIGNS, trial['design'], lang)} · "
-            f"{vocab_label(schema.BLINDING, trial['blinding'], lang)}",
-        ),
-        (
-            t("col.primary", lang),
-            vocab_label(schema.ENDPOINTS, trial["primary_endpoint"], lang)
-            if trial["primary_endpoint"]
-            else t("trials.not_stated", lang),
-        ),
-        (t("col.patients", lang), "—" if pd.isna(trial["n_patients"]) else str(int(trial["n_patients"]))),
-        (t("trial.registry", lang), ", ".join(trial["registry_ids"]) or "—"),
-        (t("trial.presented", lang), "; ".join(trial["presented"]) or "—"),
-    ]
-    arm_rows = [
-        (data_text(a["label"], a["label_zh"], lang), data_text(a["regimen"], a["regimen_zh"], lang))
-        for a in arms.to_dict("records")
-    ]
-    analysis_rows = [
-        (
-            data_text(a["label"], a["label_zh"], lang),
-            vocab_label(schema.ANALYSIS_KINDS, a["kind"], lang),
-            a["cutoff"] or "",
-        )
-        for a in analyses.to_dict("records")
-    ]
-    headline = _headline_values(values).to_dict("records")
-
-    badges = []
-    if trial["design"] == "single-arm":
-        badges.append(t("caveat.single_arm_trial", lang))
-    if trial["design"] == "evidence-summary":
-        badges.append(t("caveat.evidence_summary", lang))
-    if trial["latest_analysis_kind"] == "interim":
-        badges.append(t("caveat.interim", lang))
-    if (values["ci_level"] == "80").any():
-        badges.append(t("caveat.ci80", lang))
-    if (values["ci_level"] == "unknown").any():
-        badges.append(t("caveat.ci_unknown", lang))
-    if (values["evidence_kind"] == "review-claim").any():
-        badges.append(t("caveat.has_review_claims", lang))
-    if values["disputed"].any():
-        badges.append(t("caveat.disputed", lang))
-
-    source_ids = list(dict.fromkeys(values["source"]))
-    registry = queries.sources(con)
-    registry = registry[registry["id"].isin(source_ids)].to_dict("records")
-
+    name = data_text(trial["name"], trial["name_zh"], lang)
     parts = [
         f'<!doctype html><html lang="{_e(lang)}"><head><meta charset="utf-8">',
         f"<title>{_e(trial['name'])} — {_e(t('card.title', lang))}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_e(data_text(trial['name'], trial['name_zh'], lang))}</h1>",
+        f"<h1>{_e(name)}</h1>",
         f'<div class="subtitle">{_e(data_text(trial["title"], trial["title_zh"], lang))}</div>',
-        '<div class="badges">' + "".join(f"<span>{_e(b)}</span>" for b in badges) + "</div>",
-        '<table class="facts">'
-        + "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in facts)
-        + "</table>",
+        _badges(tables.trial_caveats(trial, values), lang),
+        f'<table class="facts">{_rows(tables.trial_facts(trial, lang), ("field", "value"))}</table>',
         f"<h2>{_e(t('trial.arms', lang))}</h2><table>"
-        + "".join(f"<tr><td><b>{_e(a)}</b></td><td>{_e(r)}</td></tr>" for a, r in arm_rows)
-        + "</table>",
+        f"{_rows(tables.arms_table(queries.trial_arms(con, trial_id), lang), ('arm', 'regimen'), bold='arm')}</table>",
         f"<h2>{_e(t('trial.analyses', lang))}</h2><table>"
-        + "".join(f"<tr><td>{_e(a)}</td><td>{_e(k)}</td><td>{_e(c)}</td></tr>" for a, k, c in analysis_rows)
-        + "</table>",
-        f"<h2>{_e(t('card.results', lang))}</h2><table><tr><th>{_e(t('col.metric', lang))}</th>"
-        f"<th>{_e(t('col.arm', lang))}</th><th>{_e(t('col.value', lang))}</th><th>{_e(t('col.caveats', lang))}</th>"
-        f"<th>{_e(t('label.source', lang))}</th></tr>",
+        f"{_rows(tables.analyses_table(queries.trial_analyses(con, trial_id), lang), ('analysis', 'analysis_kind', 'cutoff'))}"
+        "</table>",
+        _results(values, lang),
+        _discrepancies(queries.discrepancies(con, trial_id), lang),
+        _sources(queries.sources(con), list(dict.fromkeys(values["source"])), lang),
+        f"<footer>{_e(t('card.footer', lang, date=generated.isoformat(), trial=trial_id))}</footer></body></html>",
     ]
-    for row in headline:
-        population = "" if row["population"] == "ITT" else f" · {formatting.population_text(row, lang)}"
-        parts.append(
-            f"<tr><td>{_e(formatting.metric_label(row, lang))}{_e(population)}</td>"
-            f"<td>{_e(formatting.arms_text(row, lang))}</td><td><b>{_e(formatting.value_text(row, lang))}</b></td>"
-            f"<td>{_e('; '.join(formatting.caveats(row, lang)))}</td>"
-            f'<td>{_e(row["source"])}<div class="snippet">“{_e(row["snippet"])}”</div></td></tr>'
-        )
-    parts.append("</table>")
-    if not disputes.empty:
-        parts.append(f"<h2>{_e(t('trial.discrepancies', lang))}</h2><ul>")
-        for summary in dict.fromkeys(
-            f"{vocab_label(schema.DISCREPANCY_KINDS, r['kind'], lang)}: {data_text(r['summary'], r['summary_zh'], lang)}"
-            for r in disputes.to_dict("records")
-            if r["kind"] != "agreement"
-        ):
-            parts.append(f"<li>{_e(summary)}</li>")
-        parts.append("</ul>")
-    parts.append(f"<h2>{_e(t('label.source', lang))}</h2><ul>")
-    for source in registry:
-        url = source["urls"][0] if len(source["urls"]) else ""
-        title = source["title_en"] if lang == "en" and source["title_en"] else source["title"]
-        parts.append(
-            f"<li><b>{_e(source['id'])}</b> — {_e(title)}" + (f" · {_e(url)}" if url else "") + "</li>"
-        )
-    parts.append("</ul>")
-    parts.append(
-        f"<footer>{_e(t('card.footer', lang, date=generated.isoformat(), trial=trial_id))}</footer></body></html>"
-    )
     return "".join(parts)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core import schema
+from core.presentation import caveats as caveat_codes
 from core.presentation.i18n import data_text, t, vocab_label
 from core.text import format_number
 
@@ -37,25 +38,27 @@ def unit_suffix(unit: str, lang: str) -> str:
     return label if lang != "en" else f" {label}"
 
 
-def estimate(row: Mapping[str, Any], lang: str = "en") -> str:
+def estimate(row: Mapping[str, Any], lang: str = "en", name_ratio: bool = True) -> str:
     """The point estimate with its qualifier and unit: ``8.57 months``, ``>60 months``,
-    ``not reached``, ``25.7–38.6 months``, ``~22%``, ``HR 0.30``."""
+    ``not reached``, ``25.7–38.6 months``, ``~22%``, ``HR 0.30``.
+
+    ``name_ratio=False`` leaves out the ``HR`` of a hazard ratio, for a column whose header
+    already says it (the forest plot's text column).
+    """
+    ratio = "HR " if name_ratio and row.get("measure") == "hr" else ""
     unit = row.get("unit", "")
     suffix = unit_suffix(unit, lang)
     value = _text(row, "value_text", "value")
     qualifier = row.get("qualifier") or "="
     if qualifier == "not-reached":
-        body = t("value.not_reached", lang)
-        return f"HR {body}" if row.get("measure") == "hr" else body
+        return ratio + t("value.not_reached", lang)
     if qualifier == "range":
         high = _text(row, "value_high_text", "value_high")
         body = f"{value}–{high}{suffix}"
     else:
         prefix = {"=": "", ">": ">", "<": "<", "~": "~"}.get(qualifier, "")
         body = f"{prefix}{value}{suffix}"
-    if row.get("measure") == "hr":
-        return f"HR {body}"
-    return body
+    return ratio + body
 
 
 def interval(row: Mapping[str, Any], lang: str = "en") -> str:
@@ -71,9 +74,9 @@ def interval(row: Mapping[str, Any], lang: str = "en") -> str:
     return t("value.ci_unknown", lang, bounds=bounds)
 
 
-def value_text(row: Mapping[str, Any], lang: str = "en", with_p: bool = True) -> str:
+def value_text(row: Mapping[str, Any], lang: str = "en", with_p: bool = True, name_ratio: bool = True) -> str:
     """Estimate, interval and p-value in one string: ``8.57 months (95% CI 7.79–10.12)``."""
-    text = estimate(row, lang)
+    text = estimate(row, lang, name_ratio)
     ci = interval(row, lang)
     extras = [ci] if ci else []
     n, n_total = row.get("n"), row.get("n_total")
@@ -156,25 +159,12 @@ def population_text(row: Mapping[str, Any], lang: str = "en") -> str:
 
 
 def caveats(row: Mapping[str, Any], lang: str = "en") -> list[str]:
-    """The caveats a reader must see beside this number, most important first."""
-    out = []
-    level = str(row.get("ci_level") or "")
-    if level == "80":
-        out.append(t("caveat.ci80", lang))
-    elif level == "unknown":
-        out.append(t("caveat.ci_unknown", lang))
-    if row.get("analysis_kind") == "interim":
-        out.append(t("caveat.interim", lang))
-    if row.get("evidence_kind") == "review-claim":
-        out.append(t("caveat.review_claim", lang))
-    if row.get("disputed"):
-        out.append(t("caveat.disputed", lang))
-    flags = row.get("flags")
-    for flag in list(flags) if flags is not None else []:
-        out.append(vocab_label(schema.FLAGS, flag, lang))
-    if row.get("design") == "single-arm" and row.get("measure") in ("median", "landmark"):
-        out.append(t("caveat.single_arm", lang))
-    return list(dict.fromkeys(out))
+    """The caveats a reader must see beside this number, most important first, as words.
+
+    The codes come from :func:`core.presentation.caveats.value_codes`; presenters keep the
+    codes and render them with :func:`core.presentation.caveats.text`.
+    """
+    return caveat_codes.labels(caveat_codes.value_codes(row), lang)
 
 
 def headline_text(rows, lang: str = "en") -> str:

@@ -1,4 +1,10 @@
-"""Figure builders: tidy rows in, ``go.Figure`` out. Nothing here renders or imports streamlit.
+"""Figure builders: a prepared frame in, ``go.Figure`` out. They only draw.
+
+Each figure is copy → validate → prepare → draw: :mod:`core.presentation.figure_data`
+copies and validates the query rows and prepares one row per mark (label, hover text,
+interval style, group, position, already localised and escaped); the ``draw_*`` functions
+here draw that frame and never localise or format a row. ``forest_figure`` and the
+``survival_*_figure`` functions run the whole pipeline for a page.
 
 Conventions a reader of forest plots expects (after LSYS/forestplot): a log-scaled ratio
 axis, a solid line of no effect at 1, CI whiskers with arrows where an interval runs off the
@@ -7,22 +13,24 @@ level, and "favours" labels under the axis. No pooled estimate is ever drawn: tr
 pooled. Interval levels are drawn differently (95% solid, 80% dotted orange, level not
 stated dashed grey), and an estimate without an interval is an open circle marked "no CI".
 
-Every data string that reaches the figure is HTML-escaped: Plotly renders a subset of HTML
-in labels and hover text.
+Every data string that reaches the figure is HTML-escaped (in the prepare step): Plotly
+renders a subset of HTML in labels and hover text.
+
+May import: plotly, pandas and ``core.presentation.figure_data``. Not ``i18n`` or
+``formatting`` (the prepare step owns words and numbers); never streamlit, ``pages`` or
+``bench``.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from core import schema
-from core.presentation import formatting
-from core.presentation.i18n import data_text, t, vocab_label
+from core.presentation import figure_data
+from core.presentation.figure_data import FigureText, esc, number
 
 FONT_STACKS = {
     "en": '"Noto Sans", "Helvetica Neue", Arial, "Noto Sans CJK SC", sans-serif',
@@ -39,8 +47,9 @@ OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "
 
 @dataclass(frozen=True)
 class IntervalStyle:
+    """How an interval of one kind is drawn; its colour comes from the :class:`Palette`."""
+
     key: str
-    color: str
     dash: str
     width: float
     symbol: str
@@ -77,32 +86,12 @@ def palette(theme: str) -> Palette:
 
 
 INTERVAL_STYLES = {
-    "95": IntervalStyle("95", "#0072B2", "solid", 2.5, "square"),
-    "90": IntervalStyle("90", "#009E73", "dashdot", 2.5, "square"),
-    "80": IntervalStyle("80", "#D55E00", "dot", 3.5, "square-open"),
-    "unknown": IntervalStyle("unknown", "#6b6b6b", "dash", 2.5, "square"),
-    "none": IntervalStyle("none", "#6b6b6b", "solid", 0, "circle-open"),
+    "95": IntervalStyle("95", "solid", 2.5, "square"),
+    "90": IntervalStyle("90", "dashdot", 2.5, "square"),
+    "80": IntervalStyle("80", "dot", 3.5, "square-open"),
+    "unknown": IntervalStyle("unknown", "dash", 2.5, "square"),
+    "none": IntervalStyle("none", "solid", 0, "circle-open"),
 }
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text if text is not None else ""), quote=False)
-
-
-def _num(value) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _style_key(row) -> str:
-    low, high = _num(row.get("ci_low")), _num(row.get("ci_high"))
-    if low is None and high is None:
-        return "none"
-    level = str(row.get("ci_level") or "unknown")
-    return level if level in INTERVAL_STYLES else "unknown"
 
 
 def base_layout(lang: str, present: bool, height: int, theme: str = "light") -> dict:
@@ -124,7 +113,7 @@ def _wrap(text: str, width: int) -> str:
     """Escape and wrap a footer into lines of about ``width`` characters (Plotly needs <br>)."""
     import textwrap
 
-    return "<br>".join(_esc(line) for line in textwrap.wrap(text, width=width, break_long_words=False))
+    return "<br>".join(esc(line) for line in textwrap.wrap(text, width=width, break_long_words=False))
 
 
 def _footer(fig: go.Figure, footer: str, present: bool, theme: str = "light") -> None:
@@ -150,45 +139,196 @@ def _footer(fig: go.Figure, footer: str, present: bool, theme: str = "light") ->
         )
 
 
-def _row_label(row, group_by: str, lang: str) -> str:
-    parts = [_esc(formatting.trial_label(row, lang))]
-    if group_by != "endpoint":
-        parts.append(_esc(row["endpoint"]))
-    if (row.get("population") or "ITT") != "ITT":
-        parts.append(_esc(formatting.population_text(row, lang)))
-    if row.get("assessment") in ("BICR", "investigator"):
-        parts.append(_esc(row["assessment"] if row["assessment"] == "BICR" else t("forest.inv", lang)))
-    return " · ".join(parts)
+def _line(x: list, y: list, name: str, key: str, color: str, **extra) -> go.Scatter:
+    """The whiskers of one interval style, as one trace with gaps (``None``) between rows."""
+    style = INTERVAL_STYLES[key]
+    return go.Scatter(
+        x=x,
+        y=y,
+        mode="lines",
+        name=name,
+        legendgroup=key,
+        hoverinfo="skip",
+        line=dict(color=color, dash=style.dash, width=style.width),
+        **extra,
+    )
 
 
-def _group_title(row, group_by: str, lang: str) -> str:
-    if group_by == "endpoint":
-        return vocab_label(schema.ENDPOINTS, row["endpoint"], lang)
-    return vocab_label(schema.CANCER_TYPES, row["cancer_type"], lang)
+def _segments(members: pd.DataFrame, low_default: float, high_default: float) -> tuple[list, list]:
+    """x and y of the whiskers of ``members`` (missing ends drawn to the defaults)."""
+    xs: list = []
+    ys: list = []
+    for low, high, y in zip(members["low"], members["high"], members["y"]):
+        if low is None and high is None:
+            continue
+        xs += [
+            max(low if low is not None else low_default, low_default),
+            min(_or(high, high_default), high_default),
+            None,
+        ]
+        ys += [y, y, None]
+    return xs, ys
 
 
-def forest_layout(rows: pd.DataFrame, group_by: str, lang: str) -> list[dict]:
-    """Rows in drawing order with group headers: ``[{"y", "label", "row" or None}]``."""
-    if rows.empty:
-        return []
-    key = "endpoint" if group_by == "endpoint" else "cancer_type"
-    order = "endpoint_position" if group_by == "endpoint" else "cancer_position"
-    frame = rows.copy()
-    if order not in frame.columns:
-        frame[order] = 0
-    frame = frame.sort_values([order, key], kind="stable")
-    lines: list[dict] = []
-    y = 0
-    for _, group in frame.groupby(key, sort=False):
-        first = group.iloc[0].to_dict()
-        lines.append({"y": y, "label": f"<b>{_esc(_group_title(first, group_by, lang))}</b>", "row": None})
-        y -= 1
-        for _, row in group.iterrows():
-            record = row.to_dict()
-            lines.append({"y": y, "label": _row_label(record, group_by, lang), "row": record})
-            y -= 1
-        y -= 0.4
-    return lines
+def _or(value: float | None, default: float) -> float:
+    return default if value is None or value != value else value
+
+
+def _clean(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Numeric columns with ``None`` for missing (pandas gives NaN)."""
+    out = frame.copy()
+    for column in columns:
+        out[column] = pd.Series([number(v) for v in out[column]], index=out.index, dtype=object)
+    return out
+
+
+# --- forest plot ----------------------------------------------------------------------------------
+
+
+def _forest_arrows(fig: go.Figure, members: pd.DataFrame, key: str, color: str, limits, text: FigureText):
+    lo_limit, hi_limit = limits
+    with_ci = members[[lo is not None or hi is not None for lo, hi in zip(members["low"], members["high"])]]
+    left = [y for y, low in zip(with_ci["y"], with_ci["low"]) if low is not None and low < lo_limit]
+    right = [y for y, high in zip(with_ci["y"], with_ci["high"]) if high is None or high > hi_limit]
+    for ys, symbol, x in ((left, "triangle-left", lo_limit), (right, "triangle-right", hi_limit)):
+        if ys:
+            fig.add_trace(
+                go.Scatter(
+                    x=[x] * len(ys),
+                    y=ys,
+                    mode="markers",
+                    showlegend=False,
+                    legendgroup=key,
+                    hoverinfo="skip",
+                    marker=dict(symbol=symbol, size=11, color=color),
+                    name=text["clipped"],
+                )
+            )
+
+
+def _forest_points(
+    fig: go.Figure, members: pd.DataFrame, key: str, color: str, limits, show_legend, name, largest
+):
+    points = members[[v is not None for v in members["value"]]]
+    sizes = [9 + 17 * math.sqrt((n or largest * 0.15) / largest) for n in points["n"]]
+    fig.add_trace(
+        go.Scatter(
+            x=[min(max(v, limits[0]), limits[1]) for v in points["value"]],
+            y=list(points["y"]),
+            mode="markers",
+            name=name,
+            legendgroup=key,
+            showlegend=show_legend,
+            marker=dict(
+                symbol=INTERVAL_STYLES[key].symbol, size=sizes, color=color, line=dict(width=2, color=color)
+            ),
+            hovertext=list(points["hover"]),
+            hoverinfo="text",
+        )
+    )
+
+
+def _forest_text_column(
+    fig: go.Figure, frame: pd.DataFrame, top: float, colors: dict[str, str], header: str
+) -> None:
+    """The "HR (CI, level)" column right of the plot (its header at ``top``), one cell per row."""
+    fig.add_annotation(
+        text=f"<b>{esc(header)}</b>", xref="paper", yref="y", x=1.01, y=top, xanchor="left", showarrow=False
+    )
+    for y, cell, style in zip(frame["y"], frame["text"], frame["style"]):
+        fig.add_annotation(
+            text=cell,
+            xref="paper",
+            yref="y",
+            x=1.01,
+            y=y,
+            xanchor="left",
+            showarrow=False,
+            font=dict(color=colors[style]),
+        )
+
+
+def _forest_reference(fig: go.Figure, text: FigureText, present: bool, theme: str) -> None:
+    """The line of no effect at 1 and the "favours" labels under the axis."""
+    fig.add_shape(
+        type="line",
+        x0=1,
+        x1=1,
+        xref="x",
+        yref="paper",
+        y0=0,
+        y1=1,
+        line=dict(color=palette(theme).text, width=1.5),
+    )
+    for words, x, anchor in (
+        (f"← {text['favours_experimental']}", 0.9, "right"),
+        (f"{text['favours_control']} →", 1.1, "left"),
+    ):
+        fig.add_annotation(
+            text=esc(words),
+            xref="x",
+            yref="paper",
+            x=math.log10(x),
+            y=0,
+            yshift=-45,
+            xanchor=anchor,
+            showarrow=False,
+            font=dict(size=14 if present else 12),
+        )
+
+
+def draw_forest(
+    frame: pd.DataFrame,
+    text: FigureText,
+    lang: str = "en",
+    present: bool = False,
+    x_limits: tuple[float, float] = (0.03, 4.0),
+    footer: str = "",
+    theme: str = "light",
+) -> go.Figure:
+    """Draw a prepared forest frame (:func:`core.presentation.figure_data.forest_frame`).
+
+    ``lang`` only chooses the font stack; every word is already in ``frame`` and ``text``.
+    """
+    marks = _clean(frame[~frame["header"].astype(bool)], ("value", "low", "high", "n"))
+    colors = palette(theme).interval
+    largest = max([n for n in marks["n"] if n] or [1])
+    fig = go.Figure()
+    for key in INTERVAL_STYLES:
+        members = marks[marks["style"] == key]
+        if members.empty:
+            continue
+        xs, ys = _segments(members, *x_limits)
+        if xs:
+            fig.add_trace(_line(xs, ys, text[f"legend.{key}"], key, colors[key]))
+        _forest_arrows(fig, members, key, colors[key], x_limits, text)
+        _forest_points(fig, members, key, colors[key], x_limits, not xs, text[f"legend.{key}"], largest)
+    top = frame["y"].iloc[0] + 0.9 if not frame.empty else 0
+    _forest_text_column(fig, marks, top, colors, text["text_column"])
+    _forest_reference(fig, text, present, theme)
+    layout = base_layout(lang, present, max(320, 70 + 34 * len(frame)) + (60 if present else 0), theme)
+    layout["margin"] = dict(l=10, r=300 if present else 250, t=50, b=120)
+    fig.update_layout(**layout)
+    lo_limit, hi_limit = x_limits
+    fig.update_xaxes(
+        type="log",
+        range=[math.log10(lo_limit), math.log10(hi_limit)],
+        title_text=text["x_title"],
+        zeroline=False,
+        showgrid=True,
+        gridcolor=palette(theme).grid,
+        tickvals=[v for v in (0.05, 0.1, 0.2, 0.5, 1, 2, 4) if lo_limit <= v <= hi_limit],
+    )
+    fig.update_yaxes(
+        tickvals=list(frame["y"]),
+        ticktext=list(frame["label"]),
+        showgrid=False,
+        zeroline=False,
+        range=[(frame["y"].iloc[-1] - 1) if not frame.empty else -1, 1.2],
+        automargin=True,
+    )
+    _footer(fig, footer, present, theme)
+    return fig
 
 
 def forest_figure(
@@ -219,209 +359,133 @@ def forest_figure(
     theme : {"light", "dark"}
         The page theme the figure is drawn for (text, grid and interval colours).
     """
-    lines = forest_layout(rows, group_by, lang)
-    data_lines = [line for line in lines if line["row"] is not None]
-    lo_limit, hi_limit = x_limits
-    height = max(320, 70 + 34 * len(lines)) + (60 if present else 0)
-    fig = go.Figure()
-    sizes = [_num(line["row"].get("n_patients")) for line in data_lines]
-    largest = max([s for s in sizes if s] or [1])
-
-    colors = palette(theme).interval
-    for key, style in INTERVAL_STYLES.items():
-        style = IntervalStyle(key, colors[key], style.dash, style.width, style.symbol)
-        members = [line for line in data_lines if _style_key(line["row"]) == key]
-        if not members:
-            continue
-        legend = t(f"forest.legend.{key}", lang)
-        ci_x, ci_y, clipped_left, clipped_right = [], [], [], []
-        for line in members:
-            row = line["row"]
-            low, high = _num(row.get("ci_low")), _num(row.get("ci_high"))
-            if low is None and high is None:
-                continue
-            low_drawn = max(low if low is not None else lo_limit, lo_limit)
-            high_drawn = min(high if high is not None else hi_limit, hi_limit)
-            ci_x += [low_drawn, high_drawn, None]
-            ci_y += [line["y"], line["y"], None]
-            if low is not None and low < lo_limit:
-                clipped_left.append(line["y"])
-            if high is None or high > hi_limit:
-                clipped_right.append(line["y"])
-        if ci_x:
-            fig.add_trace(
-                go.Scatter(
-                    x=ci_x,
-                    y=ci_y,
-                    mode="lines",
-                    name=legend,
-                    legendgroup=key,
-                    hoverinfo="skip",
-                    line=dict(color=style.color, dash=style.dash, width=style.width),
-                )
-            )
-        for ys, symbol, x in (
-            (clipped_left, "triangle-left", lo_limit),
-            (clipped_right, "triangle-right", hi_limit),
-        ):
-            if ys:
-                fig.add_trace(
-                    go.Scatter(
-                        x=[x] * len(ys),
-                        y=ys,
-                        mode="markers",
-                        showlegend=False,
-                        legendgroup=key,
-                        hoverinfo="skip",
-                        marker=dict(symbol=symbol, size=11, color=style.color),
-                        name=t("forest.clipped", lang),
-                    )
-                )
-        xs, ys, marker_sizes, hover = [], [], [], []
-        for line in members:
-            row = line["row"]
-            value = _num(row.get("value"))
-            if value is None:
-                continue
-            xs.append(min(max(value, lo_limit), hi_limit))
-            ys.append(line["y"])
-            n = _num(row.get("n_patients"))
-            marker_sizes.append(9 + 17 * math.sqrt((n or largest * 0.15) / largest))
-            hover.append(_forest_hover(row, lang))
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="markers",
-                name=legend,
-                legendgroup=key,
-                showlegend=not ci_x,
-                marker=dict(
-                    symbol=style.symbol,
-                    size=marker_sizes,
-                    color=style.color,
-                    line=dict(width=2, color=style.color),
-                ),
-                hovertext=hover,
-                hoverinfo="text",
-            )
-        )
-
-    # The text column: HR (CI, level), one annotation per row, right of the plot.
-    fig.add_annotation(
-        text=f"<b>{_esc(t('forest.text_column', lang))}</b>",
-        xref="paper",
-        yref="y",
-        x=1.01,
-        y=lines[0]["y"] + 0.9 if lines else 0,
-        xanchor="left",
-        showarrow=False,
-    )
-    for line in data_lines:
-        row = line["row"]
-        label = _esc(formatting.value_text(row, lang, with_p=False).removeprefix("HR "))
-        if _style_key(row) == "none":
-            label += f"  <i>{_esc(t('forest.no_ci', lang))}</i>"
-        fig.add_annotation(
-            text=label,
-            xref="paper",
-            yref="y",
-            x=1.01,
-            y=line["y"],
-            xanchor="left",
-            showarrow=False,
-            font=dict(color=colors[_style_key(row)]),
-        )
-
-    fig.add_shape(
-        type="line",
-        x0=1,
-        x1=1,
-        xref="x",
-        yref="paper",
-        y0=0,
-        y1=1,
-        line=dict(color=palette(theme).text, width=1.5),
-    )
-    for text, x, anchor in (
-        (f"← {t('forest.favours_experimental', lang)}", 0.9, "right"),
-        (f"{t('forest.favours_control', lang)} →", 1.1, "left"),
-    ):
-        fig.add_annotation(
-            text=_esc(text),
-            xref="x",
-            yref="paper",
-            x=math.log10(x),
-            y=0,
-            yshift=-45,
-            xanchor=anchor,
-            showarrow=False,
-            font=dict(size=14 if present else 12),
-        )
-
-    layout = base_layout(lang, present, height, theme)
-    layout["margin"] = dict(l=10, r=300 if present else 250, t=50, b=120)
-    fig.update_layout(**layout)
-    fig.update_xaxes(
-        type="log",
-        range=[math.log10(lo_limit), math.log10(hi_limit)],
-        title_text=t("forest.x_title", lang),
-        zeroline=False,
-        showgrid=True,
-        gridcolor=palette(theme).grid,
-        tickvals=[v for v in (0.05, 0.1, 0.2, 0.5, 1, 2, 4) if lo_limit <= v <= hi_limit],
-    )
-    fig.update_yaxes(
-        tickvals=[line["y"] for line in lines],
-        ticktext=[line["label"] for line in lines],
-        showgrid=False,
-        zeroline=False,
-        range=[(lines[-1]["y"] - 1) if lines else -1, 1.2],
-        automargin=True,
-    )
-    _footer(fig, footer, present, theme)
-    return fig
-
-
-def _forest_hover(row: dict, lang: str) -> str:
-    parts = [
-        f"<b>{_esc(formatting.trial_label(row, lang))}</b> · {_esc(row['endpoint'])}",
-        _esc(formatting.value_text(row, lang)),
-        _esc(formatting.arms_text(row, lang)),
-        f"{_esc(t('label.population', lang))}: {_esc(formatting.population_text(row, lang))}",
-        f"{_esc(t('label.analysis', lang))}: {_esc(data_text(row.get('analysis_label', ''), row.get('analysis_label_zh', ''), lang))}",
-        f"{_esc(t('label.source', lang))}: {_esc(row.get('source', ''))}",
-        f"“{_esc(row.get('snippet', ''))}”",
-    ]
-    caveats = formatting.caveats(row, lang)
-    if caveats:
-        parts.append("⚠ " + _esc("; ".join(caveats)))
-    return "<br>".join(parts)
+    frame = figure_data.forest_frame(rows, lang, group_by)
+    text = figure_data.forest_text(lang)
+    return draw_forest(frame, text, lang, present, x_limits, footer, theme)
 
 
 # --- survival comparison -----------------------------------------------------------------------
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _median_markers(fig: go.Figure, marks: pd.DataFrame, x_max: float, text: FigureText, theme: str) -> None:
+    unbounded = marks[marks["kind"] == "unbounded"]
+    if not unbounded.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=[x_max * 0.97] * len(unbounded),
+                y=list(unbounded["y"]),
+                mode="markers+text",
+                name=text["legend.not_reached"],
+                marker=dict(symbol="triangle-right-open", size=14, color="#009E73"),
+                text=list(unbounded["mark"]),
+                textposition="middle left",
+                hovertext=list(unbounded["hover"]),
+                hoverinfo="text",
+            )
+        )
+    ranges = marks[marks["kind"] == "range"]
+    if not ranges.empty:
+        xs, ys = [], []
+        for x, high, y in zip(ranges["x"], ranges["x_high"], ranges["y"]):
+            xs += [x, high, None]
+            ys += [y, y, None]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                name=text["legend.range"],
+                line=dict(color="rgba(204,121,167,0.45)", width=14),
+                hoverinfo="skip",
+            )
+        )
+    points = marks[marks["kind"].isin(("point", "range"))]
+    if not points.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=list(points["x"]),
+                y=list(points["y"]),
+                mode="markers",
+                name=text["legend.median"],
+                marker=dict(symbol="square", size=13, color=palette(theme).text),
+                hovertext=list(points["hover"]),
+                hoverinfo="text",
+            )
+        )
 
 
-def _arm_label(row: dict, lang: str, limit: int = 30) -> str:
-    """``Trial · arm · subgroup · BICR · review claim`` — short enough to leave room for the plot.
-
-    The full arm and population are in the hover text.
-    """
-    arm = data_text(row.get("arm_label") or "", row.get("arm_label_zh") or "", lang) or t(
-        "value.all_patients", lang
+def _lower_bounds(fig: go.Figure, marks: pd.DataFrame, x_max: float, text: FigureText) -> None:
+    """A lower bound (NR with a printed lower CI bound, or ">x"): a marker and an arrow right."""
+    bounds = marks[marks["kind"] == "bound"]
+    if bounds.empty:
+        return
+    fig.add_trace(
+        go.Scatter(
+            x=list(bounds["x"]),
+            y=list(bounds["y"]),
+            mode="markers+text",
+            name=text["legend.lower_bound"],
+            marker=dict(symbol="triangle-right", size=15, color="#009E73"),
+            text=list(bounds["mark"]),
+            textposition="top center",
+            hovertext=list(bounds["hover"]),
+            hoverinfo="text",
+        )
     )
-    parts = [_esc(_shorten(formatting.trial_label(row, lang), 28)), _esc(_shorten(arm, limit))]
-    if (row.get("population") or "ITT") != "ITT":
-        parts.append(_esc(_shorten(formatting.population_text(row, lang), limit)))
-    if row.get("assessment") in ("BICR", "investigator"):
-        parts.append(_esc(row["assessment"] if row["assessment"] == "BICR" else t("forest.inv", lang)))
-    if row.get("evidence_kind") == "review-claim":
-        parts.append(f"<i>{_esc(t('survival.review_claim_short', lang))}</i>")
-    return " · ".join(parts)
+    for x, y in zip(bounds["x"], bounds["y"]):
+        fig.add_annotation(
+            x=x_max * 0.98,
+            y=y,
+            ax=x,
+            ay=y,
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            showarrow=True,
+            arrowhead=2,
+            arrowwidth=2,
+            arrowcolor="#009E73",
+            text="",
+        )
+
+
+def draw_survival_medians(
+    frame: pd.DataFrame,
+    text: FigureText,
+    lang: str = "en",
+    present: bool = False,
+    footer: str = "",
+    theme: str = "light",
+) -> go.Figure:
+    """Draw a prepared medians frame (:func:`core.presentation.figure_data.medians_frame`)."""
+    marks = _clean(frame, ("low", "high", "x", "x_high"))
+    finite = [v for column in ("x", "high", "x_high", "low") for v in marks[column] if v]
+    x_max = max(finite + [12]) * 1.15
+    colors = palette(theme).interval
+    fig = go.Figure()
+    for key in INTERVAL_STYLES:
+        xs, ys = _segments(marks[marks["style"] == key], 0, x_max)
+        if xs:
+            fig.add_trace(_line(xs, ys, text[f"legend.{key}"], key, colors[key]))
+    _median_markers(fig, marks, x_max, text, theme)
+    _lower_bounds(fig, marks, x_max, text)
+    layout = base_layout(lang, present, max(320, 150 + 36 * len(marks)), theme)
+    layout["margin"] = dict(l=10, r=20, t=110, b=120)
+    layout["legend"] = dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0)
+    fig.update_layout(**layout, title=dict(text=esc(text["medians_title"]), y=0.99, yanchor="top"))
+    fig.update_xaxes(
+        range=[0, x_max], title_text=text["x_months"], rangemode="tozero", gridcolor=palette(theme).grid
+    )
+    fig.update_yaxes(
+        tickvals=list(marks["y"]),
+        ticktext=list(marks["label"]),
+        automargin=True,
+        showgrid=False,
+        range=[0.3, len(marks) + 0.7],
+    )
+    _footer(fig, footer, present, theme)
+    return fig
 
 
 def survival_medians_figure(
@@ -437,161 +501,66 @@ def survival_medians_figure(
     A lower bound is an open marker with an arrow to the right; a range across studies is a
     thick translucent bar; the interval style follows its CI level as in the forest plot.
     """
-    medians = rows[rows["measure"] == "median"] if not rows.empty else rows
-    records = [r.to_dict() for _, r in medians.iterrows()]
-    labels = [_arm_label(r, lang) for r in records]
-    ys = list(range(len(records), 0, -1))
+    frame = figure_data.medians_frame(rows, lang)
+    return draw_survival_medians(
+        frame, figure_data.survival_text(lang, endpoint), lang, present, footer, theme
+    )
+
+
+def _error_bars(series: pd.DataFrame) -> dict | None:
+    if all(v is None for v in [*series["low"], *series["high"]]):
+        return None
+    return dict(
+        type="data",
+        symmetric=False,
+        array=[
+            (h - y) if h is not None and y is not None else 0 for h, y in zip(series["high"], series["y"])
+        ],
+        arrayminus=[
+            (y - lo) if lo is not None and y is not None else 0 for lo, y in zip(series["low"], series["y"])
+        ],
+        thickness=1.5,
+    )
+
+
+def draw_survival_landmarks(
+    frame: pd.DataFrame,
+    text: FigureText,
+    lang: str = "en",
+    present: bool = False,
+    footer: str = "",
+    theme: str = "light",
+) -> go.Figure:
+    """Draw a prepared landmarks frame (:func:`core.presentation.figure_data.landmarks_frame`):
+    one line per series, joining only that series' own points; control arms dashed."""
+    marks = _clean(frame, ("x", "y", "low", "high"))
     fig = go.Figure()
-    finite = [
-        v
-        for r in records
-        for v in (
-            _num(r.get("value")),
-            _num(r.get("ci_high")),
-            _num(r.get("value_high")),
-            _num(r.get("ci_low")),
-        )
-        if v
-    ]
-    x_max = max(finite + [12]) * 1.15
-    colors = palette(theme).interval
-    for key, style in INTERVAL_STYLES.items():
-        style = IntervalStyle(key, colors[key], style.dash, style.width, style.symbol)
-        members = [(y, r) for y, r in zip(ys, records) if _style_key(r) == key]
-        if not members:
-            continue
-        ci_x, ci_y = [], []
-        for y, r in members:
-            low, high = _num(r.get("ci_low")), _num(r.get("ci_high"))
-            if low is not None or high is not None:
-                ci_x += [low if low is not None else 0, high if high is not None else x_max, None]
-                ci_y += [y, y, None]
-        if ci_x:
-            fig.add_trace(
-                go.Scatter(
-                    x=ci_x,
-                    y=ci_y,
-                    mode="lines",
-                    name=t(f"forest.legend.{key}", lang),
-                    legendgroup=key,
-                    hoverinfo="skip",
-                    line=dict(color=style.color, dash=style.dash, width=style.width),
-                )
-            )
-    point_x, point_y, point_hover, bound_x, bound_y, bound_text, bound_hover = [], [], [], [], [], [], []
-    range_x, range_y, unbounded_y, unbounded_hover = [], [], [], []
-    for y, r in zip(ys, records):
-        hover = _forest_hover(r, lang)
-        qualifier = r.get("qualifier") or "="
-        value = _num(r.get("value"))
-        if qualifier == "not-reached":
-            start = _num(r.get("ci_low"))
-            if start is None:
-                # no printed lower bound: say "not reached" at the edge, draw no interval
-                unbounded_y.append(y)
-                unbounded_hover.append(hover)
-                continue
-            bound_x.append(start)
-            bound_y.append(y)
-            bound_text.append(t("value.nr_short", lang))
-            bound_hover.append(hover)
-        elif qualifier == ">":
-            bound_x.append(value)
-            bound_y.append(y)
-            bound_text.append(f">{r.get('value_text') or value}")
-            bound_hover.append(hover)
-        elif qualifier == "range":
-            range_x += [value, _num(r.get("value_high")), None]
-            range_y += [y, y, None]
-            point_x.append(value)
-            point_y.append(y)
-            point_hover.append(hover)
-        elif value is not None:
-            point_x.append(value)
-            point_y.append(y)
-            point_hover.append(hover)
-    if unbounded_y:
+    for index, series in marks.groupby("series", sort=True):
+        control = bool(series["control"].iloc[0])
         fig.add_trace(
             go.Scatter(
-                x=[x_max * 0.97] * len(unbounded_y),
-                y=unbounded_y,
-                mode="markers+text",
-                name=t("survival.legend.not_reached", lang),
-                marker=dict(symbol="triangle-right-open", size=14, color="#009E73"),
-                text=[t("value.not_reached", lang)] * len(unbounded_y),
-                textposition="middle left",
-                hovertext=unbounded_hover,
+                x=list(series["x"]),
+                y=list(series["y"]),
+                mode="lines+markers",
+                name=series["name"].iloc[0],
+                error_y=_error_bars(series),
+                line=dict(
+                    color=OKABE_ITO[int(index) % len(OKABE_ITO)],
+                    dash="dash" if control else "solid",
+                    width=2.5,
+                ),
+                marker=dict(size=11, symbol="circle-open" if control else "circle"),
+                hovertext=list(series["hover"]),
                 hoverinfo="text",
             )
         )
-    if range_x:
-        fig.add_trace(
-            go.Scatter(
-                x=range_x,
-                y=range_y,
-                mode="lines",
-                name=t("survival.legend.range", lang),
-                line=dict(color="rgba(204,121,167,0.45)", width=14),
-                hoverinfo="skip",
-            )
-        )
-    if point_x:
-        fig.add_trace(
-            go.Scatter(
-                x=point_x,
-                y=point_y,
-                mode="markers",
-                name=t("survival.legend.median", lang),
-                marker=dict(symbol="square", size=13, color=palette(theme).text),
-                hovertext=point_hover,
-                hoverinfo="text",
-            )
-        )
-    if bound_x:
-        fig.add_trace(
-            go.Scatter(
-                x=bound_x,
-                y=bound_y,
-                mode="markers+text",
-                name=t("survival.legend.lower_bound", lang),
-                marker=dict(symbol="triangle-right", size=15, color="#009E73"),
-                text=bound_text,
-                textposition="top center",
-                hovertext=bound_hover,
-                hoverinfo="text",
-            )
-        )
-        for x, y in zip(bound_x, bound_y):
-            fig.add_annotation(
-                x=x_max * 0.98,
-                y=y,
-                ax=x,
-                ay=y,
-                xref="x",
-                yref="y",
-                axref="x",
-                ayref="y",
-                showarrow=True,
-                arrowhead=2,
-                arrowwidth=2,
-                arrowcolor="#009E73",
-                text="",
-            )
-    layout = base_layout(lang, present, max(320, 150 + 36 * len(records)), theme)
-    layout["margin"] = dict(l=10, r=20, t=110, b=120)
-    layout["legend"] = dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0)
-    fig.update_layout(
-        **layout,
-        title=dict(text=_esc(t("survival.medians_title", lang, endpoint=endpoint)), y=0.99, yanchor="top"),
-    )
-    fig.update_xaxes(
-        range=[0, x_max],
-        title_text=t("survival.x_months", lang),
-        rangemode="tozero",
-        gridcolor=palette(theme).grid,
-    )
+    layout = base_layout(lang, present, 460 if not present else 620, theme)
+    layout["legend"] = dict(orientation="v", x=1.02, y=1, xanchor="left")
+    layout["margin"] = dict(l=10, r=10, t=60, b=120)
+    fig.update_layout(**layout, title=dict(text=esc(text["landmarks_title"])))
+    fig.update_xaxes(title_text=text["x_years"], dtick=1, rangemode="tozero", gridcolor=palette(theme).grid)
     fig.update_yaxes(
-        tickvals=ys, ticktext=labels, automargin=True, showgrid=False, range=[0.3, len(records) + 0.7]
+        title_text=text["y_rate"], range=[0, 105], gridcolor=palette(theme).grid, automargin=True
     )
     _footer(fig, footer, present, theme)
     return fig
@@ -606,96 +575,11 @@ def survival_landmarks_figure(
     theme: str = "light",
 ) -> go.Figure:
     """Landmark rates over time, one series per trial arm (lines only join an arm's own points)."""
-    landmarks = rows[(rows["measure"] == "landmark")] if not rows.empty else rows
-    fig = go.Figure()
-    series_keys = list(
-        dict.fromkeys(
-            (
-                r["trial"],
-                r.get("arm") or "",
-                r.get("population") or "ITT",
-                r.get("evidence_kind"),
-                r.get("source"),
-            )
-            for _, r in landmarks.iterrows()
-        )
+    frame = figure_data.landmarks_frame(rows, lang)
+    return draw_survival_landmarks(
+        frame, figure_data.survival_text(lang, endpoint), lang, present, footer, theme
     )
-    for index, series in enumerate(series_keys):
-        members = [
-            r.to_dict()
-            for _, r in landmarks.iterrows()
-            if (
-                r["trial"],
-                r.get("arm") or "",
-                r.get("population") or "ITT",
-                r.get("evidence_kind"),
-                r.get("source"),
-            )
-            == series
-        ]
-        members.sort(key=lambda r: _num(r.get("timepoint")) or 0)
-        first = members[0]
-        xs = [(_num(r.get("timepoint")) or 0) / 12 for r in members]
-        ys = [_num(r.get("value")) for r in members]
-        lows = [_num(r.get("ci_low")) for r in members]
-        highs = [_num(r.get("ci_high")) for r in members]
-        error = None
-        if any(v is not None for v in lows + highs):
-            error = dict(
-                type="data",
-                symmetric=False,
-                array=[(h - y) if h is not None and y is not None else 0 for h, y in zip(highs, ys)],
-                arrayminus=[(y - lo) if lo is not None and y is not None else 0 for lo, y in zip(lows, ys)],
-                thickness=1.5,
-            )
-        control = first.get("arm_role") == "control"
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines+markers",
-                name=_arm_label(first, lang),
-                error_y=error,
-                line=dict(
-                    color=OKABE_ITO[index % len(OKABE_ITO)], dash="dash" if control else "solid", width=2.5
-                ),
-                marker=dict(size=11, symbol="circle-open" if control else "circle"),
-                hovertext=[_forest_hover(r, lang) for r in members],
-                hoverinfo="text",
-            )
-        )
-    layout = base_layout(lang, present, 460 if not present else 620, theme)
-    layout["legend"] = dict(orientation="v", x=1.02, y=1, xanchor="left")
-    layout["margin"] = dict(l=10, r=10, t=60, b=120)
-    fig.update_layout(**layout, title=dict(text=_esc(t("survival.landmarks_title", lang, endpoint=endpoint))))
-    fig.update_xaxes(
-        title_text=t("survival.x_years", lang),
-        dtick=1,
-        rangemode="tozero",
-        gridcolor=palette(theme).grid,
-    )
-    fig.update_yaxes(
-        title_text=t("survival.y_rate", lang),
-        range=[0, 105],
-        gridcolor=palette(theme).grid,
-        automargin=True,
-    )
-    _footer(fig, footer, present, theme)
-    return fig
 
 
-def citation_footer(rows: pd.DataFrame, lang: str) -> str:
-    """ "Trials: …; data cut-offs: …; sources: …" for a figure shown on its own."""
-    if rows.empty:
-        return ""
-    trials = ", ".join(dict.fromkeys(rows["trial_name"]))
-    cutoffs = ", ".join(
-        f"{name} {cut}"
-        for name, cut in dict.fromkeys(zip(rows["trial_name"], rows.get("cutoff", [""] * len(rows))))
-        if isinstance(cut, str) and cut
-    )
-    sources = ", ".join(dict.fromkeys(rows["source"]))
-    text = t("figure.footer", lang, trials=trials, sources=sources)
-    if cutoffs:
-        text += " · " + t("figure.cutoffs", lang, cutoffs=cutoffs)
-    return text
+citation_footer = figure_data.citation_footer
+"""Kept here for the pages: the figure's citation line (:func:`figure_data.citation_footer`)."""

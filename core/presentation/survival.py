@@ -4,6 +4,9 @@ difference in medians, follow-up and maturity — as one tidy table.
 Differences are only computed inside one trial, one analysis, one population and one
 source, between two finite medians; anything else (a median not reached, a lower bound, a
 range) gives no difference, and says why.
+
+May import: ``core.presentation.formatting`` and ``i18n``. Never streamlit, ``pages`` or
+``bench``.
 """
 
 from __future__ import annotations
@@ -49,8 +52,76 @@ def median_difference(control: dict | None, experimental: dict, lang: str) -> st
     return t("survival.diff", lang, diff=f"{difference:+g}")
 
 
+def _series(rows: pd.DataFrame) -> dict[tuple, dict]:
+    """Medians, landmark rates and events grouped by trial arm, population and source."""
+    series: dict[tuple, dict] = {}
+    for record in rows.to_dict("records"):
+        measure = record["measure"]
+        if measure not in ("median", "landmark", "events"):
+            continue
+        entry = series.setdefault(
+            _series_key(record), {"first": record, "median": None, "landmarks": {}, "events": None}
+        )
+        if measure == "landmark":
+            entry["landmarks"][float(record["timepoint"])] = record
+        else:
+            entry[measure] = record
+    return series
+
+
+def _control_key(key: tuple) -> tuple:
+    """The series key without the arm: the control arm of the same comparison shares it."""
+    return (key[0], key[1], key[3], key[4], key[5])
+
+
+def _rate_cells(landmarks: dict[float, dict], lang: str) -> dict[str, str]:
+    cells = {}
+    for months in LANDMARK_MONTHS:
+        landmark = landmarks.get(float(months))
+        cells[f"rate_{months}"] = formatting.value_text(landmark, lang, with_p=False) if landmark else ""
+    other = sorted(m for m in landmarks if m not in LANDMARK_MONTHS)
+    cells["other_rates"] = "; ".join(
+        f"{formatting.timepoint_text(m, lang)}: {formatting.value_text(landmarks[m], lang, with_p=False)}"
+        for m in other
+    )
+    return cells
+
+
+def _follow_up_text(follow: list[dict], lang: str) -> str:
+    return "; ".join(
+        formatting.value_text(f, lang, with_p=False) + (f" ({f['term']})" if f.get("term") else "")
+        for f in follow
+    )
+
+
+def _row(entry: dict, control: dict | None, follow: list[dict], lang: str) -> dict:
+    first, median = entry["first"], entry["median"]
+    is_control = first.get("arm_role") == "control"
+    events = entry["events"]
+    return {
+        "trial": formatting.trial_label(first, lang),
+        "trial_id": first["trial"],
+        "arm": formatting.arms_text({**first, "comparator_label": "", "comparator_label_zh": ""}, lang),
+        "population": formatting.population_text(first, lang),
+        "analysis": first.get("analysis_label", ""),
+        "median": formatting.value_text(median, lang, with_p=False) if median else "",
+        "difference": "" if is_control or median is None else median_difference(control, median, lang),
+        **_rate_cells(entry["landmarks"], lang),
+        "events": formatting.value_text(events, lang, with_p=False) if events else "",
+        "follow_up": _follow_up_text(follow, lang),
+        "maturity": maturity_codes(first, median),
+        "evidence": first.get("evidence_kind", ""),
+        "source": first.get("source", ""),
+        "snippet": (median or first).get("snippet", ""),
+    }
+
+
 def comparison_table(rows: pd.DataFrame, follow_up: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """One row per trial arm (and population / source) with everything the page compares.
+
+    Column keys are stable (``median``, ``rate_12``…, ``maturity``); ``maturity`` holds codes
+    (``interim``, ``median_not_reached``, ``immature``) that
+    :func:`core.presentation.tables.display` puts into words.
 
     Parameters
     ----------
@@ -61,74 +132,35 @@ def comparison_table(rows: pd.DataFrame, follow_up: pd.DataFrame, lang: str = "e
     """
     if rows.empty:
         return pd.DataFrame()
-    records = [r.to_dict() for _, r in rows.iterrows()]
-    series: dict[tuple, dict] = {}
-    for record in records:
-        if record["measure"] not in ("median", "landmark", "events"):
-            continue
-        entry = series.setdefault(
-            _series_key(record), {"first": record, "median": None, "landmarks": {}, "events": None}
-        )
-        if record["measure"] == "median":
-            entry["median"] = record
-        elif record["measure"] == "landmark":
-            entry["landmarks"][float(record["timepoint"])] = record
-        else:
-            entry["events"] = record
+    series = _series(rows)
     controls = {
-        (key[0], key[1], key[3], key[4], key[5]): entry["median"]
+        _control_key(key): entry["median"]
         for key, entry in series.items()
         if entry["first"].get("arm_role") == "control" and entry["median"] is not None
     }
-    follow = {}
-    for _, row in follow_up.iterrows():
-        follow.setdefault(row["trial"], []).append(row.to_dict())
-
-    out = []
-    for key, entry in series.items():
-        first = entry["first"]
-        median = entry["median"]
-        control = controls.get((key[0], key[1], key[3], key[4], key[5]))
-        is_control = first.get("arm_role") == "control"
-        row = {
-            "trial": formatting.trial_label(first, lang),
-            "trial_id": first["trial"],
-            "arm": formatting.arms_text({**first, "comparator_label": "", "comparator_label_zh": ""}, lang),
-            "population": formatting.population_text(first, lang),
-            "analysis": first.get("analysis_label", ""),
-            "median": formatting.value_text(median, lang, with_p=False) if median else "",
-            "difference": "" if is_control or median is None else median_difference(control, median, lang),
-        }
-        for months in LANDMARK_MONTHS:
-            landmark = entry["landmarks"].get(float(months))
-            row[f"rate_{months}"] = formatting.value_text(landmark, lang, with_p=False) if landmark else ""
-        other = [m for m in entry["landmarks"] if m not in LANDMARK_MONTHS]
-        row["other_rates"] = "; ".join(
-            f"{formatting.timepoint_text(m, lang)}: {formatting.value_text(entry['landmarks'][m], lang, with_p=False)}"
-            for m in sorted(other)
-        )
-        row["events"] = formatting.value_text(entry["events"], lang, with_p=False) if entry["events"] else ""
-        row["follow_up"] = "; ".join(
-            f"{formatting.value_text(f, lang, with_p=False)}" + (f" ({f['term']})" if f.get("term") else "")
-            for f in follow.get(first["trial"], [])
-        )
-        row["maturity"] = "; ".join(_maturity(first, median, lang))
-        row["evidence"] = first.get("evidence_kind", "")
-        row["source"] = first.get("source", "")
-        row["snippet"] = (median or first).get("snippet", "")
-        out.append(row)
-    return pd.DataFrame(out)
+    follow: dict[str, list[dict]] = {}
+    for row in follow_up.to_dict("records"):
+        follow.setdefault(row["trial"], []).append(row)
+    return pd.DataFrame(
+        [
+            _row(entry, controls.get(_control_key(key)), follow.get(key[0], []), lang)
+            for key, entry in series.items()
+        ]
+    )
 
 
-def _maturity(first: dict, median: dict | None, lang: str) -> list[str]:
+def _flag_list(row: dict | None) -> list[str]:
+    flags = row.get("flags") if row is not None else None
+    return list(flags) if flags is not None else []
+
+
+def maturity_codes(first: dict, median: dict | None) -> tuple[str, ...]:
+    """How mature a series is, as codes: ``interim``, ``median_not_reached``, ``immature``."""
     notes = []
     if first.get("analysis_kind") == "interim":
-        notes.append(t("caveat.interim", lang))
-    flags = list(first.get("flags") if first.get("flags") is not None else [])
-    if median is not None:
-        flags += list(median.get("flags") if median.get("flags") is not None else [])
-        if median.get("qualifier") == "not-reached":
-            notes.append(t("survival.median_not_reached", lang))
-    if "immature" in flags:
-        notes.append(t("caveat.immature", lang))
-    return list(dict.fromkeys(notes))
+        notes.append("interim")
+    if median is not None and median.get("qualifier") == "not-reached":
+        notes.append("median_not_reached")
+    if "immature" in _flag_list(first) + _flag_list(median):
+        notes.append("immature")
+    return tuple(notes)

@@ -1,0 +1,106 @@
+"""Caveats as codes: which warnings belong beside a value or over a trial, and their labels.
+
+A caveat is a short stable code (``ci80``, ``interim``, ``single_arm_trial``…) or a
+record flag (``doubtful-attribution``, ``immature``…, the keys of ``core.schema.FLAGS``).
+Presenters put codes in their frames; only :func:`label` turns a code into words, so the
+trial page, the evidence card and every CSV name the same caveats in the same order.
+
+May import: ``core.schema`` and ``core.presentation.i18n``. Never streamlit, ``pages`` or
+``bench``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from core import schema
+from core.presentation.i18n import t, vocab_label
+
+VALUE_CAVEATS = ("ci80", "ci_unknown", "interim", "review_claim", "disputed", "single_arm")
+"""Caveats of one value that are not record flags (the flags follow ``disputed``)."""
+
+TRIAL_CAVEATS = (
+    "user_supplied",
+    "single_arm_trial",
+    "evidence_summary",
+    "interim",
+    "ci80",
+    "ci_unknown",
+    "has_review_claims",
+    "disputed",
+    "immature",
+)
+"""Caveats of a whole trial, in the order a reader sees them."""
+
+_CATALOG_CODES = set(VALUE_CAVEATS) | set(TRIAL_CAVEATS)
+
+
+def _flags(row: Mapping[str, Any]) -> list[str]:
+    flags = row.get("flags")
+    return [str(flag) for flag in flags] if flags is not None else []
+
+
+def value_codes(row: Mapping[str, Any]) -> tuple[str, ...]:
+    """The caveats a reader must see beside this value, most important first."""
+    out = []
+    level = str(row.get("ci_level") or "")
+    if level == "80":
+        out.append("ci80")
+    elif level == "unknown":
+        out.append("ci_unknown")
+    if row.get("analysis_kind") == "interim":
+        out.append("interim")
+    if row.get("evidence_kind") == "review-claim":
+        out.append("review_claim")
+    if row.get("disputed"):
+        out.append("disputed")
+    out += _flags(row)
+    if row.get("design") == "single-arm" and row.get("measure") in ("median", "landmark"):
+        out.append("single_arm")
+    return tuple(dict.fromkeys(out))
+
+
+def trial_codes(header: Mapping[str, Any], values: pd.DataFrame) -> tuple[str, ...]:
+    """The caveats of a whole trial, from its header row and all its values.
+
+    Parameters
+    ----------
+    header : mapping
+        A row of :func:`core.queries.trial`.
+    values : DataFrame
+        :func:`core.queries.trial_values` of the same trial.
+    """
+    has_values = not values.empty
+    present = {
+        "user_supplied": header.get("origin") == "user",
+        "single_arm_trial": header.get("design") == "single-arm",
+        "evidence_summary": header.get("design") == "evidence-summary",
+        "interim": header.get("latest_analysis_kind") == "interim",
+        "ci80": has_values and bool((values["ci_level"] == "80").any()),
+        "ci_unknown": has_values and bool((values["ci_level"] == "unknown").any()),
+        "has_review_claims": has_values and bool((values["evidence_kind"] == "review-claim").any()),
+        "disputed": has_values and bool(values["disputed"].any()),
+        "immature": has_values
+        and bool(values["flags"].map(lambda f: "immature" in _flags({"flags": f})).any()),
+    }
+    return tuple(code for code in TRIAL_CAVEATS if present[code])
+
+
+def label(code: str, lang: str) -> str:
+    """The words for a caveat code in ``lang``: the catalog's ``caveat.*`` or the flag's label."""
+    if code in _CATALOG_CODES:
+        return t(f"caveat.{code}", lang)
+    return vocab_label(schema.FLAGS, code, lang)
+
+
+def labels(codes: Iterable[str], lang: str) -> list[str]:
+    """Labels of several codes, without repeating a label two codes share."""
+    return list(dict.fromkeys(label(code, lang) for code in codes))
+
+
+def text(codes: Iterable[str], lang: str) -> str:
+    """The caveats as one cell: labels joined with ``; ``."""
+    return "; ".join(labels(codes, lang))

@@ -1,0 +1,453 @@
+"""Presenters: query frames in, tidy frames out, for every table, card and CSV.
+
+Each presenter takes the frames of :mod:`core.queries` and a language and returns a frame
+whose columns are stable keys (``metric``, ``value``, ``caveats``…) and whose caveats are
+codes, not words. The trial page, the evidence card and the CSV downloads all call the
+same presenter, so they cannot disagree; :func:`display` is the one place where codes
+become words and keys become the reader's column headers (through the catalog).
+
+May import: ``core.schema``, ``core.text`` and the modules of this package (formatting,
+caveats, i18n). Never streamlit, ``pages``, ``bench`` or the database: presenters get
+frames, they do not query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from core import schema
+from core.presentation import caveats, formatting
+from core.presentation.i18n import data_text, t, vocab_label
+
+VALUE_COLUMNS = (
+    "trial",
+    "metric",
+    "arm",
+    "population",
+    "value",
+    "assessment",
+    "evidence",
+    "caveats",
+    "source",
+    "snippet",
+    "reading",
+    "note",
+)
+"""The value table's columns, in reading order (``trial`` first for cross-trial views)."""
+
+COLUMN_LABELS: dict[str, str] = {
+    "trial": "col.trial",
+    "metric": "col.metric",
+    "arm": "col.arm",
+    "arms": "col.arms",
+    "population": "label.population",
+    "value": "col.value",
+    "assessment": "col.assessment",
+    "evidence": "col.evidence",
+    "caveats": "col.caveats",
+    "source": "label.source",
+    "snippet": "label.snippet",
+    "reading": "col.reading",
+    "note": "trial.note",
+    "endpoint": "facet.endpoint",
+    "patients": "col.patients",
+    "analysis": "label.analysis",
+    "cancer": "col.cancer",
+    "setting": "col.setting",
+    "phase": "col.phase",
+    "design": "col.design",
+    "primary": "col.primary",
+    "headline": "col.headline",
+    "cutoff": "col.cutoff",
+    "sources": "col.sources",
+    "field": "trial.field",
+    "kind": "sources.kind",
+    "title": "sources.source_title",
+    "outlet": "sources.outlet",
+    "date": "sources.date",
+    "script": "sources.script",
+    "url": "sources.url",
+    "values": "sources.values",
+    "trials": "sources.trials",
+    "discrepancy": "sources.discrepancy",
+    "term": "sources.term",
+    "group": "sources.group_label",
+    "role": "trial.role",
+    "regimen": "trial.regimen",
+    "analysis_kind": "trial.kind",
+    "presented": "trial.presented",
+    # the survival comparison (core.presentation.survival)
+    "median": "survival.col_median",
+    "difference": "survival.col_difference",
+    "other_rates": "survival.col_other_rates",
+    "events": "survival.col_events",
+    "follow_up": "survival.col_follow_up",
+    "maturity": "survival.col_maturity",
+}
+"""Column key → catalog key of its header."""
+
+# Column names that are language names: the same in every interface language.
+_AUTONYMS = {"id": "id", "english": "English", "chinese": "中文"}
+
+FACT_LABELS: dict[str, str] = {
+    "cancer": "col.cancer",
+    "condition": "trial.condition",
+    "setting": "col.setting",
+    "phase": "col.phase",
+    "design": "col.design",
+    "control": "trial.control",
+    "primary": "col.primary",
+    "patients": "col.patients",
+    "registry": "trial.registry",
+    "presented": "trial.presented",
+}
+"""The trial facts, in order: fact key → catalog key of its name."""
+
+_MATURITY_LABELS = {
+    "interim": "caveat.interim",
+    "median_not_reached": "survival.median_not_reached",
+    "immature": "caveat.immature",
+}
+
+GLOSSARY_GROUPS = (
+    ("endpoint", schema.ENDPOINTS),
+    ("measure", schema.MEASURES),
+    ("assessment", schema.ASSESSMENTS),
+    ("flag", schema.FLAGS),
+    ("evidence", schema.EVIDENCE_KINDS),
+)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return frame.to_dict("records") if not frame.empty else []
+
+
+def _count(number: Any) -> str:
+    return "—" if pd.isna(number) else str(int(number))
+
+
+# --- headers ------------------------------------------------------------------------------------
+
+
+def column_label(key: str, lang: str, **values: object) -> str:
+    """The header of column ``key`` in ``lang`` (``rate_36`` → ``3-year rate``)."""
+    if key in _AUTONYMS:
+        return _AUTONYMS[key]
+    if key.startswith("rate_") and key.removeprefix("rate_").isdigit():
+        return t("survival.col_rate", lang, time=int(key.removeprefix("rate_")) // 12)
+    return t(COLUMN_LABELS[key], lang, **values) if key in COLUMN_LABELS else key
+
+
+def _maturity_label(code: str, lang: str) -> str:
+    return t(_MATURITY_LABELS[code], lang) if code in _MATURITY_LABELS else code
+
+
+def _group_label(code: str, lang: str) -> str:
+    return t(f"sources.group.{code}", lang)
+
+
+_CODE_COLUMNS: dict[str, Callable[[Iterable[str], str], str]] = {
+    "caveats": caveats.text,
+    "maturity": lambda codes, lang: "; ".join(dict.fromkeys(_maturity_label(c, lang) for c in codes)),
+    "group": lambda code, lang: _group_label(code, lang),
+}
+
+
+def display(
+    frame: pd.DataFrame, lang: str, columns: Sequence[str] | None = None, **values: object
+) -> pd.DataFrame:
+    """A presenter's frame as the reader sees it: codes in words, headers in ``lang``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The output of a presenter.
+    lang : str
+        The reader's language.
+    columns : sequence of str, optional
+        The keys to keep, in this order (all by default).
+    **values
+        Values for headers that take them (``endpoint`` for the survival median).
+    """
+    out = frame.loc[:, list(columns)] if columns is not None else frame.copy()
+    for key, render in _CODE_COLUMNS.items():
+        if key in out.columns:
+            out[key] = [render(codes, lang) for codes in out[key]]
+    return out.rename(columns={key: column_label(key, lang, **values) for key in out.columns})
+
+
+# --- values -------------------------------------------------------------------------------------
+
+
+def value_table(values: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Every value with its meaning, caveat codes and provenance: one row per value.
+
+    The one builder of the value table: the trial page, the evidence card, the discrepancy
+    views and the trial's "values as shown" CSV all call it.
+
+    Parameters
+    ----------
+    values : DataFrame
+        Rows of ``value_rows`` (:func:`core.queries.trial_values`,
+        :func:`core.queries.discrepancies`, :func:`core.queries.forest_rows`).
+    lang : str
+        The reader's language.
+    """
+    records = _records(values)
+    return pd.DataFrame(
+        {
+            "trial": [formatting.trial_label(r, lang) for r in records],
+            "metric": [formatting.metric_label(r, lang) for r in records],
+            "arm": [formatting.arms_text(r, lang) for r in records],
+            "population": [formatting.population_text(r, lang) for r in records],
+            "value": [formatting.value_text(r, lang) for r in records],
+            "assessment": [vocab_label(schema.ASSESSMENTS, r["assessment"], lang) for r in records],
+            "evidence": [vocab_label(schema.EVIDENCE_KINDS, r["evidence_kind"], lang) for r in records],
+            "caveats": [caveats.value_codes(r) for r in records],
+            "source": [r["source"] for r in records],
+            "snippet": [r["snippet"] for r in records],
+            "reading": [
+                formatting.snippet_reading(r["snippet"], r.get("source_script") or "", lang) for r in records
+            ],
+            "note": [r.get("note") or "" for r in records],
+        },
+        columns=list(VALUE_COLUMNS),
+    )
+
+
+FOREST_COLUMNS = (
+    "trial",
+    "endpoint",
+    "arm",
+    "population",
+    "value",
+    "patients",
+    "analysis",
+    "caveats",
+    "source",
+    "snippet",
+)
+
+
+def forest_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The rows of the forest plot with their sources (the table under the plot and its CSV)."""
+    table = value_table(rows, lang)
+    records = _records(rows)
+    table["endpoint"] = [r["endpoint"] for r in records]
+    table["patients"] = [r.get("n_patients") for r in records]
+    table["analysis"] = [
+        data_text(r.get("analysis_label", ""), r.get("analysis_label_zh", ""), lang) for r in records
+    ]
+    return table.loc[:, list(FOREST_COLUMNS)]
+
+
+# --- one trial ----------------------------------------------------------------------------------
+
+
+def trial_facts(header: Mapping[str, Any], lang: str) -> pd.DataFrame:
+    """The trial's facts as ``key``, ``field`` (its name in ``lang``) and ``value`` rows."""
+    primary = header.get("primary_endpoint")
+    facts = {
+        "cancer": vocab_label(schema.CANCER_TYPES, header["cancer_type"], lang),
+        "condition": data_text(header["condition"], header["condition_zh"], lang),
+        "setting": f"{vocab_label(schema.SETTINGS, header['setting'], lang)} · "
+        f"{vocab_label(schema.LINES, header['line'], lang)}",
+        "phase": vocab_label(schema.PHASES, header["phase"], lang),
+        "design": f"{vocab_label(schema.DESIGNS, header['design'], lang)} · "
+        f"{vocab_label(schema.BLINDING, header['blinding'], lang)}",
+        "control": header.get("control") or "—",
+        "primary": vocab_label(schema.ENDPOINTS, primary, lang) if primary else t("trials.not_stated", lang),
+        "patients": _count(header.get("n_patients")),
+        "registry": ", ".join(header["registry_ids"]) or "—",
+        "presented": "; ".join(header["presented"]) or "—",
+    }
+    return pd.DataFrame(
+        {
+            "key": list(FACT_LABELS),
+            "field": [t(FACT_LABELS[key], lang) for key in FACT_LABELS],
+            "value": [facts[key] for key in FACT_LABELS],
+        }
+    )
+
+
+def trial_caveats(header: Mapping[str, Any], values: pd.DataFrame) -> tuple[str, ...]:
+    """The caveat codes over the whole trial (badges on the page and on the card)."""
+    return caveats.trial_codes(header, values)
+
+
+def arms_table(arms: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The arms: label, role, regimen as stated, size, source and snippet."""
+    records = _records(arms)
+    return pd.DataFrame(
+        {
+            "arm": [data_text(r["label"], r["label_zh"], lang) for r in records],
+            "role": [t(f"role.{r['role']}", lang) for r in records],
+            "regimen": [data_text(r["regimen"], r["regimen_zh"], lang) for r in records],
+            "patients": [r.get("n_patients") for r in records],
+            "source": [r.get("source") or "" for r in records],
+            "snippet": [r.get("snippet") or "" for r in records],
+        },
+        columns=["arm", "role", "regimen", "patients", "source", "snippet"],
+    )
+
+
+def analyses_table(analyses: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The analyses (data cuts), oldest first."""
+    records = _records(analyses)
+    return pd.DataFrame(
+        {
+            "analysis": [data_text(r["label"], r["label_zh"], lang) for r in records],
+            "analysis_kind": [vocab_label(schema.ANALYSIS_KINDS, r["kind"], lang) for r in records],
+            "cutoff": [r.get("cutoff") or "" for r in records],
+            "presented": [r.get("presented") or "" for r in records],
+            "note": [r.get("note") or "" for r in records],
+        },
+        columns=["analysis", "analysis_kind", "cutoff", "presented", "note"],
+    )
+
+
+def discrepancy_summaries(discrepancies: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per flagged discrepancy: ``id``, ``kind`` (a code), ``title`` (kind: summary)."""
+    if discrepancies.empty:
+        return pd.DataFrame(columns=["id", "kind", "title"])
+    first = discrepancies.drop_duplicates("discrepancy")
+    return pd.DataFrame(
+        {
+            "id": list(first["discrepancy"]),
+            "kind": list(first["kind"]),
+            "title": [_discrepancy_title(r, lang) for r in _records(first)],
+        }
+    )
+
+
+def _discrepancy_title(row: Mapping[str, Any], lang: str) -> str:
+    kind = vocab_label(schema.DISCREPANCY_KINDS, row["kind"], lang)
+    return f"{kind}: {data_text(row['summary'], row['summary_zh'], lang)}"
+
+
+def discrepancy_table(discrepancies: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Every value linked by a discrepancy, with the discrepancy it belongs to."""
+    table = value_table(discrepancies, lang)
+    table.insert(0, "discrepancy", [_discrepancy_title(r, lang) for r in _records(discrepancies)])
+    table.insert(0, "id", list(discrepancies["discrepancy"]) if not discrepancies.empty else [])
+    return table
+
+
+DISCREPANCY_COLUMNS = ("discrepancy", "trial", "metric", "arm", "value", "evidence", "source", "snippet")
+
+
+# --- across trials ------------------------------------------------------------------------------
+
+
+def headlines(headline_rows: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Each trial's headline result in one line (:func:`core.queries.headlines` rows)."""
+    if headline_rows.empty:
+        return {}
+    return {
+        trial: formatting.headline_text(_records(group), lang)
+        for trial, group in headline_rows.groupby("trial", sort=False)
+    }
+
+
+TRIALS_COLUMNS = (
+    "id",
+    "trial",
+    "cancer",
+    "setting",
+    "phase",
+    "design",
+    "arms",
+    "primary",
+    "headline",
+    "patients",
+    "cutoff",
+    "sources",
+)
+
+
+def trials_table(rows: pd.DataFrame, headline_rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per trial as a clinician scans it (:func:`core.queries.trials_page` rows)."""
+    lines = headlines(headline_rows, lang)
+    records = _records(rows)
+    separator = f" {t('value.vs', lang)} "
+    return pd.DataFrame(
+        {
+            "id": [r["id"] for r in records],
+            "trial": [
+                formatting.trial_label(
+                    {"trial_name": r["name"], "trial_name_zh": r["name_zh"], "origin": r["origin"]}, lang
+                )
+                for r in records
+            ],
+            "cancer": [vocab_label(schema.CANCER_TYPES, r["cancer_type"], lang) for r in records],
+            "setting": [
+                f"{vocab_label(schema.SETTINGS, r['setting'], lang)} · {vocab_label(schema.LINES, r['line'], lang)}"
+                for r in records
+            ],
+            "phase": [vocab_label(schema.PHASES, r["phase"], lang) for r in records],
+            "design": [vocab_label(schema.DESIGNS, r["design"], lang) for r in records],
+            "arms": [
+                separator.join(data_text(en, zh, lang) for en, zh in zip(r["arm_labels"], r["arm_labels_zh"]))
+                for r in records
+            ],
+            "primary": [
+                vocab_label(schema.ENDPOINTS, r["primary_endpoint"], lang)
+                if r["primary_endpoint"]
+                else t("trials.not_stated", lang)
+                for r in records
+            ],
+            "headline": [lines.get(r["id"], "") for r in records],
+            "patients": [r["n_patients"] for r in records],
+            "cutoff": ["" if pd.isna(r["latest_cutoff"]) else r["latest_cutoff"] for r in records],
+            "sources": [", ".join(r["source_ids"]) for r in records],
+        },
+        columns=list(TRIALS_COLUMNS),
+    )
+
+
+def source_registry(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The source registry (:func:`core.queries.sources`): what each document is and where."""
+    records = _records(sources)
+    return pd.DataFrame(
+        {
+            "id": [r["id"] for r in records],
+            "kind": [vocab_label(schema.SOURCE_KINDS, r["kind"], lang) for r in records],
+            "title": [_source_title(r, lang) for r in records],
+            "outlet": [r["outlet"] for r in records],
+            "date": [r["date"] for r in records],
+            "script": [r["script"] for r in records],
+            "url": [r["urls"][0] if len(r["urls"]) else "" for r in records],
+            "values": [r["n_values"] for r in records],
+            "trials": [r["n_trials"] for r in records],
+            "note": [" ".join(filter(None, [r["citation"], r["note"]])) for r in records],
+        },
+        columns=["id", "kind", "title", "outlet", "date", "script", "url", "values", "trials", "note"],
+    )
+
+
+def _source_title(row: Mapping[str, Any], lang: str) -> str:
+    """English readers get the English title where there is one; others the title as printed."""
+    if lang == "en":
+        return row["title_en"] or row["title"]
+    return row["title"] or row["title_en"]
+
+
+def glossary(lang: str) -> pd.DataFrame:
+    """Every vocabulary term with its English and Chinese label; ``group`` is a code."""
+    chinese = lang if lang != "en" else "zh-Hans"
+    return pd.DataFrame(
+        [
+            {
+                "term": key,
+                "english": english,
+                "chinese": data_text("", zh, chinese),
+                "group": group,
+            }
+            for group, vocab in GLOSSARY_GROUPS
+            for key, (english, zh) in vocab.items()
+        ],
+        columns=["term", "english", "chinese", "group"],
+    )
