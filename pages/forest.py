@@ -1,11 +1,10 @@
 """Forest: hazard ratios across trials and endpoints — descriptive, never pooled."""
 
-import pandas as pd
 import streamlit as st
 
 from core import schema
-from core.presentation import formatting, plots
-from core.presentation.i18n import data_text, vocab_label
+from core.presentation import plots, tables
+from core.presentation.i18n import vocab_label
 from pages import common
 from pages.common import tr
 
@@ -69,20 +68,7 @@ name = "forest-hr-" + "-".join(endpoints or ["all"]) + ("-all-cuts" if all_cuts 
 common.show_chart(figure, name, key="forest__chart")
 st.caption(tr("forest.legend_help"))
 
-records = [row.to_dict() for _, row in rows.iterrows()]
-table = {
-    tr("col.trial"): [formatting.trial_label(r, lang) for r in records],
-    tr("facet.endpoint"): [r["endpoint"] for r in records],
-    tr("col.arm"): [formatting.arms_text(r, lang) for r in records],
-    tr("label.population"): [formatting.population_text(r, lang) for r in records],
-    tr("col.value"): [formatting.value_text(r, lang) for r in records],
-    tr("col.patients"): [r["n_patients"] for r in records],
-    tr("label.analysis"): [data_text(r["analysis_label"], r["analysis_label_zh"], lang) for r in records],
-    tr("col.caveats"): ["; ".join(formatting.caveats(r, lang)) for r in records],
-    tr("label.source"): [r["source"] for r in records],
-    tr("label.snippet"): [r["snippet"] for r in records],
-}
-frame = pd.DataFrame(table)
+frame = tables.display(tables.forest_table(rows, lang), lang)
 with st.expander(tr("forest.table"), expanded=not common.present()):
     st.dataframe(frame, hide_index=True, width="stretch")
     common.csv_download(frame, f"{name}-{lang}.csv", key="forest__csv")

@@ -1,11 +1,10 @@
 """Sources: the registry, a glossary, how the data was curated, and every flagged discrepancy."""
 
-import pandas as pd
 import streamlit as st
 
 from core import schema
-from core.presentation import formatting
-from core.presentation.i18n import data_text, vocab_label
+from core.presentation import tables
+from core.presentation.i18n import vocab_label
 from pages import common
 from pages.common import tr
 
@@ -20,25 +19,7 @@ st.caption(tr("trials.subtitle", **counts))
 st.header(tr("sources.registry"))
 sources = common.query("sources")
 st.dataframe(
-    pd.DataFrame(
-        {
-            "id": sources["id"],
-            tr("sources.kind"): [vocab_label(schema.SOURCE_KINDS, k, lang) for k in sources["kind"]],
-            tr("sources.source_title"): [
-                data_text(en, zh, lang) if lang == "en" else zh or en
-                for en, zh in zip(sources["title_en"], sources["title"])
-            ],
-            tr("sources.outlet"): sources["outlet"],
-            tr("sources.date"): sources["date"],
-            tr("sources.script"): sources["script"],
-            tr("sources.url"): [urls[0] if len(urls) else "" for urls in sources["urls"]],
-            tr("sources.values"): sources["n_values"],
-            tr("sources.trials"): sources["n_trials"],
-            tr("trial.note"): [
-                " ".join(filter(None, [c, n])) for c, n in zip(sources["citation"], sources["note"])
-            ],
-        }
-    ),
+    tables.display(tables.source_registry(sources, lang), lang),
     hide_index=True,
     width="stretch",
     column_config={tr("sources.url"): st.column_config.LinkColumn(tr("sources.url"))},
@@ -62,53 +43,14 @@ kind_filter = common.url_multiselect(
     placeholder=tr("facet.any"),
 )
 shown = discrepancies[discrepancies["kind"].isin(kind_filter)] if kind_filter else discrepancies
-records = [row.to_dict() for _, row in shown.iterrows()]
 st.dataframe(
-    pd.DataFrame(
-        {
-            tr("sources.discrepancy"): [
-                f"{vocab_label(schema.DISCREPANCY_KINDS, r['kind'], lang)}: {data_text(r['summary'], r['summary_zh'], lang)}"
-                for r in records
-            ],
-            tr("col.trial"): [formatting.trial_label(r, lang) for r in records],
-            tr("col.metric"): [formatting.metric_label(r, lang) for r in records],
-            tr("col.arm"): [formatting.arms_text(r, lang) for r in records],
-            tr("col.value"): [formatting.value_text(r, lang) for r in records],
-            tr("col.evidence"): [
-                vocab_label(schema.EVIDENCE_KINDS, r["evidence_kind"], lang) for r in records
-            ],
-            tr("label.source"): [r["source"] for r in records],
-            tr("label.snippet"): [r["snippet"] for r in records],
-        }
-    ),
+    tables.display(tables.discrepancy_table(shown, lang), lang, tables.DISCREPANCY_COLUMNS),
     hide_index=True,
     width="stretch",
 )
 
 st.header(tr("sources.glossary"))
-glossary = [
-    ("endpoint", schema.ENDPOINTS),
-    ("measure", schema.MEASURES),
-    ("assessment", schema.ASSESSMENTS),
-    ("flag", schema.FLAGS),
-    ("evidence", schema.EVIDENCE_KINDS),
-]
-st.dataframe(
-    pd.DataFrame(
-        [
-            {
-                tr("sources.term"): key,
-                "English": english,
-                "中文": data_text("", chinese, lang if lang != "en" else "zh-Hans"),
-                tr("sources.group_label"): tr(f"sources.group.{group}"),
-            }
-            for group, vocab in glossary
-            for key, (english, chinese) in vocab.items()
-        ]
-    ),
-    hide_index=True,
-    width="stretch",
-)
+st.dataframe(tables.display(tables.glossary(lang), lang), hide_index=True, width="stretch")
 
 problems = common.query("problems")
 if not problems.empty:

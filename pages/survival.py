@@ -4,7 +4,7 @@ within-trial differences, follow-up and maturity for one time-to-event endpoint.
 import streamlit as st
 
 from core import schema
-from core.presentation import plots
+from core.presentation import plots, tables
 from core.presentation.i18n import vocab_label
 from core.presentation.survival import LANDMARK_MONTHS, comparison_table
 from pages import common
@@ -76,30 +76,9 @@ else:
 st.subheader(tr("survival.table"))
 follow_up = common.query("follow_up_rows", tuple(rows["trial"].unique()))
 table = comparison_table(rows, follow_up, lang)
-labels = {
-    "trial": tr("col.trial"),
-    "arm": tr("col.arm"),
-    "population": tr("label.population"),
-    "analysis": tr("label.analysis"),
-    "median": tr("survival.col_median", endpoint=endpoint),
-    "difference": tr("survival.col_difference"),
-    **{f"rate_{m}": tr("survival.col_rate", time=m // 12) for m in LANDMARK_MONTHS},
-    "other_rates": tr("survival.col_other_rates"),
-    "events": tr("survival.col_events"),
-    "follow_up": tr("survival.col_follow_up"),
-    "maturity": tr("survival.col_maturity"),
-    "evidence": tr("col.evidence"),
-    "source": tr("label.source"),
-    "snippet": tr("label.snippet"),
-}
-shown = table.drop(columns=["trial_id"])
-shown = shown[
-    [
-        c
-        for c in shown.columns
-        if c not in {f"rate_{m}" for m in LANDMARK_MONTHS} or shown[c].astype(bool).any()
-    ]
-]
-shown = shown.rename(columns=labels)
+# Landmark columns no trial fills are left out; keys become headers through the catalog.
+empty_rates = {f"rate_{m}" for m in LANDMARK_MONTHS if not table[f"rate_{m}"].astype(bool).any()}
+columns = [c for c in table.columns if c != "trial_id" and c not in empty_rates]
+shown = tables.display(table, lang, columns, endpoint=endpoint)
 st.dataframe(shown, hide_index=True, width="stretch")
 common.csv_download(shown, f"survival-{endpoint}-{lang}.csv", key="survival__csv")

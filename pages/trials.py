@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from core import queries, schema
-from core.presentation import formatting
-from core.presentation.i18n import data_text, vocab_label
+from core.presentation import tables
+from core.presentation.i18n import vocab_label
 from core.text import markdown_escape as md
 from pages import common
 from pages.common import tr
@@ -129,43 +129,12 @@ if rows.empty:
     st.stop()
 
 headline_rows = common.query("headlines", tuple(rows["id"]))
-headline_by_trial = {
-    trial: formatting.headline_text([r.to_dict() for _, r in group.iterrows()], lang)
-    for trial, group in (headline_rows.groupby("trial", sort=False) if not headline_rows.empty else [])
-}
 
 
-def display_frame(frame: pd.DataFrame, headlines: dict[str, str]) -> pd.DataFrame:
-    """The table as a clinician scans it, in the chosen language."""
-    out = pd.DataFrame(
-        {
-            "link": [common.link("trial", trial=trial_id) for trial_id in frame["id"]],
-            "trial": [
-                formatting.trial_label({"trial_name": n, "trial_name_zh": z, "origin": o}, lang)
-                for n, z, o in zip(frame["name"], frame["name_zh"], frame["origin"])
-            ],
-            "cancer": [vocab_label(schema.CANCER_TYPES, v, lang) for v in frame["cancer_type"]],
-            "setting": [
-                f"{vocab_label(schema.SETTINGS, s, lang)} · {vocab_label(schema.LINES, ln, lang)}"
-                for s, ln in zip(frame["setting"], frame["line"])
-            ],
-            "phase": [vocab_label(schema.PHASES, v, lang) for v in frame["phase"]],
-            "design": [vocab_label(schema.DESIGNS, v, lang) for v in frame["design"]],
-            "arms": [
-                " vs ".join(data_text(en, zh, lang) for en, zh in zip(labels_en, labels_zh))
-                for labels_en, labels_zh in zip(frame["arm_labels"], frame["arm_labels_zh"])
-            ],
-            "primary": [
-                vocab_label(schema.ENDPOINTS, v, lang) if v else tr("trials.not_stated")
-                for v in frame["primary_endpoint"]
-            ],
-            "headline": [headlines.get(trial_id, "") for trial_id in frame["id"]],
-            "patients": frame["n_patients"],
-            "cutoff": frame["latest_cutoff"].fillna(""),
-            "sources": [", ".join(ids) for ids in frame["source_ids"]],
-        }
-    )
-    return out
+def with_links(frame: pd.DataFrame) -> pd.DataFrame:
+    """The trials table with each row's link to its trial page (a page concern: the URL)."""
+    frame.insert(0, "link", [common.link("trial", trial=trial_id) for trial_id in frame["id"]])
+    return frame
 
 
 # What a clinician scans first comes first; the frame keeps every column for the CSV.
@@ -183,7 +152,7 @@ COLUMN_ORDER = [
     "cutoff",
     "sources",
 ]
-table = display_frame(rows, headline_by_trial)
+table = with_links(tables.trials_table(rows, headline_rows, lang))
 event = st.dataframe(
     table,
     hide_index=True,
@@ -195,19 +164,16 @@ event = st.dataframe(
     selection_mode="single-row",
     column_config={
         "link": st.column_config.LinkColumn(tr("col.open"), display_text=tr("col.open_text"), width="small"),
-        "trial": st.column_config.TextColumn(tr("col.trial"), pinned=True, width="medium"),
-        "cancer": tr("col.cancer"),
-        "setting": tr("col.setting"),
-        "phase": tr("col.phase"),
-        "design": tr("col.design"),
-        "arms": st.column_config.TextColumn(tr("col.arms"), width="large"),
-        "primary": tr("col.primary"),
+        "trial": st.column_config.TextColumn(tables.column_label("trial", lang), pinned=True, width="medium"),
+        "arms": st.column_config.TextColumn(tables.column_label("arms", lang), width="large"),
         "headline": st.column_config.TextColumn(
-            tr("col.headline"), width="large", help=tr("col.headline_help")
+            tables.column_label("headline", lang), width="large", help=tr("col.headline_help")
         ),
-        "patients": st.column_config.NumberColumn(tr("col.patients"), format="%d"),
-        "cutoff": tr("col.cutoff"),
-        "sources": tr("col.sources"),
+        "patients": st.column_config.NumberColumn(tables.column_label("patients", lang), format="%d"),
+        **{
+            key: tables.column_label(key, lang)
+            for key in ("cancer", "setting", "phase", "design", "primary", "cutoff", "sources")
+        },
     },
 )
 if event and event.selection and event.selection.rows:
@@ -219,17 +185,9 @@ def filtered_table() -> pd.DataFrame:
     """Every filtered row (not only this page), built only when the download is clicked."""
     all_rows, _ = common.trials_page(common.db_key(), selected_key, q, sort, descending, None, 0)
     all_headlines = common.query("headlines", tuple(all_rows["id"]))
-    frame = display_frame(
-        all_rows,
-        {
-            trial: formatting.headline_text([r.to_dict() for _, r in group.iterrows()], lang)
-            for trial, group in (
-                all_headlines.groupby("trial", sort=False) if not all_headlines.empty else []
-            )
-        },
-    ).drop(columns=["link"])
-    frame.columns = [tr(f"col.{c}") for c in frame.columns]
-    return frame
+    return tables.display(
+        tables.trials_table(all_rows, all_headlines, lang), lang, tables.TRIALS_COLUMNS[:-1]
+    )
 
 
 def filtered_values() -> pd.DataFrame:

@@ -5,7 +5,7 @@ Differences are only computed inside one trial, one analysis, one population and
 source, between two finite medians; anything else (a median not reached, a lower bound, a
 range) gives no difference, and says why.
 
-May import: ``core.presentation.formatting`` and ``i18n``. Never streamlit, ``pages`` or
+May import: ``core.schema`` and this package's ``formatting`` and ``i18n``. Never streamlit, ``pages`` or
 ``bench``.
 """
 
@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core import schema
 from core.presentation import formatting
-from core.presentation.i18n import t
+from core.presentation.i18n import data_text, t, vocab_label
 
 LANDMARK_MONTHS = (12, 24, 36, 60, 84)
 
@@ -103,14 +104,14 @@ def _row(entry: dict, control: dict | None, follow: list[dict], lang: str) -> di
         "trial_id": first["trial"],
         "arm": formatting.arms_text({**first, "comparator_label": "", "comparator_label_zh": ""}, lang),
         "population": formatting.population_text(first, lang),
-        "analysis": first.get("analysis_label", ""),
+        "analysis": data_text(first.get("analysis_label") or "", first.get("analysis_label_zh") or "", lang),
         "median": formatting.value_text(median, lang, with_p=False) if median else "",
         "difference": "" if is_control or median is None else median_difference(control, median, lang),
         **_rate_cells(entry["landmarks"], lang),
         "events": formatting.value_text(events, lang, with_p=False) if events else "",
         "follow_up": _follow_up_text(follow, lang),
         "maturity": maturity_codes(first, median),
-        "evidence": first.get("evidence_kind", ""),
+        "evidence": vocab_label(schema.EVIDENCE_KINDS, first.get("evidence_kind") or "", lang),
         "source": first.get("source", ""),
         "snippet": (median or first).get("snippet", ""),
     }

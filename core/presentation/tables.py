@@ -353,7 +353,6 @@ def headlines(headline_rows: pd.DataFrame, lang: str) -> dict[str, str]:
 
 
 TRIALS_COLUMNS = (
-    "id",
     "trial",
     "cancer",
     "setting",
@@ -365,7 +364,9 @@ TRIALS_COLUMNS = (
     "patients",
     "cutoff",
     "sources",
+    "id",
 )
+"""The trials table's columns; the trial ``id`` last (the page links with it, the CSV leaves it out)."""
 
 
 def trials_table(rows: pd.DataFrame, headline_rows: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -375,7 +376,6 @@ def trials_table(rows: pd.DataFrame, headline_rows: pd.DataFrame, lang: str) -> 
     separator = f" {t('value.vs', lang)} "
     return pd.DataFrame(
         {
-            "id": [r["id"] for r in records],
             "trial": [
                 formatting.trial_label(
                     {"trial_name": r["name"], "trial_name_zh": r["name_zh"], "origin": r["origin"]}, lang
@@ -403,6 +403,7 @@ def trials_table(rows: pd.DataFrame, headline_rows: pd.DataFrame, lang: str) -> 
             "patients": [r["n_patients"] for r in records],
             "cutoff": ["" if pd.isna(r["latest_cutoff"]) else r["latest_cutoff"] for r in records],
             "sources": [", ".join(r["source_ids"]) for r in records],
+            "id": [r["id"] for r in records],
         },
         columns=list(TRIALS_COLUMNS),
     )
