@@ -3,6 +3,10 @@
 UTF-8 with a byte-order mark (so Excel shows Chinese), and every text cell that a
 spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a
 carriage return) neutralised with a leading apostrophe, as OWASP recommends.
+
+May import: pandas and the standard library only (the importer and the CLI use it too).
+Every CSV the pages offer is a presenter's frame (:mod:`core.presentation.tables`) written
+with :func:`to_csv_bytes`.
 """
 
 from __future__ import annotations

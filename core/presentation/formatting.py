@@ -4,6 +4,10 @@ The rule is that the number never travels without its meaning: the CI level is a
 written beside the interval ("80% CI", or "CI, level not stated"), "not reached" and
 lower bounds are spelled out, ranges stay ranges, and the printed precision of the source
 ("40.0", "0.30") is kept.
+
+May import: ``core.schema``, ``core.text`` and this package's ``i18n`` and ``caveats``.
+Never streamlit, ``pages`` or ``bench``; formatting knows one row at a time, never a frame
+or the database.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ key per string, the same keys in both). Traditional Chinese is generated from th
 Simplified catalog with OpenCC's ``s2twp`` (Taiwan phrasing), then a small curated
 glossary (``zh-Hant-glossary.toml``) fixes medical terms that OpenCC renders wrongly.
 A key missing from a catalog falls back to English.
+
+May import: ``core.text`` (script conversion) and the standard library. Nothing else of the
+package depends on less: every other module may import this one.
 """
 
 from __future__ import annotations
