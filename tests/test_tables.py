@@ -161,3 +161,14 @@ def test_survival_maturity_is_codes(con):
 def test_empty_frames_give_empty_tables():
     assert tables.value_table(pd.DataFrame(), "en").empty
     assert list(tables.value_table(pd.DataFrame(), "en").columns) == list(tables.VALUE_COLUMNS)
+
+
+def test_survival_table_speaks_the_readers_language(con):
+    from core.presentation.survival import comparison_table
+
+    rows = queries.survival_rows(con, "OS", cancer_types=["sclc"])
+    table = comparison_table(rows, queries.follow_up_rows(con, list(rows["trial"].unique())), "zh-Hans")
+    lead = table[table["trial_id"] == "lead"].iloc[0]
+    assert lead["evidence"] == "试验报告"  # a label, not the key "trial-report"
+    assert "数据截止" in lead["analysis"]
+    assert "(OS随访)" in lead["follow_up"] and "follow-up" not in lead["follow_up"]

@@ -89,10 +89,11 @@ def _rate_cells(landmarks: dict[float, dict], lang: str) -> dict[str, str]:
 
 
 def _follow_up_text(follow: list[dict], lang: str) -> str:
-    return "; ".join(
-        formatting.value_text(f, lang, with_p=False) + (f" ({f['term']})" if f.get("term") else "")
-        for f in follow
-    )
+    cells = []
+    for row in follow:
+        term = data_text(row.get("term") or "", row.get("term_zh") or "", lang)
+        cells.append(formatting.value_text(row, lang, with_p=False) + (f" ({term})" if term else ""))
+    return "; ".join(cells)
 
 
 def _row(entry: dict, control: dict | None, follow: list[dict], lang: str) -> dict:
