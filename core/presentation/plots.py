@@ -85,6 +85,17 @@ def palette(theme: str) -> Palette:
     return PALETTES.get(theme, PALETTES["light"])
 
 
+@dataclass(frozen=True)
+class Look:
+    """How a figure is drawn for its page: font stack (``lang``), presentation mode, the
+    citation under it, the light or dark theme. Not what it says: that is in the frame."""
+
+    lang: str = "en"
+    present: bool = False
+    footer: str = ""
+    theme: str = "light"
+
+
 INTERVAL_STYLES = {
     "95": IntervalStyle("95", "solid", 2.5, "square"),
     "90": IntervalStyle("90", "dashdot", 2.5, "square"),
@@ -278,18 +289,13 @@ def _forest_reference(fig: go.Figure, text: FigureText, present: bool, theme: st
 
 
 def draw_forest(
-    frame: pd.DataFrame,
-    text: FigureText,
-    lang: str = "en",
-    present: bool = False,
-    x_limits: tuple[float, float] = (0.03, 4.0),
-    footer: str = "",
-    theme: str = "light",
+    frame: pd.DataFrame, text: FigureText, look: Look = Look(), x_limits: tuple[float, float] = (0.03, 4.0)
 ) -> go.Figure:
     """Draw a prepared forest frame (:func:`core.presentation.figure_data.forest_frame`).
 
-    ``lang`` only chooses the font stack; every word is already in ``frame`` and ``text``.
+    Every word is already in ``frame`` and ``text``; ``look`` only says how to draw.
     """
+    lang, present, theme = look.lang, look.present, look.theme
     marks = _clean(frame[~frame["header"].astype(bool)], ("value", "low", "high", "n"))
     colors = palette(theme).interval
     largest = max([n for n in marks["n"] if n] or [1])
@@ -327,7 +333,7 @@ def draw_forest(
         range=[(frame["y"].iloc[-1] - 1) if not frame.empty else -1, 1.2],
         automargin=True,
     )
-    _footer(fig, footer, present, theme)
+    _footer(fig, look.footer, present, theme)
     return fig
 
 
@@ -361,7 +367,7 @@ def forest_figure(
     """
     frame = figure_data.forest_frame(rows, lang, group_by)
     text = figure_data.forest_text(lang)
-    return draw_forest(frame, text, lang, present, x_limits, footer, theme)
+    return draw_forest(frame, text, Look(lang, present, footer, theme), x_limits)
 
 
 # --- survival comparison -----------------------------------------------------------------------
@@ -450,15 +456,9 @@ def _lower_bounds(fig: go.Figure, marks: pd.DataFrame, x_max: float, text: Figur
         )
 
 
-def draw_survival_medians(
-    frame: pd.DataFrame,
-    text: FigureText,
-    lang: str = "en",
-    present: bool = False,
-    footer: str = "",
-    theme: str = "light",
-) -> go.Figure:
+def draw_survival_medians(frame: pd.DataFrame, text: FigureText, look: Look = Look()) -> go.Figure:
     """Draw a prepared medians frame (:func:`core.presentation.figure_data.medians_frame`)."""
+    lang, present, theme = look.lang, look.present, look.theme
     marks = _clean(frame, ("low", "high", "x", "x_high"))
     finite = [v for column in ("x", "high", "x_high", "low") for v in marks[column] if v]
     x_max = max(finite + [12]) * 1.15
@@ -484,7 +484,7 @@ def draw_survival_medians(
         showgrid=False,
         range=[0.3, len(marks) + 0.7],
     )
-    _footer(fig, footer, present, theme)
+    _footer(fig, look.footer, present, theme)
     return fig
 
 
@@ -503,7 +503,7 @@ def survival_medians_figure(
     """
     frame = figure_data.medians_frame(rows, lang)
     return draw_survival_medians(
-        frame, figure_data.survival_text(lang, endpoint), lang, present, footer, theme
+        frame, figure_data.survival_text(lang, endpoint), Look(lang, present, footer, theme)
     )
 
 
@@ -523,16 +523,10 @@ def _error_bars(series: pd.DataFrame) -> dict | None:
     )
 
 
-def draw_survival_landmarks(
-    frame: pd.DataFrame,
-    text: FigureText,
-    lang: str = "en",
-    present: bool = False,
-    footer: str = "",
-    theme: str = "light",
-) -> go.Figure:
+def draw_survival_landmarks(frame: pd.DataFrame, text: FigureText, look: Look = Look()) -> go.Figure:
     """Draw a prepared landmarks frame (:func:`core.presentation.figure_data.landmarks_frame`):
     one line per series, joining only that series' own points; control arms dashed."""
+    lang, present, theme = look.lang, look.present, look.theme
     marks = _clean(frame, ("x", "y", "low", "high"))
     fig = go.Figure()
     for index, series in marks.groupby("series", sort=True):
@@ -562,7 +556,7 @@ def draw_survival_landmarks(
     fig.update_yaxes(
         title_text=text["y_rate"], range=[0, 105], gridcolor=palette(theme).grid, automargin=True
     )
-    _footer(fig, footer, present, theme)
+    _footer(fig, look.footer, present, theme)
     return fig
 
 
@@ -577,7 +571,7 @@ def survival_landmarks_figure(
     """Landmark rates over time, one series per trial arm (lines only join an arm's own points)."""
     frame = figure_data.landmarks_frame(rows, lang)
     return draw_survival_landmarks(
-        frame, figure_data.survival_text(lang, endpoint), lang, present, footer, theme
+        frame, figure_data.survival_text(lang, endpoint), Look(lang, present, footer, theme)
     )
 
 
