@@ -13,7 +13,7 @@ frames, they do not query.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -149,7 +149,7 @@ def _group_label(code: str, lang: str) -> str:
     return t(f"sources.group.{code}", lang)
 
 
-_CODE_COLUMNS: dict[str, Callable[[Iterable[str], str], str]] = {
+_CODE_COLUMNS: dict[str, Callable[[Any, str], str]] = {
     "caveats": caveats.text,
     "maturity": lambda codes, lang: "; ".join(dict.fromkeys(_maturity_label(c, lang) for c in codes)),
     "group": lambda code, lang: _group_label(code, lang),
