@@ -38,7 +38,10 @@ TRIAL_CAVEATS = (
 _CATALOG_CODES = set(VALUE_CAVEATS) | set(TRIAL_CAVEATS)
 
 
-def _flags(row: Mapping[str, Any]) -> list[str]:
+def flags_of(row: Mapping[str, Any] | None) -> list[str]:
+    """The record flags of a value row (``[]`` when it has none or there is no row)."""
+    if row is None:
+        return []
     flags = row.get("flags")
     return [str(flag) for flag in flags] if flags is not None else []
 
@@ -57,7 +60,7 @@ def value_codes(row: Mapping[str, Any]) -> tuple[str, ...]:
         out.append("review_claim")
     if row.get("disputed"):
         out.append("disputed")
-    out += _flags(row)
+    out += flags_of(row)
     if row.get("design") == "single-arm" and row.get("measure") in ("median", "landmark"):
         out.append("single_arm")
     return tuple(dict.fromkeys(out))
@@ -84,7 +87,7 @@ def trial_codes(header: Mapping[str, Any], values: pd.DataFrame) -> tuple[str, .
         "has_review_claims": has_values and bool((values["evidence_kind"] == "review-claim").any()),
         "disputed": has_values and bool(values["disputed"].any()),
         "immature": has_values
-        and bool(values["flags"].map(lambda f: "immature" in _flags({"flags": f})).any()),
+        and bool(values["flags"].map(lambda f: "immature" in flags_of({"flags": f})).any()),
     }
     return tuple(code for code in TRIAL_CAVEATS if present[code])
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core import schema
-from core.presentation import formatting
+from core.presentation import caveats, formatting
 from core.presentation.i18n import data_text, t, vocab_label
 
 LANDMARK_MONTHS = (12, 24, 36, 60, 84)
@@ -151,11 +151,6 @@ def comparison_table(rows: pd.DataFrame, follow_up: pd.DataFrame, lang: str = "e
     )
 
 
-def _flag_list(row: dict | None) -> list[str]:
-    flags = row.get("flags") if row is not None else None
-    return list(flags) if flags is not None else []
-
-
 def maturity_codes(first: dict, median: dict | None) -> tuple[str, ...]:
     """How mature a series is, as codes: ``interim``, ``median_not_reached``, ``immature``."""
     notes = []
@@ -163,6 +158,6 @@ def maturity_codes(first: dict, median: dict | None) -> tuple[str, ...]:
         notes.append("interim")
     if median is not None and median.get("qualifier") == "not-reached":
         notes.append("median_not_reached")
-    if "immature" in _flag_list(first) + _flag_list(median):
+    if "immature" in caveats.flags_of(first) + caveats.flags_of(median):
         notes.append("immature")
     return tuple(notes)
