@@ -5,7 +5,7 @@ Differences are only computed inside one trial, one analysis, one population and
 source, between two finite medians; anything else (a median not reached, a lower bound, a
 range) gives no difference, and says why.
 
-May import: ``core.schema`` and this package's ``formatting`` and ``i18n``. Never streamlit, ``pages`` or
+May import: ``core.schema`` and this package's ``formatting``, ``caveats`` and ``i18n``. Never streamlit, ``pages`` or
 ``bench``.
 """
 
