@@ -5,8 +5,8 @@ Differences are only computed inside one trial, one analysis, one population and
 source, between two finite medians; anything else (a median not reached, a lower bound, a
 range) gives no difference, and says why.
 
-May import: ``core.schema`` and this package's ``formatting``, ``caveats`` and ``i18n``. Never streamlit, ``pages`` or
-``bench``.
+May import: ``core.schema`` and this package's ``formatting``, ``caveats`` and ``i18n``.
+Never streamlit, ``pages`` or ``bench``.
 """
 
 from __future__ import annotations

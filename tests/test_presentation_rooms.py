@@ -1,0 +1,82 @@
+"""Each module of core/presentation imports only what its docstring allows."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "core" / "presentation"
+STANDARD = {
+    "__future__",
+    "collections",
+    "dataclasses",
+    "datetime",
+    "functools",
+    "html",
+    "io",
+    "math",
+    "pathlib",
+    "textwrap",
+    "tomllib",
+    "typing",
+}
+ALLOWED = {
+    "i18n": {"core.text"},
+    "export": {"pandas"},
+    "caveats": {"pandas", "core.schema", "core.presentation.i18n"},
+    "formatting": {"core.schema", "core.text", "core.presentation.i18n", "core.presentation.caveats"},
+    "tables": {
+        "pandas",
+        "core.schema",
+        "core.presentation.caveats",
+        "core.presentation.formatting",
+        "core.presentation.i18n",
+    },
+    "survival": {
+        "pandas",
+        "core.schema",
+        "core.presentation.caveats",
+        "core.presentation.formatting",
+        "core.presentation.i18n",
+    },
+    "figure_data": {
+        "pandas",
+        "core.schema",
+        "core.presentation.caveats",
+        "core.presentation.formatting",
+        "core.presentation.i18n",
+    },
+    "plots": {"pandas", "plotly.graph_objects", "core.presentation.figure_data"},
+    "card": {
+        "pandas",
+        "core.queries",
+        "core.presentation.caveats",
+        "core.presentation.tables",
+        "core.presentation.i18n",
+    },
+}
+
+
+def imports(path: Path) -> set[str]:
+    """Every module a file imports (``from core import schema`` counts as ``core.schema``)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if node.module in ("core", "core.presentation"):
+                found |= {f"{node.module}.{alias.name}" for alias in node.names}
+            else:
+                found.add(node.module)
+    return found
+
+
+def test_every_module_is_listed():
+    modules = {p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
+    assert modules == set(ALLOWED)
+
+
+@pytest.mark.parametrize("module", sorted(ALLOWED))
+def test_module_imports_only_what_it_may(module):
+    used = {name for name in imports(PACKAGE / f"{module}.py") if name.split(".")[0] not in STANDARD}
+    assert used <= ALLOWED[module], sorted(used - ALLOWED[module])
