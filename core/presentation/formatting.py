@@ -190,9 +190,9 @@ def headline_text(rows, lang: str = "en") -> str:
         text = f"{metric_label(first, lang)}: {separator.join(estimate(row, lang) for row in records)}"
     notes = []
     if first.get("evidence_kind") == "review-claim":
-        notes.append(t("caveat.review_claim", lang))
+        notes.append(caveat_codes.label("review_claim", lang))
     if any(str(row.get("ci_level")) == "80" for row in records) and first.get("measure") != "hr":
-        notes.append(t("caveat.ci80", lang))
+        notes.append(caveat_codes.label("ci80", lang))
     return f"{text} [{'; '.join(notes)}]" if notes else text
 
 
