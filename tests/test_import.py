@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from core import db, queries
 from core.__main__ import main
-from core.importer import read_upload, reason_text
+from core.importer import read_upload
 from core.presentation.export import to_csv_bytes
+from core.presentation.problems import message, problems_frame
 from core.records import Problem, _TrialLoader
 from tests.hostile.corpus import SCRIPT, cases
 
@@ -49,6 +50,8 @@ def test_hostile_input_gets_its_expected_result(case, evidence, curated_ids):
     messages = " | ".join(str(problem) for problem in result.problems)
     for expected in case.problems:
         assert expected in messages, f"{case.name}: expected {expected!r} in {messages}"
+    codes = {problem.code for problem in result.problems}
+    assert set(case.codes) <= codes, f"{case.name}: expected codes {case.codes}, got {codes}"
     if not case.problems:
         assert result.problems == [], messages
     assert len(result.evidence.values) == case.values, messages
@@ -90,11 +93,38 @@ def test_duplicate_trial_ids_across_uploaded_files(tmp_path, capsys):
     )
 
 
-def test_reasons_are_translated_for_the_reader():
-    problem = Problem("x.csv", "row 2", "ci_low", "CI bounds reversed: low 12.3 > high 4.8")
-    assert reason_text(problem, "en") == problem.reason
-    assert reason_text(problem, "zh-Hans").startswith("置信区间上下限颠倒")
-    assert reason_text(problem, "zh-Hant").startswith("信賴區間上下限顛倒")
+def test_reasons_are_worded_by_the_catalog_in_the_readers_language():
+    problem = Problem.of("x.csv", "", "ci_low", "ci_reversed", line=2, low="12.3", high="4.8")
+    assert message(problem, "en") == problem.reason == "CI bounds reversed: low 12.3 > high 4.8"
+    assert message(problem, "zh-Hans") == "置信区间上下限颠倒:下限 12.3 > 上限 4.8"
+    assert message(problem, "zh-Hant").startswith("信賴區間上下限顛倒")
+    frame = problems_frame([problem], "zh-Hans")
+    assert list(frame.columns) == ["file", "row", "field", "code", "message"]
+    assert frame.iloc[0].to_dict() == {
+        "file": "x.csv",
+        "row": "第 2 行",
+        "field": "ci_low",
+        "code": "ci_reversed",
+        "message": "置信区间上下限颠倒:下限 12.3 > 上限 4.8",
+    }
+
+
+def test_csv_problems_cite_the_line_not_the_record(evidence):
+    from tests.hostile.corpus import GOOD_HR, row, to_csv
+
+    data = to_csv([GOOD_HR, row(ci_low="12.3", ci_high="4.8", value_id="a")])  # header = line 1
+    (problem,) = read_upload("lines.csv", data, evidence.sources).problems
+    assert (problem.line, problem.record, problem.field, problem.code) == (3, "", "ci_low", "ci_reversed")
+    assert str(problem) == "lines.csv:line 3:ci_low: CI bounds reversed: low 12.3 > high 4.8"
+
+
+def test_an_id_with_a_trailing_newline_fails_the_id_rule():
+    from tests.hostile.corpus import _record_toml
+
+    data = _record_toml("x").replace(b'id = "user-record"', b'id = "user-record\\n"')
+    result = read_upload("newline.toml", data)
+    assert [(p.field, p.code) for p in result.problems[:1]] == [("id", "bad_id")]
+    assert result.evidence.trials == []
 
 
 def test_hostile_text_is_kept_as_text_never_interpreted(evidence):
@@ -112,7 +142,8 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 @given(st.binary(max_size=2048), st.sampled_from(["x.csv", "x.toml", "x.txt", "x"]))
 def test_read_upload_never_raises_on_arbitrary_bytes(data, name):
     result = read_upload(name, data)
-    assert isinstance(result.problems, list)
+    # a crash inside would be caught and become "could_not_read": that must never happen
+    assert "could_not_read" not in {problem.code for problem in result.problems}
 
 
 CELL = st.one_of(
@@ -169,7 +200,8 @@ def test_read_upload_never_raises_on_arbitrary_csv(rows):
     writer.writeheader()
     writer.writerows(rows)
     result = read_upload("fuzz.csv", buffer.getvalue().encode())
-    refused_whole = any(problem.record == "" for problem in result.problems)  # e.g. control characters
+    assert "could_not_read" not in {problem.code for problem in result.problems}
+    refused_whole = any(p.record == "" and p.line is None for p in result.problems)  # control characters
     assert refused_whole or result.rows == len(rows)
 
 
@@ -213,8 +245,10 @@ TOML_VALUE = st.recursive(
 )
 def test_validator_never_raises_on_arbitrary_records(record):
     from core import schema
+    from core.presentation.i18n import catalog
 
     loader = _TrialLoader("fuzz", {"s"}, None, origin="user")
     evidence = schema.Evidence()
     loader.load_data(record, evidence)
-    assert isinstance(loader.problems, list)
+    english = catalog("en")
+    assert all(f"problem.{problem.code}" in english for problem in loader.problems.problems())

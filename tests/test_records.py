@@ -14,12 +14,13 @@ from core.records import DEFAULT_DATA_DIR, load_evidence
 BROKEN = sorted((Path(__file__).parent / "broken").glob("*.toml"))
 
 
-def expectation(path: Path) -> tuple[str, str, str]:
-    """The ``# expect: record|field|reason`` line at the top of a broken file."""
+def expectation(path: Path) -> tuple[str, str, str, str]:
+    """The ``# expect: record|field|code|reason`` line at the top of a broken file: where the
+    problem is, its code, and a part of its English wording."""
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("# expect:"):
-            record, field, reason = line.removeprefix("# expect:").strip().split("|")
-            return record, field, reason
+            record, field, code, reason = line.removeprefix("# expect:").strip().split("|")
+            return record, field, code, reason
     raise AssertionError(f"{path.name} has no '# expect:' line")
 
 
@@ -41,7 +42,7 @@ def test_every_broken_file_declares_what_it_breaks():
 
 @pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.stem)
 def test_validate_fails_with_a_precise_message(path, tmp_path, sources_dir, capsys):
-    record, field, reason = expectation(path)
+    record, field, _, reason = expectation(path)
     data = data_dir_with(tmp_path, path)
     code = main(["--data", str(data), "validate", "--sources", str(sources_dir)])
     out = capsys.readouterr().out
@@ -50,6 +51,44 @@ def test_validate_fails_with_a_precise_message(path, tmp_path, sources_dir, caps
     location = ":".join(part for part in (f"trials/{path.name}", record, field) if part)
     matching = [line for line in lines if line.startswith(location + ":") and reason in line]
     assert matching, f"expected '{location}: …{reason}…' in:\n{out}"
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.stem)
+def test_broken_file_produces_its_code(path, tmp_path, sources_dir):
+    record, field, code, _ = expectation(path)
+    evidence = load_evidence(data_dir_with(tmp_path, path), sources_dir)
+    found = {(p.record, p.field, p.code) for p in evidence.errors if p.file == f"trials/{path.name}"}
+    assert (record, field, code) in found, found
+
+
+def problem_codes_in_core() -> set[str]:
+    """Every problem code written in core/: the code argument of ``report(field, code)``,
+    ``Problem.of(file, record, field, code)``, ``TomlRefused(code)`` and ``_bad(code)``."""
+    import ast
+
+    position = {"report": 1, "of": 3, "TomlRefused": 0, "_bad": 0}
+    codes = set()
+    for path in (Path(__file__).parent.parent / "core").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            index = position.get(name)
+            if index is not None and len(node.args) > index:
+                argument = node.args[index]
+                if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                    codes.add(argument.value)
+    return codes
+
+
+def test_every_code_has_words_in_every_language():
+    from core.presentation import i18n
+
+    used = problem_codes_in_core() | {"unknown_value", "more_problems", "where_line"}
+    assert len(used) > 60, sorted(used)
+    for lang in ("en", "zh-Hans", "zh-Hant"):
+        missing = {code for code in used if f"problem.{code}" not in i18n.catalog(lang)}
+        assert not missing, (lang, missing)
 
 
 @pytest.mark.parametrize(
@@ -76,11 +115,13 @@ def test_a_broken_header_says_how_many_values_were_not_loaded(tmp_path, sources_
     path = Path(__file__).parent / "broken" / "broken-header-cancer-type.toml"
     evidence = load_evidence(data_dir_with(tmp_path, path), sources_dir)
     assert evidence.trials == []
+    assert any(p.code == "header_invalid" and p.args == {"count": 1} for p in evidence.errors)
     assert any("1 values were not loaded" in problem.reason for problem in evidence.errors)
 
 
 def test_missing_source_folder_is_a_problem(tmp_path):
     evidence = load_evidence(DEFAULT_DATA_DIR, tmp_path / "nowhere")
+    assert any(problem.code == "source_folder_missing" for problem in evidence.errors)
     assert any(problem.reason == "source folder not found" for problem in evidence.errors)
 
 
