@@ -16,9 +16,10 @@ from core.importer import read_upload
 from core.presentation.export import to_csv_bytes
 from core.presentation.problems import message, problems_frame
 from core.records import Problem, _TrialLoader
-from tests.hostile.corpus import SCRIPT, cases
+from tests.hostile.corpus import CASES_BY_NAME, SCRIPT, amplifying_cases, cases
 
 CASES = cases()
+AMPLIFYING_CASES = amplifying_cases()
 
 
 @pytest.fixture(scope="module")
@@ -252,3 +253,106 @@ def test_validator_never_raises_on_arbitrary_records(record):
     loader.load_data(record, evidence)
     english = catalog("en")
     assert all(f"problem.{problem.code}" in english for problem in loader.problems.problems())
+
+
+# --- resources: an amplifying input costs bounded time, memory and output --------------------------
+
+# Measured on the 2-core CI box these take well under a fifth of each bound (before the limits,
+# the unknown-arm and repeated-header shapes reached gigabytes and the dotted key minutes).
+CLI_SECONDS = 60
+CLI_PEAK_MB = 600  # the interpreter with pandas and duckdb imported is ~150 MB of it
+CLI_OUTPUT_CHARS = 60_000  # 101 lines per file of at most a few hundred characters
+
+_MEASURED_CHECK = (
+    "import resource, sys\n"
+    "from core.__main__ import main\n"
+    "code = main(sys.argv[1:])\n"
+    "sys.stdout.flush()\n"
+    "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"  # KiB on Linux
+    "sys.stderr.write(f'\\nPEAK_KB={peak}\\n')\n"
+    "sys.exit(code)\n"
+)
+
+
+def run_check(*paths, cwd=None):
+    """``python -m core check PATHS`` in a child process: (exit code, stdout, stderr, seconds, peak MB)."""
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    started = time.perf_counter()
+    process = subprocess.run(
+        [sys.executable, "-c", _MEASURED_CHECK, "check", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or root,
+        timeout=CLI_SECONDS * 3,
+    )
+    seconds = time.perf_counter() - started
+    peak_kb = int(process.stderr.rsplit("PEAK_KB=", 1)[1].split()[0])
+    return process.returncode, process.stdout, process.stderr, seconds, peak_kb / 1024
+
+
+@pytest.mark.parametrize("name", [case.name for case in AMPLIFYING_CASES])
+def test_cli_check_of_an_amplifying_input_is_bounded(name, tmp_path):
+    case = CASES_BY_NAME[name]
+    path = tmp_path / name
+    path.write_bytes(case.data)
+    code, out, err, seconds, peak_mb = run_check(path)
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert seconds < CLI_SECONDS, f"{name}: {seconds:.1f} s"
+    assert peak_mb < CLI_PEAK_MB, f"{name}: peak {peak_mb:.0f} MB"
+    assert len(out) < CLI_OUTPUT_CHARS, f"{name}: {len(out):,} characters printed"
+    lines = out.splitlines()
+    assert len(lines) <= 101  # MAX_PROBLEMS_PER_FILE, then one line with the total
+    assert max(len(line) for line in lines) < 700
+    for expected in case.problems:
+        assert expected in out
+
+
+def test_cli_check_never_prints_control_characters_from_the_input(tmp_path):
+    case = CASES_BY_NAME["terminal-escapes.toml"]
+    path = tmp_path / "\x1b[31mred.toml"  # in the file name, too
+    path.write_bytes(case.data)
+    code, out, err, _, _ = run_check(path)
+    assert code == 1
+    assert "\x1b" not in out + err
+    assert "\\x1b[2J" in out  # shown escaped, so the reader sees what is there
+
+
+def test_curated_validate_refuses_a_dotted_key_file_quickly(tmp_path):
+    """`core validate`/`build` read record files through the same guard as uploads."""
+    import shutil
+    import time
+
+    from core.records import DEFAULT_DATA_DIR, load_evidence
+
+    data = tmp_path / "data"
+    (data / "trials").mkdir(parents=True)
+    shutil.copy(DEFAULT_DATA_DIR / "sources.toml", data)
+    shutil.copy(DEFAULT_DATA_DIR / "trials" / "crown.toml", data / "trials")
+    for name in ("dotted-key.toml", "deep-nesting.toml", "huge-number.toml"):
+        (data / "trials" / name).write_bytes(CASES_BY_NAME[name].data)
+    started = time.perf_counter()
+    evidence = load_evidence(data)
+    assert time.perf_counter() - started < 20
+    codes = {(p.file, p.code) for p in evidence.errors if p.file != "trials/crown.toml"}  # its links
+    assert codes == {
+        ("trials/dotted-key.toml", "too_many_segments"),
+        ("trials/deep-nesting.toml", "too_deep"),
+        ("trials/huge-number.toml", "number_too_long"),
+    }
+    assert [trial.id for trial in evidence.trials] == ["crown"]  # the valid file still loads
+
+
+def test_problems_are_capped_per_file_with_the_total(evidence):
+    result = read_upload("unknown-arm-repeated.toml", CASES_BY_NAME["unknown-arm-repeated.toml"].data)
+    assert result.problem_total == 2_500  # each of the 2,500 values names an unknown arm
+    assert len(result.problems) == 101
+    last = result.problems[-1]
+    assert (last.code, last.args) == ("more_problems", {"shown": 100, "more": 2_400, "total": 2_500})
+    first = result.problems[0]
+    assert first.code == "unknown_arm"
+    assert len(first.args["defined"]) <= 80  # not the 1,000 arm ids: at most 80 characters
+    assert first.args["defined"].endswith("(1000 in all)")

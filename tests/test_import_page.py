@@ -25,14 +25,19 @@ def test_problems_are_listed_and_valid_rows_kept():
     values = metrics(app)
     assert values["Valid values"] == "1" and values["Problems"] == "3"
     problems = dataframes(app)[0]
-    assert list(problems.columns) == ["File", "Row / record", "Field", "Reason"]
+    assert list(problems.columns) == ["File", "Row / record", "Field", "Reason", "Code"]
     assert any("CI bounds reversed" in reason for reason in problems["Reason"])
+    assert set(problems["Code"]) == {"ci_reversed", "hr_positive", "negative"}
+    assert set(problems["Row / record"]) == {"line 2", "line 3", "line 4"}  # CSV lines, header = 1
 
 
 def test_problems_in_chinese():
     app = upload(open_page("import", lang="zh-Hans"), "reversed-and-negative-ci.csv")
-    reasons = " ".join(dataframes(app)[0]["原因"])
-    assert "置信区间上下限颠倒" in reasons
+    table = dataframes(app)[0]
+    reasons = " ".join(table["原因"])
+    assert "置信区间上下限颠倒:下限 12.3 > 上限 4.8" in reasons  # worded in Chinese, not translated back
+    assert "CI bounds" not in reasons
+    assert "第 2 行" in set(table["行/记录"])
 
 
 def test_imported_trials_appear_marked_on_every_page():
@@ -73,3 +78,38 @@ def test_every_hostile_file_gets_its_result_in_the_app(name):
     assert shown[t("import.values_valid", "zh-Hant")] == str(expected.values)
     problems = int(shown[t("import.problems", "zh-Hant")])
     assert (problems > 0) == bool(expected.problems)
+
+
+def test_a_long_problem_list_is_paged_with_its_total():
+    app = upload(open_page("import"), "repeated-header.csv")
+    assert metrics(app)["Problems"] == "500"  # every other row differs from the first
+    first = dataframes(app)[0]
+    assert len(first) == 50
+    assert any("(500 found in all)" in caption.value for caption in app.caption)
+    app.number_input(key="import__problems_page").set_value(3).run()
+    third = dataframes(app)[0]
+    assert len(third) == 1  # 100 kept + the line saying how many more: 101 rows, 50 a page
+    assert "and 400 more (500 in all)" in third["Reason"].iloc[0]
+    assert third["Code"].iloc[0] == "more_problems"
+
+
+def test_file_names_in_the_caption_are_not_markdown():
+    app = open_page("import")
+    payload = CASES_BY_NAME["record-with-script.toml"].data
+    app.get("file_uploader")[0].set_value(("![x](http://example.invalid/p.png).toml", payload, "text/plain")).run()
+    assert not app.exception
+    caption = next(c.value for c in app.caption if "Imported" in c.value)
+    assert "\\!\\[x\\]" in caption or "\\[x\\]" in caption  # escaped: shown, never fetched
+
+
+def test_more_files_than_the_limit_are_named_not_read():
+    from core.importer import MAX_FILES
+
+    app = open_page("import")
+    data = CASES_BY_NAME["utf-8-bom.csv"].data
+    files = [(f"f{i}.csv", data, "text/csv") for i in range(MAX_FILES + 2)]
+    app.get("file_uploader")[0].set_value(files).run()
+    assert not app.exception
+    table = dataframes(app)[0]
+    assert list(table["Code"]).count("too_many_files") == 2
+    assert {"f10.csv", "f11.csv"} == set(table.loc[table["Code"] == "too_many_files", "File"])
