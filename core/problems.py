@@ -70,7 +70,8 @@ def listing(items, limit: int = ECHO_CHARS) -> str:
     items = list(items)
     text = ", ".join(clip(str(item), limit) for item in items[:20])
     if len(text) > limit or len(items) > 20:
-        return clip(text, limit - 12) + f" ({len(items)} in all)"
+        suffix = f" ({len(items)} in all)"
+        return clip(text, limit - len(suffix)) + suffix
     return text
 
 
