@@ -356,3 +356,17 @@ def test_problems_are_capped_per_file_with_the_total(evidence):
     assert first.code == "unknown_arm"
     assert len(first.args["defined"]) <= 80  # not the 1,000 arm ids: at most 80 characters
     assert first.args["defined"].endswith("(1000 in all)")
+
+
+def test_the_server_upload_limit_is_the_real_limit():
+    """The server refuses what read_upload would refuse (not only the widget, and not 200 MB)."""
+    import tomllib
+    from pathlib import Path
+
+    from core.importer import MAX_BYTES
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 2**20 == MAX_BYTES  # Streamlit's MB is 2**20 bytes
+    assert 5 <= config["server"]["maxMessageSize"] <= 100
+    page = (Path(__file__).resolve().parent.parent / "pages" / "import.py").read_text()
+    assert "max_upload_size=MAX_BYTES // 2**20" in page
