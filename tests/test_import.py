@@ -365,7 +365,9 @@ def test_the_server_upload_limit_is_the_real_limit():
 
     from core.importer import MAX_BYTES
 
-    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    config = tomllib.loads(
+        (Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text()
+    )
     assert config["server"]["maxUploadSize"] * 2**20 == MAX_BYTES  # Streamlit's MB is 2**20 bytes
     assert 5 <= config["server"]["maxMessageSize"] <= 100
     page = (Path(__file__).resolve().parent.parent / "pages" / "import.py").read_text()

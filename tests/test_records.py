@@ -130,3 +130,24 @@ def test_the_curated_data_validates(sources_dir, capsys):
     out = capsys.readouterr().out
     assert code == 0, out
     assert out.startswith("ok: ")
+
+
+def test_the_sources_page_problems_table_is_worded_in_the_readers_language(tmp_path):
+    """Problems survive the database (code + parameters) and come back in any language."""
+    from core import db, queries
+    from core.presentation.problems import problems_table
+
+    broken = Path(__file__).parent / "broken"
+    data = data_dir_with(tmp_path, broken / "broken-ci-reversed.toml", broken / "broken-not-toml.toml")
+    con = db.connect_memory(load_evidence(data))
+    try:
+        stored = queries.problems(con)
+    finally:
+        con.close()
+    english, chinese = problems_table(stored, "en"), problems_table(stored, "zh-Hans")
+    assert list(chinese.columns) == ["file", "row", "field", "code", "message"]
+    assert list(chinese["code"]) == list(english["code"]) == ["ci_reversed", "not_toml"]
+    assert english["message"].iloc[0] == "CI bounds reversed: low 10.12 > high 7.79"
+    assert chinese["message"].iloc[0] == "置信区间上下限颠倒:下限 10.12 > 上限 7.79"
+    assert chinese["row"].iloc[0] == "values[1] (id=bad)"
+    assert chinese["message"].iloc[1].startswith("不是有效的 TOML 文件:")
