@@ -93,7 +93,8 @@ def show_problems(problems: list, total: int) -> None:
     pages = max(1, -(-len(problems) // PROBLEMS_PER_PAGE))
     number = 1
     if pages > 1:
-        number = st.number_input(
+        picker, _ = st.columns([1, 3])  # a narrow field; the columns stack on a phone
+        number = picker.number_input(
             tr("import.problems_page", pages=pages), 1, pages, 1, key="import__problems_page"
         )
     first = (number - 1) * PROBLEMS_PER_PAGE
