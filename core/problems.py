@@ -106,7 +106,8 @@ class Problem:
         return dict(self.params)
 
     def sort_key(self) -> tuple:
-        return (self.file, self.line or 0, self.record, self.field, self.code)
+        # the line saying how many more there were comes last in its file
+        return (self.file, self.code == "more_problems", self.line or 0, self.record, self.field, self.code)
 
     def __lt__(self, other: Problem) -> bool:
         return self.sort_key() < other.sort_key()

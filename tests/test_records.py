@@ -151,3 +151,44 @@ def test_the_sources_page_problems_table_is_worded_in_the_readers_language(tmp_p
     assert chinese["message"].iloc[0] == "置信区间上下限颠倒:下限 10.12 > 上限 7.79"
     assert chinese["row"].iloc[0] == "values[1] (id=bad)"
     assert chinese["message"].iloc[1].startswith("不是有效的 TOML 文件:")
+
+
+def test_echoed_input_is_short_and_safe():
+    from core.problems import ECHO_CHARS, clip, shown
+
+    assert shown("x" * 10_000) == "'" + "x" * (ECHO_CHARS - 3) + "…'"
+    assert len(shown("x" * 10_000)) == ECHO_CHARS
+    assert shown(int("9" * 4_000)) == "<a number of about 4000 digits>"  # str() would be slow
+    assert shown(list(range(100_000))).startswith("[0, 1, 2, 3, 4, …]")
+    assert clip("a\x1b[2Jb\u202ec") == "a\\x1b[2Jb\\u202ec"  # escapes and bidi overrides, visible
+
+
+def test_a_file_keeps_its_first_problems_and_the_total():
+    from core.problems import Problem, ProblemLog
+
+    log = ProblemLog("f.toml", limit=3)
+    for index in range(10):
+        log.append(Problem.of("f.toml", f"values[{index}]", "value", "value_required"))
+    kept = log.problems()
+    assert [p.record for p in kept[:3]] == ["values[0]", "values[1]", "values[2]"]
+    assert (kept[3].code, kept[3].args) == ("more_problems", {"shown": 3, "more": 7, "total": 10})
+    assert sorted(kept)[-1].code == "more_problems"  # listed last in its file
+    assert str(kept[3]) == "f.toml: the first 3 problems of this file are listed, and 7 more (10 in all)"
+
+
+def test_curated_files_are_capped_too(tmp_path):
+    """A record file with thousands of bad values yields 100 problems and the total."""
+    source = (Path(__file__).parent / "broken" / "broken-unknown-arm.toml").read_text(encoding="utf-8")
+    head, _, _ = source.partition("[[values]]")
+    bad = (
+        '[[values]]\nid = "v{i}"\nanalysis = "nope"\nendpoint = "PFS"\nmeasure = "median"\nunit = "months"\n'
+    )
+    bad += 'value = 1.0\nsource = "s"\nsnippet = "1.0"\nevidence_kind = "trial-report"\n'
+    text = head.replace("broken-unknown-arm", "many-bad") + "".join(bad.format(i=i) for i in range(3_000))
+    data = data_dir_with(tmp_path)
+    (data / "trials" / "many-bad.toml").write_text(text, encoding="utf-8")
+    evidence = load_evidence(data)
+    mine = [p for p in evidence.errors if p.file == "trials/many-bad.toml"]
+    assert len(mine) == 101
+    assert mine[-1].args["total"] == sum(1 for p in mine[:-1]) + mine[-1].args["more"]
+    assert mine[-1].args["total"] >= 3_000
