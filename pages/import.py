@@ -46,6 +46,7 @@ RESULT_KEY = "import__result"
 def forget_import() -> None:
     st.session_state.pop(common.UPLOAD_KEY, None)
     st.session_state.pop(RESULT_KEY, None)
+    st.session_state.pop("import__problems_page", None)
 
 
 uploads = st.file_uploader(
@@ -69,6 +70,7 @@ if uploads:
     ).hexdigest()[:20]
     previous = st.session_state.get(RESULT_KEY)
     if previous is None or previous["digest"] != digest:
+        st.session_state.pop("import__problems_page", None)  # a new list starts at its first page
         registry, texts = curated_registry(common.data_dir())
         result = read_uploads(files, registry, texts, curated_ids(common.database_path(common.data_dir())))
         if result.evidence.trials:

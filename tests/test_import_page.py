@@ -163,3 +163,12 @@ def test_more_files_than_the_limit_are_named_not_read():
     table = dataframes(app)[0]
     assert list(table["Code"]).count("too_many_files") == 2
     assert {"f10.csv", "f11.csv"} == set(table.loc[table["Code"] == "too_many_files", "File"])
+
+
+def test_a_new_upload_starts_its_problems_at_the_first_page():
+    app = upload(open_page("import"), "repeated-header.csv")
+    app.number_input(key="import__problems_page").set_value(3).run()
+    app = upload(app, "unknown-arm-repeated.csv")  # another list
+    assert not app.exception
+    assert app.number_input(key="import__problems_page").value == 1
+    assert any(caption.value.startswith("Problems 1–50 of") for caption in app.caption)
