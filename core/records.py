@@ -261,6 +261,9 @@ _CONVERTERS: dict[str, Callable[[Field, Any], Any]] = {
 def _check_kind(field: Field, raw: Any) -> tuple[Any, tuple[str, dict] | None]:
     """Convert one raw TOML value to the field's type, or say why it cannot be:
     ``(value, None)`` or ``(None, (code, params))``."""
+    digits = safe_toml.long_number_digits(raw)
+    if digits is not None:
+        return None, ("number_too_long", {"digits": digits, "max": safe_toml.MAX_DIGITS})
     converted = _CONVERTERS[field.kind](field, raw)
     if isinstance(converted, Bad):
         return None, tuple(converted)

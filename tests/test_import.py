@@ -333,7 +333,8 @@ def test_curated_validate_refuses_a_dotted_key_file_quickly(tmp_path):
     shutil.copy(DEFAULT_DATA_DIR / "sources.toml", data)
     shutil.copy(DEFAULT_DATA_DIR / "trials" / "crown.toml", data / "trials")
     for name in ("dotted-key.toml", "deep-nesting.toml", "huge-number.toml"):
-        (data / "trials" / name).write_bytes(CASES_BY_NAME[name].data)
+        text = CASES_BY_NAME[name].data.replace(b'id = "user-record"', b'id = "huge-number"')
+        (data / "trials" / name).write_bytes(text)
     started = time.perf_counter()
     evidence = load_evidence(data)
     assert time.perf_counter() - started < 20
@@ -343,7 +344,9 @@ def test_curated_validate_refuses_a_dotted_key_file_quickly(tmp_path):
         ("trials/deep-nesting.toml", "too_deep"),
         ("trials/huge-number.toml", "number_too_long"),
     }
-    assert [trial.id for trial in evidence.trials] == ["crown"]  # the valid file still loads
+    assert [trial.id for trial in evidence.trials] == ["crown", "huge-number"]  # valid records still load
+    (huge,) = [p for p in evidence.errors if p.code == "number_too_long"]
+    assert (huge.record, huge.field, huge.args["digits"]) == ("values[0] (id=os)", "value", 5_000)
 
 
 def test_problems_are_capped_per_file_with_the_total(evidence):
@@ -372,3 +375,20 @@ def test_the_server_upload_limit_is_the_real_limit():
     assert 5 <= config["server"]["maxMessageSize"] <= 100
     page = (Path(__file__).resolve().parent.parent / "pages" / "import.py").read_text()
     assert "max_upload_size=MAX_BYTES // 2**20" in page
+
+
+def test_a_huge_number_in_a_record_file_costs_only_its_value():
+    from tests.hostile.corpus import _record_toml
+
+    text = _record_toml("x").decode()
+    second = (
+        text[text.index("[[values]]") :]
+        .replace('id = "os"', 'id = "os2"')
+        .replace("value = 13.2", "value = " + "1" * 5_000)
+    )
+    result = read_upload("two-values.toml", (text + "\n" + second).encode())
+    assert [(p.record, p.field, p.code) for p in result.problems] == [
+        ("values[1] (id=os2)", "value", "number_too_long")
+    ]
+    assert [value.id for value in result.evidence.values] == ["os"]
+    assert str(result.problems[0]).endswith("a number of 5,000 digits (at most 40): not a figure of a trial")
