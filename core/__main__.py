@@ -79,6 +79,11 @@ def _check(args: argparse.Namespace) -> int:
     result = read_uploads(files, registry, texts, taken)
     for problem in [*refused, *result.problems]:
         _say(str(problem))
+    if result.unchecked:
+        print(
+            f"note: {result.unchecked} value(s) or arm(s) cite a curated source whose text is not on this "
+            "machine; their snippets were not checked against it (set EVIDENCE_SOURCES)"
+        )
     invalid = len(refused) + result.problem_total
     summary = f"{len(result.evidence.trials)} trials and {len(result.evidence.values)} values valid"
     if invalid:

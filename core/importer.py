@@ -130,6 +130,7 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     rows: int = 0  # data rows or records read
     problem_total: int = 0  # every problem found, also those not kept
+    unchecked: int = 0  # kept values and arms citing a curated source whose text was not here to check
 
 
 # --- bytes → text ----------------------------------------------------------------------------
@@ -471,6 +472,9 @@ def _validate(records, result: ImportResult, log: ProblemLog, registry, texts, t
     cross: list[Problem] = []
     check_cross_references(result.evidence, cross)
     log.extend(cross)
+    checked = (lambda source: texts.has(source)) if texts is not None else (lambda source: False)
+    cited = [item.source for item in (*result.evidence.values, *result.evidence.arms) if item.source]
+    result.unchecked = sum(1 for source in cited if source in known and not checked(source))
 
 
 def curated_context(data_dir, sources_dir=None) -> tuple[list[schema.Source], SourceTexts | None]:
@@ -515,6 +519,7 @@ def read_uploads(
         merged.rows += result.rows
         merged.problems += result.problems
         merged.problem_total += result.problem_total
+        merged.unchecked += result.unchecked
         known_sources = {source.id for source in merged.evidence.sources}
         merged.evidence.sources += [s for s in result.evidence.sources if s.id not in known_sources]
         for part in ("trials", "arms", "analyses", "values", "discrepancies"):

@@ -84,6 +84,7 @@ if uploads:
             "rows": result.rows,
             "problems": result.problems,
             "problem_total": result.problem_total,
+            "unchecked": result.unchecked,
             "trials": tuple(trial.id for trial in result.evidence.trials),
             "values": len(result.evidence.values),
         }
@@ -135,6 +136,8 @@ else:
     columns[3].metric(tr("import.problems"), f"{imported['problem_total']:,}")
     if imported["problems"]:
         show_problems(imported["problems"], imported["problem_total"])
+    if imported.get("unchecked"):
+        st.warning(tr("import.unchecked", n=imported["unchecked"]), icon=":material/warning:")
     if imported["trials"]:
         st.success(
             tr("import.kept", trials=len(imported["trials"]), values=imported["values"]),

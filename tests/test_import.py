@@ -392,3 +392,36 @@ def test_a_huge_number_in_a_record_file_costs_only_its_value():
     ]
     assert [value.id for value in result.evidence.values] == ["os"]
     assert str(result.problems[0]).endswith("a number of 5,000 digits (at most 40): not a figure of a trial")
+
+
+def test_snippets_that_could_not_be_checked_are_said_so(evidence, sources_dir):
+    """Without the source texts, a snippet citing a curated source cannot be checked: say so."""
+    from core.importer import curated_context
+    from core.records import DEFAULT_DATA_DIR
+    from tests.hostile.corpus import GOOD_HR, to_csv
+
+    curated = evidence.values[0]
+    invented = to_csv([dict(GOOD_HR, source=curated.source, snippet="HR 0.60 (95% CI 0.45-0.80) invented")])
+    without = read_upload("invented.csv", invented, evidence.sources, None)
+    assert (without.problems, without.unchecked, len(without.evidence.values)) == ([], 1, 1)
+    registry, texts = curated_context(DEFAULT_DATA_DIR, sources_dir)
+    checked = read_upload("invented.csv", invented, registry, texts)
+    assert [p.code for p in checked.problems] == ["snippet_not_in_source"]
+    assert checked.unchecked == 0
+
+
+def test_cli_check_says_when_snippets_were_not_checked(tmp_path, evidence):
+    import os
+
+    from tests.hostile.corpus import GOOD_HR, to_csv
+
+    path = tmp_path / "invented.csv"
+    path.write_bytes(to_csv([dict(GOOD_HR, source=evidence.values[0].source)]))
+    process = subprocess.run(
+        [sys.executable, "-m", "core", "check", str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "EVIDENCE_SOURCES": str(tmp_path / "nowhere")},
+    )
+    assert process.returncode == 0
+    assert "note: 1 value(s) or arm(s) cite a curated source" in process.stdout
