@@ -250,27 +250,34 @@ def _row_problem(row: dict[str, str]) -> tuple[str, str, dict] | None:
     return None
 
 
+def _csv_header(name: str, reader: csv.DictReader, log: ProblemLog) -> bool:
+    """Read and check the header row; ``False`` (with the problem logged) if rows cannot be read."""
+    try:
+        headers = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        log.append(Problem.of(name, "", "", "not_csv", line=1, detail=str(exc)))
+        return False
+    reader.fieldnames = headers
+    missing = [column for column in REQUIRED_COLUMNS if column not in headers]
+    if missing:
+        log.append(Problem.of(name, "header", listing(missing, 400), "missing_columns", line=1))
+        return False
+    unknown = [h for h in headers if h not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS and h]
+    if unknown:
+        log.append(Problem.of(name, "header", listing(unknown), "unknown_columns", line=1))
+    return True
+
+
 def csv_records(name: str, text: str, result: ImportResult, log: ProblemLog | None = None):
     """Group the rows of a long CSV into trial records: ``[(label, record, lines)]``, where
     ``lines`` maps each part of the record to its CSV line (the header is line 1)."""
     log = log if log is not None else ProblemLog(name)
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        headers = [h.strip() for h in (reader.fieldnames or [])]
-    except csv.Error as exc:
-        log.append(Problem.of(name, "", "", "not_csv", line=1, detail=str(exc)))
+    if not _csv_header(name, reader, log):
         return []
-    reader.fieldnames = headers
-    missing = [column for column in REQUIRED_COLUMNS if column not in headers]
-    if missing:
-        log.append(Problem.of(name, "header", listing(missing, 400), "missing_columns", line=1))
-        return []
-    unknown = [h for h in headers if h not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS and h]
-    if unknown:
-        log.append(Problem.of(name, "header", listing(unknown), "unknown_columns", line=1))
     trials: dict[str, _Trial] = {}
     links: dict[tuple[str, str], list[tuple[str, int]]] = {}
-    previous = 1  # the line the previous record ended on
+    previous = reader.line_num  # the line the previous record ended on (the header's last)
     try:
         for raw in reader:
             line, previous = previous + 1, reader.line_num
