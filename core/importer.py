@@ -230,11 +230,17 @@ class _Trial:
             if row.get(column):
                 self.record[key] = row[column]
         self.lines: dict[tuple[str, int], int] = {("trial", 0): line}
+        self.ids: dict[str, set[str]] = {"arms": set(), "analyses": set()}  # no scan per row
+
+    def has(self, table: str, item_id: str) -> bool:
+        return item_id in self.ids[table]
 
     def add(self, table: str, item: dict, line: int) -> None:
         items = self.record.setdefault(table, [])
         self.lines[(table, len(items))] = line
         items.append(item)
+        if table in self.ids:
+            self.ids[table].add(item["id"])
 
 
 def _row_problem(row: dict[str, str]) -> tuple[str, str, dict] | None:
@@ -343,7 +349,7 @@ def _add_row(name, line, row, trials, links, log: ProblemLog) -> None:
                 )
     _add_arm(trial, line, row.get("arm"), row.get("arm_label"), row.get("arm_role"))
     _add_arm(trial, line, row.get("comparator"), row.get("comparator_label"), row.get("comparator_role"))
-    if row.get("analysis") and not any(a["id"] == row["analysis"] for a in trial.record["analyses"]):
+    if row.get("analysis") and not trial.has("analyses", row["analysis"]):
         analysis = {
             "id": row["analysis"],
             "label": row.get("analysis_label") or row["analysis"],
@@ -361,7 +367,7 @@ def _add_row(name, line, row, trials, links, log: ProblemLog) -> None:
 
 
 def _add_arm(trial: _Trial, line: int, arm_id: str | None, label: str | None, role: str | None) -> None:
-    if arm_id and not any(arm["id"] == arm_id for arm in trial.record["arms"]):
+    if arm_id and not trial.has("arms", arm_id):
         trial.add("arms", {"id": arm_id, "label": label or arm_id, "role": role or "experimental"}, line)
 
 
@@ -384,7 +390,7 @@ def toml_records(name: str, text: str, result: ImportResult, log: ProblemLog | N
 def _user_sources(records: Iterable[dict], known: dict[str, schema.Source]) -> list[schema.Source]:
     """Sources an upload cites that the registry does not know: kept as user-supplied
     (an over-long id is left out: the value citing it fails the id length rule)."""
-    cited = []
+    cited: dict[str, None] = {}  # ordered, and a lookup per entry rather than a scan
     for record in records:
         for entry in [*record.get("values", []), *record.get("arms", [])] if isinstance(record, dict) else []:
             source = entry.get("source") if isinstance(entry, dict) else None
@@ -394,7 +400,7 @@ def _user_sources(records: Iterable[dict], known: dict[str, schema.Source]) -> l
                 and source not in known
                 and source not in cited
             ):
-                cited.append(source)
+                cited[source] = None
     return [
         schema.Source(
             id=s, kind="user-upload", title=s, language="en", script="Latn", file="", note="user-supplied"
