@@ -14,6 +14,7 @@ STANDARD = {
     "functools",
     "html",
     "io",
+    "json",
     "math",
     "pathlib",
     "textwrap",
@@ -47,6 +48,7 @@ ALLOWED = {
         "core.presentation.i18n",
     },
     "plots": {"pandas", "plotly.graph_objects", "core.presentation.figure_data"},
+    "problems": {"pandas", "core.problems", "core.presentation.i18n"},
     "card": {
         "pandas",
         "core.queries",
