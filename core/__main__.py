@@ -53,6 +53,12 @@ def _check(args: argparse.Namespace) -> int:
     from core.importer import curated_context, read_upload
 
     registry, texts = curated_context(args.data)
+    if texts is None:
+        print(
+            "note: the source texts are not on this machine, so snippets citing a curated source "
+            "were not checked against them (set EVIDENCE_SOURCES)",
+            file=sys.stderr,
+        )
     # an import sits beside the curated data, so it may not reuse a curated trial id
     taken = {path.stem for path in (Path(args.data) / "trials").glob("*.toml")}
     invalid = trials = values = 0
@@ -80,7 +86,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    path = db.compiled_database(args.data)
+    try:
+        path = db.compiled_database(args.data)
+    except db.BuildError as exc:
+        print(f"cannot build: {exc}", file=sys.stderr)
+        return 1
     print(path)
     return 0
 

@@ -315,6 +315,8 @@ def _read_toml(path: Path, problems: list[Problem], label: str) -> dict | None:
         problems.append(Problem(label, "", "", f"is not valid TOML: {exc}"))
     except UnicodeDecodeError as exc:
         problems.append(Problem(label, "", "", f"is not UTF-8 text: {exc}"))
+    except RecursionError:  # deeply nested arrays or tables: one broken file, not a crash
+        problems.append(Problem(label, "", "", "is not valid TOML: nested too deeply"))
     except OSError as exc:
         problems.append(Problem(label, "", "", f"cannot be read: {exc}"))
     return None

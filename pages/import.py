@@ -5,23 +5,27 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from core import queries
+from core import queries, store
 from core.importer import MAX_BYTES, MAX_ROWS, REQUIRED_COLUMNS, curated_context, read_uploads, reason_text
-from pages import common
+from core.text import markdown_escape as md
+from pages import common, data
 from pages.common import tr
 
 common.ensure_shell()
 lang = common.lang()
 
 
-@st.cache_resource(show_spinner=False)
+# Process-wide (core.store), not st.cache_resource: clear_cache must not throw them away.
 def curated_registry(data_dir: str):
-    return curated_context(data_dir)
+    """The curated source registry and, when on this machine, the source texts."""
+    return store.once(("curated_context", data_dir), lambda: curated_context(data_dir))
 
 
-@st.cache_resource(show_spinner=False)
-def curated_ids(database: str) -> frozenset[str]:
-    return frozenset(queries.all_trial_ids(common.curated_con()))
+def curated_ids(compiled: str) -> frozenset[str]:
+    return store.once(
+        ("curated_ids", compiled),
+        lambda: frozenset(queries.all_trial_ids(store.curated_connection(compiled))),
+    )
 
 
 st.title(tr("import.title"))
@@ -31,7 +35,7 @@ RESULT_KEY = "import__result"
 
 
 def forget_import() -> None:
-    st.session_state.pop(common.UPLOAD_KEY, None)
+    common.forget_upload()
     st.session_state.pop(RESULT_KEY, None)
 
 
@@ -47,17 +51,16 @@ uploads = st.file_uploader(
 if uploads:
     files = [(upload.name, upload.getvalue()) for upload in uploads]
     digest = hashlib.sha256(
-        b"".join(name.encode() + b"\0" + data + b"\0" for name, data in files)
+        b"".join(name.encode() + b"\0" + content + b"\0" for name, content in files)
     ).hexdigest()[:20]
     previous = st.session_state.get(RESULT_KEY)
-    if previous is None or previous["digest"] != digest:
+    # the same files are still in the uploader after the store dropped them: read them again
+    if previous is None or previous["digest"] != digest or common.upload_expired():
         registry, texts = curated_registry(common.data_dir())
-        result = read_uploads(files, registry, texts, curated_ids(common.database_path(common.data_dir())))
+        result = read_uploads(files, registry, texts, curated_ids(common.compiled()))
+        common.forget_upload()
         if result.evidence.trials:
-            common.register_upload(digest, result.evidence)
-            st.session_state[common.UPLOAD_KEY] = digest
-        else:
-            st.session_state.pop(common.UPLOAD_KEY, None)
+            common.register_upload(digest, result.evidence, sum(len(content) for _, content in files))
         st.session_state[RESULT_KEY] = {
             "digest": digest,
             "names": [name for name, _ in files],
@@ -65,13 +68,16 @@ if uploads:
             "problems": result.problems,
             "trials": tuple(trial.id for trial in result.evidence.trials),
             "values": len(result.evidence.values),
+            "snippets_checked": texts is not None,
         }
+
+database = common.database()  # after the upload above, so this run sees it
 
 imported = st.session_state.get(RESULT_KEY)
 if imported is None:
     st.info(tr("import.none"), icon=":material/upload_file:")
 else:
-    st.caption(tr("import.files", names=", ".join(imported["names"])))
+    st.caption(tr("import.files", names=md(", ".join(imported["names"]))))
     columns = st.columns(4)
     columns[0].metric(tr("import.rows_read"), f"{imported['rows']:,}")
     columns[1].metric(tr("import.trials_valid"), len(imported["trials"]))
@@ -93,7 +99,9 @@ else:
             width="stretch",
             key="import__problems",
         )
-    if imported["trials"]:
+    if imported["trials"] and not imported.get("snippets_checked", True):
+        st.warning(tr("import.snippets_unchecked"), icon=":material/find_in_page:")
+    if imported["trials"] and database.upload is not None:
         st.success(
             tr("import.kept", trials=len(imported["trials"]), values=imported["values"]),
             icon=":material/check:",
@@ -108,7 +116,7 @@ else:
         )
         with actions[1]:
             common.csv_download(
-                lambda: common.query("export_frame", ids),
+                data.export_frame(database=database, trial_ids=tuple(ids)),
                 "imported-values.csv",
                 tr("import.download"),
                 key="import__csv",
@@ -118,7 +126,7 @@ else:
 st.subheader(tr("import.format"))
 st.markdown(tr("import.format_text", columns=", ".join(f"`{c}`" for c in REQUIRED_COLUMNS)))
 common.csv_download(
-    lambda: queries.export_frame(common.curated_con(), ("lead",)),
+    data.export_frame(database=common.curated_database(), trial_ids=("lead",)),
     "template-lead.csv",
     tr("import.template"),
     key="import__template",

@@ -6,19 +6,20 @@ import streamlit as st
 from core import schema
 from core.presentation import formatting
 from core.presentation.i18n import data_text, vocab_label
-from pages import common
+from pages import common, data
 from pages.common import tr
 
 common.ensure_shell()
 
 lang = common.lang()
+database = common.database()
 
 st.title(tr("sources.title"))
-counts = common.query("counts")
+counts = data.counts(database=database)
 st.caption(tr("trials.subtitle", **counts))
 
 st.header(tr("sources.registry"))
-sources = common.query("sources")
+sources = data.sources(database=database)
 st.dataframe(
     pd.DataFrame(
         {
@@ -49,7 +50,7 @@ st.markdown(tr("sources.method_text"))
 
 st.header(tr("sources.discrepancies"))
 DISCREPANCY_ROWS = 500
-discrepancies = common.query("discrepancies", None, DISCREPANCY_ROWS)
+discrepancies = data.discrepancies(database=database, limit=DISCREPANCY_ROWS)
 if len(discrepancies) == DISCREPANCY_ROWS:
     st.caption(tr("sources.discrepancies_limited", n=DISCREPANCY_ROWS))
 kinds = [k for k in schema.DISCREPANCY_KINDS if k in set(discrepancies["kind"])]
@@ -110,7 +111,7 @@ st.dataframe(
     width="stretch",
 )
 
-problems = common.query("problems")
+problems = data.problems(database=database)
 if not problems.empty:
     st.header(tr("sources.problems"))
     st.error(tr("sources.problems_text", n=len(problems)))
