@@ -286,6 +286,11 @@ def url_toggle(label: str, key: str, param: str, container=st, **kwargs) -> bool
 # --- output --------------------------------------------------------------------------------------
 
 
+EAGER_DOWNLOAD_TRIALS = 2000
+"""Up to this many trials a page's downloads are built while it runs (the reader's data as the
+page shows it); above, a callable closed over plain values builds them on click."""
+
+
 def csv_download(
     frame: pd.DataFrame, file_name: str, label: str | None = None, key: str | None = None
 ) -> None:

@@ -232,12 +232,6 @@ if event and event.selection and event.selection.rows:
     st.switch_page("pages/trial.py", query_params={"trial": chosen, **common.shell_params()})
 
 
-EAGER_DOWNLOAD_TRIALS = 2000
-"""Up to this many filtered trials the CSVs are built while the page runs (the reader's data,
-as the page shows it); above, on click, from the plain values captured here (see
-common.download)."""
-
-
 def filtered_table(database: Database, selected_key: tuple, q: str, sort: str, descending: bool) -> bytes:
     """Every filtered row (not only this page) as the table shows it, as CSV."""
     all_rows, _ = data.trials_page(
@@ -267,7 +261,8 @@ def filtered_values(database: Database, selected_key: tuple, q: str, sort: str, 
 
 
 view = (database, selected_key, q, sort, descending)
-if total <= EAGER_DOWNLOAD_TRIALS:
+# Small enough: built now (see common.EAGER_DOWNLOAD_TRIALS); else on click, from plain values.
+if total <= common.EAGER_DOWNLOAD_TRIALS:
     table_csv, values_csv = filtered_table(*view), filtered_values(*view)
 else:
     table_csv, values_csv = partial(filtered_table, *view), partial(filtered_values, *view)
