@@ -505,3 +505,43 @@ def test_hostile_corpus_escaped_text_is_shown_literally(name):
     texts = markdown_sources(app)
     for text in case.escaped:
         assert_escaped(texts, text)
+
+
+def test_a_broken_record_file_leaves_the_app_serving_the_rest(tmp_path, monkeypatch):
+    """One deeply nested record file: every page still opens, with the valid trials, and the
+    Sources page shows the broken file's problem."""
+    import shutil
+
+    from core.records import DEFAULT_DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    (data / "trials" / "lead.toml").write_text("id = " + "[" * 20_000 + "]" * 20_000 + "\n", encoding="utf-8")
+    monkeypatch.setenv("EVIDENCE_DATA", str(data))
+    monkeypatch.setenv("EVIDENCE_CACHE", str(tmp_path / "cache"))
+    for page in PAGES:
+        open_page(page, trial="crown")
+    assert len(trial_names(open_page())) == 22
+    sources = open_page("sources")
+    problems = dataframes(sources)[-1]
+    assert any(str(f).endswith("lead.toml") for f in problems["file"])
+    assert any("nested too deeply" in str(r) for r in problems["reason"])
+    # a link to the broken trial says it is not there, and shows no other trial
+    broken = open_page("trial", trial="lead")
+    assert [t.value for t in broken.title] == ["Trial"] and not broken.dataframe
+
+
+def test_without_source_texts_an_import_says_its_snippets_were_not_checked(monkeypatch, tmp_path):
+    from core.presentation.export import to_csv_bytes
+    from core.queries import export_frame
+    from core.records import DEFAULT_DATA_DIR
+    from core.store import compiled_path, curated_connection
+
+    monkeypatch.setenv("EVIDENCE_SOURCES", str(tmp_path / "no-sources-here"))
+    monkeypatch.setenv("EVIDENCE_DATA", str(DEFAULT_DATA_DIR) + "/")  # a fresh catalog key
+    lead = export_frame(curated_connection(compiled_path(str(DEFAULT_DATA_DIR))), ["lead"]).head(1)
+    lead = lead.assign(trial="lead-mine", trial_name="LEAD-MINE", snippet="an invented snippet 8.3")
+    lead["value"] = 8.3
+    app = import_files(open_page("import"), ("invented.csv", to_csv_bytes(lead)))
+    assert {m.label: m.value for m in app.metric}["Valid values"] == "1"
+    assert any("were not checked" in w.value for w in app.warning)
