@@ -161,6 +161,19 @@ def link(page: str, **params: str) -> str:
 
 
 # --- URL-bound widgets -------------------------------------------------------------------------------
+#
+# Where Streamlit's own binding fits, pages use it: ``bind="query-params"`` with the widget key
+# as the URL name (the Trials search ``q`` and ``page``). These helpers remain for the widgets
+# it does not fit, because a bound widget
+# - writes its *displayed* option into the URL: a selectbox or multiselect shows translated
+#   labels (with counts, on the Trials facets), so a link would only work in the language it was
+#   made in, and would break when a count changed; these helpers keep vocabulary keys;
+# - reads a toggle only as ``true``/``false``, and drops anything else: every shared link
+#   carries ``desc=1`` / ``cuts=1`` (README), which would silently be lost;
+# - takes its URL name from its key, and ``cancer``, ``endpoint``, ``evidence`` and ``cuts`` are
+#   short names shared by several pages, whose state keys carry the page's prefix;
+# - drops a value that is not an option: the trial page must keep an unknown id in the
+#   address (pages/trial.py), so it reads ``trial`` itself.
 
 
 def seed(
@@ -267,13 +280,6 @@ def url_selectbox(
     value = container.selectbox(label, list(options), key=key, format_func=format_func, **kwargs)
     publish(param, value, None if always_in_url else default)
     return value
-
-
-def url_text(label: str, key: str, param: str, container=st, **kwargs) -> str:
-    seed(key, param, "", parse=lambda raw: str(raw)[:200])
-    value = container.text_input(label, key=key, max_chars=200, **kwargs)
-    publish(param, value.strip(), "")
-    return value.strip()
 
 
 def url_toggle(label: str, key: str, param: str, container=st, **kwargs) -> bool:

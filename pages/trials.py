@@ -49,9 +49,15 @@ st.title(tr("trials.title"))
 counts = data.counts(database=database)
 st.caption(tr("trials.subtitle", **counts))
 
-q = common.url_text(
-    tr("trials.search"), key="trials__q", param="q", placeholder=tr("trials.search_placeholder")
-)
+# Bound to the URL by Streamlit itself: the widget key is the URL name, and a text is its own
+# stable value. (Facets, sort and toggles keep common's helpers: see the note there.)
+q = st.text_input(
+    tr("trials.search"),
+    key="q",
+    bind="query-params",
+    max_chars=200,
+    placeholder=tr("trials.search_placeholder"),
+).strip()
 
 # Facets read the URL first, then show counts given every other filter (and the search).
 for key in FACET_ORDER:
@@ -111,9 +117,9 @@ _, total = data.trials_page(
 pages = max(1, -(-total // PAGE_SIZE))
 page_number = 1
 if pages > 1:
-    common.seed("trials__page", "page", 1, parse=lambda raw: max(1, min(int(raw), pages)))
-    page_number = sort_columns[2].number_input(tr("trials.page", pages=pages), 1, pages, key="trials__page")
-    common.publish("page", page_number, 1)
+    page_number = sort_columns[2].number_input(
+        tr("trials.page", pages=pages), 1, pages, key="page", bind="query-params"
+    )
 rows, total = data.trials_page(
     database=database,
     selected=selected_key,

@@ -545,3 +545,48 @@ def test_without_source_texts_an_import_says_its_snippets_were_not_checked(monke
     app = import_files(open_page("import"), ("invented.csv", to_csv_bytes(lead)))
     assert {m.label: m.value for m in app.metric}["Valid values"] == "1"
     assert any("were not checked" in w.value for w in app.warning)
+
+
+# --- widgets bound to the URL by Streamlit ---------------------------------------------------------
+
+
+def test_the_search_is_bound_to_the_url():
+    """A bound widget's URL is written by the browser (tested in tests/browser); here: the
+    URL seeds it, and typing changes the rows."""
+    app = open_page(q="crizotinib")
+    assert app.text_input(key="q").value == "crizotinib"
+    assert "ALEX" in trial_names(app) and "LEAD" not in trial_names(app)
+    app.text_input(key="q").input("durvalumab").run()
+    assert "LEAD" in trial_names(app) and "ALEX" not in trial_names(app)
+
+
+@pytest.fixture
+def many_trials(tmp_path, monkeypatch):
+    """The bundled data plus 40 renamed copies of LEAD: three pages of trials."""
+    import shutil
+
+    from core.records import DEFAULT_DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    lead = (data / "trials" / "lead.toml").read_text(encoding="utf-8")
+    for index in range(40):
+        copy = lead.replace('id = "lead"', f'id = "lead-{index:02d}"', 1)
+        copy = copy.replace('name = "LEAD"', f'name = "LEAD {index:02d}"', 1)
+        (data / "trials" / f"lead-{index:02d}.toml").write_text(copy, encoding="utf-8")
+    monkeypatch.setenv("EVIDENCE_DATA", str(data))
+    monkeypatch.setenv("EVIDENCE_CACHE", str(tmp_path / "cache"))
+    return data
+
+
+def test_the_page_number_is_bound_to_the_url(many_trials):
+    first = open_page()
+    assert len(dataframes(first)[0]) == 50
+    second = AppTest.from_file(APP, default_timeout=60)
+    second.query_params["page"] = "2"  # (open_page's own first argument is named page)
+    second.run()
+    assert second.number_input(key="page").value == 2
+    assert len(dataframes(second)[0]) == 13
+    assert not set(trial_names(first)) & set(trial_names(second))
+    first.number_input(key="page").set_value(2).run()
+    assert trial_names(first) == trial_names(second)
