@@ -11,6 +11,7 @@ May import: ``core.db``, ``core.importer``, ``core.queries``, ``core.schema``. N
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
 from collections import OrderedDict
@@ -183,8 +184,17 @@ class UploadStore:
             return con
 
 
-UPLOADS = UploadStore()
-"""The process's uploads (every reader's session shares one server process)."""
+BUDGET_ENV = "EVIDENCE_UPLOAD_BUDGET"
+
+
+def _budget() -> int:
+    raw = os.environ.get(BUDGET_ENV, "")
+    return int(raw) if raw.isdigit() else DEFAULT_UPLOAD_BUDGET
+
+
+UPLOADS = UploadStore(_budget())
+"""The process's uploads (every reader's session shares one server process); its bound in
+bytes comes from ``EVIDENCE_UPLOAD_BUDGET`` when set."""
 
 
 def connection(database: Database):

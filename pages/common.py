@@ -96,6 +96,9 @@ def curated_database() -> Database:
 
 def show_upload_expired() -> None:
     st.warning(tr("import.expired"), icon=":material/history_toggle_off:")
+    st.page_link(
+        "pages/import.py", label=tr("nav.import"), icon=":material/upload_file:", query_params=shell_params()
+    )
 
 
 # --- shell state: language and presentation mode -------------------------------------------------

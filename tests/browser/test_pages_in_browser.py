@@ -315,3 +315,41 @@ def test_unknown_trial_page_screenshots(server, browser, lang):
         settle(tab)
         screenshot(tab, f"trial-chooser-{lang}-{name}")
         context.close()
+
+
+def test_an_import_dropped_for_another_readers_says_so_on_every_page(browser, tmp_path, monkeypatch):
+    """A server whose upload store holds one small import: when another reader imports, the
+    first reader's pages say their import expired — never silently the curated trials alone."""
+    from tests.browser.conftest import start_server
+    from tests.hostile.corpus import row, to_csv
+
+    monkeypatch.setenv("EVIDENCE_UPLOAD_BUDGET", "1")
+    url, process = start_server(tmp_path / "server")
+    try:
+        first = browser.new_context(viewport={"width": 1440, "height": 900})
+        mine = first.new_page()
+        mine.goto(url + "/import?lang=en")
+        settle(mine)
+        mine.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(_mine_csv(tmp_path)))
+        mine.get_by_text("See them on the Trials page").wait_for()
+        settle(mine)
+
+        second = browser.new_context()
+        other = second.new_page()
+        other.goto(url + "/import?lang=en")
+        settle(other)
+        theirs = tmp_path / "theirs.csv"
+        theirs.write_bytes(to_csv([row(trial="theirs")]))
+        other.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(theirs))
+        other.get_by_text("See them on the Trials page").wait_for()
+        second.close()
+
+        mine.get_by_role("link", name="Trials").first.click()
+        mine.wait_for_url(re.compile(r"/trials"))
+        settle(mine)
+        assert mine.get_by_text("Your imported data has expired").is_visible()
+        screenshot(mine, "import-expired-trials")
+        first.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
