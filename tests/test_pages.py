@@ -344,7 +344,6 @@ def test_an_expired_import_is_said_on_every_page_and_never_shows_another_trial(i
 def test_clear_cache_keeps_the_compiled_database_catalogs_and_imports(imported, monkeypatch):
     """Any client can send clear_cache; it empties st.cache_data and st.cache_resource (and the
     sender's session state). The process-wide state lives outside them."""
-    from streamlit.runtime import caching
 
     from core import db, store
 
@@ -354,9 +353,14 @@ def test_clear_cache_keeps_the_compiled_database_catalogs_and_imports(imported, 
     monkeypatch.setattr(db, "compiled_database", lambda *a, **k: builds.append(a))
     monkeypatch.setattr(db, "connect_readonly", lambda *a, **k: builds.append(a))
 
-    # what AppSession._handle_clear_cache_request does, sent by another reader
-    caching.cache_data.clear()
-    caching.cache_resource.clear()
+    # the installed Streamlit's own handler of a clear_cache message, sent by another reader
+    from streamlit.runtime.app_session import AppSession
+
+    class OtherReader:
+        _session_state: dict = {"lang": "en"}
+
+    AppSession._handle_clear_cache_request(OtherReader())
+    assert OtherReader._session_state == {}  # the handler ran (it clears the sender's state)
     assert trial_names(open_page("trials"))  # another session carries on
 
     visit(imported, "trials")
