@@ -1,4 +1,7 @@
-"""What every page shares: the database connection, cached queries, URL state, downloads.
+"""What every page shares: which database the reader sees, URL state, downloads, the look.
+
+The queries themselves are in ``pages/data.py`` (typed, cached); the process-wide state behind
+them in ``core/store.py``. May import ``core`` (never ``bench``) and streamlit.
 
 UI only: all logic lives in ``core``. State that belongs in a shareable link is kept in
 the URL with stable, short parameter names whose values are vocabulary keys (never

@@ -353,3 +353,14 @@ def test_an_import_dropped_for_another_readers_says_so_on_every_page(browser, tm
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_the_trial_chooser_opens_the_chosen_trial(server, page):
+    page.goto(server + "/trial?lang=en")
+    settle(page)
+    assert page.locator('[data-testid="stDataFrame"]').count() == 0  # no trial by default
+    page.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="CROWN").click()
+    page.wait_for_function("() => location.search.includes('trial=crown')")
+    settle(page)
+    assert page.locator("h1").first.inner_text() == "CROWN"
