@@ -3,7 +3,9 @@
 The record files are compiled once into a DuckDB file named by a content hash of the data
 folder (and of this module's format version), so an app start does not re-parse every
 record: :func:`compiled_database` returns the existing file when nothing changed, and
-builds a new one atomically when a file did.
+builds a new one atomically when a file did. An existing file is verified before it is
+reused (:func:`verify`: checksum, try-open, the table a build writes last) and rebuilt when
+damaged; a cache folder that cannot be written raises :class:`BuildError` with a clear message.
 
 The app opens the file with :func:`connect_readonly`: read-only, no file or network access
 from SQL, configuration locked.
