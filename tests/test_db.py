@@ -196,3 +196,12 @@ def test_one_deeply_nested_record_file_does_not_stop_the_rest(data_copy, tmp_pat
         assert "Traceback" not in result.stderr, command
         assert "zz-nested.toml" in result.stdout + result.stderr or command == ["build"]
     assert (tmp_path / "out.csv").stat().st_size > 10_000
+
+
+def test_core_check_without_source_texts_says_snippets_were_not_checked(tmp_path):
+    from tests.hostile.corpus import row, to_csv
+
+    upload = tmp_path / "mine.csv"
+    upload.write_bytes(to_csv([row()]))
+    result = run_cli("check", str(upload), env={"EVIDENCE_SOURCES": str(tmp_path / "missing")})
+    assert result.returncode == 0 and "were not checked" in result.stderr
