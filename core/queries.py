@@ -233,6 +233,68 @@ def trial_ids(con, limit: int = 300, include: str | None = None) -> pd.DataFrame
     return _df(con, sql, [int(limit), include])
 
 
+def _loose(text: str) -> str:
+    """An id or name compared loosely: case, spaces and punctuation aside ("Profile 1014")."""
+    return "".join(ch for ch in str(text).casefold() if ch.isalnum())
+
+
+def resolve_trial(con, requested: str) -> str | None:
+    """The trial a link names: its id, the id in another case, or the trial's printed name
+    (English or Chinese). ``None`` when nothing — or more than one trial — matches: a link
+    never opens a trial other than the one asked for."""
+    requested = str(requested or "").strip()
+    if not requested or len(requested) > 200:
+        return None
+    exact = _df(con, "SELECT id FROM trials WHERE id = ?", [requested])
+    if len(exact):
+        return str(exact["id"].iloc[0])
+    loose = _loose(requested)
+    if not loose:
+        return None
+    sql = """
+        SELECT DISTINCT id FROM trials
+        WHERE lower(id) = lower(?) OR lower(name) = lower(?) OR name_zh = ?
+           OR regexp_replace(lower(id), '[^[:alnum:]]', '', 'g') = ?
+           OR regexp_replace(lower(name), '[^[:alnum:]]', '', 'g') = ?
+    """
+    found = _df(con, sql, [requested, requested, requested, loose, loose])
+    return str(found["id"].iloc[0]) if len(found) == 1 else None
+
+
+def trial_suggestions(con, requested: str, limit: int = 5) -> pd.DataFrame:
+    """The trials whose id or name is nearest to ``requested`` (for "did you mean").
+
+    DuckDB narrows a large corpus to a few candidates by string similarity; ``difflib``
+    orders them. Columns: ``id``, ``name``, ``name_zh``.
+    """
+    import difflib
+
+    loose = _loose(requested)[:200]
+    if not loose:
+        return pd.DataFrame(columns=["id", "name", "name_zh"])
+    sql = """
+        SELECT id, name, name_zh FROM trials
+        ORDER BY greatest(jaro_winkler_similarity(regexp_replace(lower(id), '[^[:alnum:]]', '', 'g'), ?),
+                          jaro_winkler_similarity(regexp_replace(lower(name), '[^[:alnum:]]', '', 'g'), ?))
+                 DESC, id
+        LIMIT 50
+    """
+    candidates = _df(con, sql, [loose, loose])
+
+    def score(row) -> float:
+        return max(
+            difflib.SequenceMatcher(None, loose, _loose(row["id"])).ratio(),
+            difflib.SequenceMatcher(None, loose, _loose(row["name"])).ratio(),
+        )
+
+    if candidates.empty:
+        return candidates
+    candidates = candidates.assign(score=candidates.apply(score, axis=1))
+    candidates = candidates[candidates["score"] >= 0.5]
+    ordered = candidates.sort_values(["score", "id"], ascending=[False, True], kind="stable")
+    return ordered.head(limit).drop(columns=["score"]).reset_index(drop=True)
+
+
 def all_trial_ids(con) -> set[str]:
     """Every trial id in use (an upload may not reuse one)."""
     return set(_df(con, "SELECT id FROM trials")["id"])
