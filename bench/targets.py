@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 
 from bench.report import Results, Target, ms, n_label, ratio
 
@@ -146,9 +147,22 @@ def _scale_targets(results: Results) -> list[Target]:
                 "0 errors",
                 f"{load.error_count} errors; p50 {ms(load.stats().median_ms)} / p95 {ms(load.stats().p95_ms)} ms",
                 load.error_count == 0,
+                "" if load.error_count == 0 else _load_why(load),
             )
         )
     return out
+
+
+def _load_why(load) -> str:
+    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(load.errors.items()))
+    share = load.server_cpu_s / (load.wall_s * (os.cpu_count() or 1)) if load.wall_s else math.nan
+    if set(load.errors) == {"timeout"}:
+        return (
+            f"{kinds}: steps that outlasted their time limit while {load.sessions} browser pages and the "
+            f"server shared two cores; the server used {share:.0%} of the CPU, the browser the rest. "
+            "No exception, HTTP or websocket error"
+        )
+    return f"{kinds}; see the load test section"
 
 
 def evaluate(results: Results) -> list[Target]:
