@@ -131,6 +131,7 @@ class Session:
                 origin=f"http://{self.host}:{self.port}",
                 max_size=MAX_MESSAGE,
                 open_timeout=self.timeout_s,
+                close_timeout=1,
                 ping_interval=None,
             ),
             self.timeout_s,
@@ -163,7 +164,13 @@ class Session:
         client.context_info.locale = self.locale
         client.context_info.timezone = "UTC"
         client.context_info.url = f"{self.base_url}/{self.path}" + (f"?{self.query}" if self.query else "")
-        await self._ws.send(msg.SerializeToString())
+        if self._ws is None:
+            raise ProtocolError("disconnect", "not connected")
+        try:
+            await self._ws.send(msg.SerializeToString())
+        except websockets.ConnectionClosed as exc:
+            self._ws = None
+            raise ProtocolError("disconnect", f"websocket closed: {exc}") from exc
 
     def _handle(self, msg: ForwardMsg) -> int | None:
         """Update what the session knows; the script-finished status when a run ends."""
@@ -255,8 +262,9 @@ class Session:
     async def open(self, path: str, query: str = "") -> float:
         """A fresh page view of ``/path?query``: HTML request, websocket, first script run."""
         started = time.perf_counter()
-        self.path, self.query, self.page_hash = path.strip("/"), query, ""
-        target = f"/{self.path}" + (f"?{query}" if query else "")
+        # as a browser's address bar holds it: percent-encoded UTF-8
+        self.path, self.query, self.page_hash = path.strip("/"), urllib.parse.quote(query, safe="=&+%"), ""
+        target = f"/{self.path}" + (f"?{self.query}" if self.query else "")
         status = await self._http_get(target)
         if status >= 400:
             raise ProtocolError("http", f"GET {target}: {status}")
