@@ -21,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench import capacity
 from bench import run as phases
 from bench.machine import describe
 from bench.report import Results, render
@@ -54,6 +55,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def write_report(out: Path, text: str) -> None:
+    """Write the report, keeping the capacity section of the last ``make loadtest``."""
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    if capacity.BEGIN in old and capacity.END in old:
+        kept = capacity.BEGIN + old.split(capacity.BEGIN, 1)[1].split(capacity.END, 1)[0] + capacity.END
+        text = capacity.splice(text, kept + "\n")
+    out.write_text(text, encoding="utf-8")
+
+
 def log(message: str, started: float) -> None:
     print(f"[{time.perf_counter() - started:7.1f} s] {message}", flush=True)
 
@@ -81,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.render_only:
         results = pickle.loads(saved.read_bytes())
         results.targets = evaluate(results)
-        args.out.write_text(render(results, METHOD, FINDINGS), encoding="utf-8")
+        write_report(args.out, render(results, METHOD, FINDINGS))
         print(f"wrote {args.out} from {saved}")
         return 0
     started = time.perf_counter()
@@ -120,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     results.targets = evaluate(results)
     saved.write_bytes(pickle.dumps(results))  # --render-only rewrites the report from this
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(render(results, METHOD, FINDINGS), encoding="utf-8")
+    write_report(args.out, render(results, METHOD, FINDINGS))
     log(f"wrote {args.out}", started)
     missed = [target.name for target in results.targets if target.met is False]
     print("targets missed: " + ("; ".join(missed) if missed else "none"))

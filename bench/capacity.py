@@ -102,6 +102,7 @@ class Level:
     peak_rss_mb: float = 0.0  # the largest sum of the server processes' resident memory
     wall_s: float = 0.0
     per_replica: Counter = field(default_factory=Counter)  # sessions opened per replica cookie
+    settle_s: float = 0.0  # how long the servers stayed busy after the level's stop
 
     def samples(self) -> list[float]:
         return [value for values in self.steps.values() for value in values] + self.cut
@@ -232,13 +233,15 @@ async def _reader(number: int, base_url: str, level: Level, deadline: float, ram
             tracker[number] = time.perf_counter()
             try:
                 elapsed = await step()
-            except ProtocolError as exc:
+            except Exception as exc:  # counted by kind, then the reader goes on
                 tracker.pop(number, None)
-                level.error(exc.kind, f"{name}: {exc.detail}")
-                if exc.kind == "disconnect" and index > 0 and await _recover(session, level):
+                kind = exc.kind if isinstance(exc, ProtocolError) else "client"
+                level.error(kind, f"{name}: {exc.detail if isinstance(exc, ProtocolError) else repr(exc)}")
+                if kind == "disconnect" and index > 0 and await _recover(session, level):
                     index = (index + 1) % len(steps)
                 else:
-                    await session.close()
+                    with contextlib.suppress(Exception):
+                        await session.close()
                     index = 0  # an unknown state: start again from a fresh page view
                 await asyncio.sleep(level.think_s * rng.uniform(0.5, 1.5))
                 continue
@@ -346,7 +349,7 @@ async def _saturate(result: Saturation, base_url: str, path: str, query: str, pi
 @dataclass(frozen=True)
 class Options:
     levels: tuple[int, ...] = LEVELS
-    duration_s: float = 35.0
+    duration_s: float = 30.0
     think_s: float = 5.0
     ramp_s: float = 5.0
     grace_s: float = 5.0
@@ -376,6 +379,21 @@ def _warm(base_url: str) -> None:
         print(f"  warm-up failed: {exc}", flush=True)
 
 
+def _settle(pids, timeout: float = 20.0) -> float:
+    """Wait until the servers are idle (< 5% of a core for a second): an overloaded level leaves
+    script runs of abandoned sessions behind, which must not be charged to the next level.
+    Returns the seconds waited."""
+    started = time.monotonic()
+    previous = sum(cpu_seconds(get()) for get in pids)
+    while time.monotonic() - started < timeout:
+        time.sleep(1.0)
+        now = sum(cpu_seconds(get()) for get in pids)
+        if now - previous < 0.05:
+            break
+        previous = now
+    return time.monotonic() - started
+
+
 def _levels(options: Options, setup: str, base_url: str, pids, log, began: float) -> list[Level]:
     out = []
     for sessions in options.levels:
@@ -384,6 +402,7 @@ def _levels(options: Options, setup: str, base_url: str, pids, log, began: float
             continue
         level = Level(setup, sessions, options.duration_s, options.think_s)
         asyncio.run(_drive(level, base_url, pids, options.ramp_s, options.grace_s))
+        level.settle_s = _settle(pids)
         stats = level.stats()
         log(
             f"{setup}, {sessions} sessions: {stats.n} steps, p50 {ms(stats.median_ms)} / p95 "
@@ -409,16 +428,19 @@ def run(options: Options, log=print) -> Capacity:
     server = start_server(APP, logs, data_dir=options.data_dir, cache_dir=cache)
     try:
         _warm(server.url)
-        result.levels += _levels(options, "1 process", server.url, [lambda: server.pid], log, begun)
+        _settle([lambda: server.pid])
         log(f"saturated page views: {options.saturation_clients} clients, app /trials")
         app = Saturation("app: /trials?lang=en", options.saturation_clients, options.saturation_s)
         result.saturation.append(asyncio.run(_saturate(app, server.url, "trials", "lang=en", server.pid)))
+        _settle([lambda: server.pid])
+        result.levels += _levels(options, "1 process", server.url, [lambda: server.pid], log, begun)
     finally:
         server.stop()
     log("saturated page views: minimal page")
     minimal_server = start_server(MINIMAL_APP, logs)
     try:
         asyncio.run(Session(minimal_server.url, timeout_s=60).open(""))
+        _settle([lambda: minimal_server.pid])
         minimal = Saturation("minimal page: /", options.saturation_clients, options.saturation_s)
         result.saturation.append(
             asyncio.run(_saturate(minimal, minimal_server.url, "", "", minimal_server.pid))
@@ -432,6 +454,7 @@ def run(options: Options, log=print) -> Capacity:
         pids = [lambda i=i: cluster.replicas[i].pid for i in range(options.replicas)]
         for _ in range(options.replicas * 2):  # the balancer spreads the warm-up over the replicas
             _warm(cluster.url)
+        _settle(pids)
         result.levels += _levels(options, f"{options.replicas} replicas", cluster.url, pids, log, begun)
 
         log(f"{options.kill_sessions} sessions on {options.replicas} replicas, one killed mid-run")

@@ -17,6 +17,7 @@ The load test and ``tests/test_serve.py`` use :func:`start_cluster` directly.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import signal
 import string
@@ -173,7 +174,7 @@ def start_cluster(
         raise FileNotFoundError("haproxy is not installed (Debian: apt-get install haproxy)")
     workdir = Path(workdir or tempfile.mkdtemp(prefix="explorer-serve-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    cache_dir = Path(cache_dir or db.DEFAULT_CACHE_DIR)
+    cache_dir = Path(cache_dir or os.environ.get(db.CACHE_ENV) or db.DEFAULT_CACHE_DIR)
     db.compiled_database(data_dir, cache_dir)  # once, before any replica looks for it
     paths = _Paths(workdir, Path(data_dir), cache_dir)
     with ThreadPoolExecutor(max_workers=replicas) as pool:
@@ -204,7 +205,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bind", default="127.0.0.1", help="HAProxy's address (0.0.0.0 to serve a network)")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR)
     parser.add_argument("--workdir", type=Path, default=ROOT / "build" / "serve")
+    parser.add_argument(
+        "--print-config",
+        metavar="PORT,PORT…",
+        help="print deploy/haproxy.cfg for replicas already running on these ports, and exit "
+        "(e.g. for /etc/haproxy/haproxy.cfg with deploy/systemd)",
+    )
     args = parser.parse_args(argv)
+    if args.print_config:
+        ports = [int(port) for port in args.print_config.split(",") if port.strip()]
+        print(
+            render_config(f"{args.bind}:{args.port}", [(f"r{i + 1}", port) for i, port in enumerate(ports)])
+        )
+        return 0
     cluster = start_cluster(args.replicas, args.workdir, args.data, port=args.port, bind_address=args.bind)
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(True))

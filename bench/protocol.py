@@ -97,6 +97,14 @@ class Session:
 
     async def _http_get(self, target: str) -> int:
         """A plain HTTP/1.1 GET (the page's HTML or the health check); keeps Set-Cookie."""
+        try:
+            return await self._http_get_once(target)
+        except TimeoutError as exc:
+            raise ProtocolError("timeout", f"GET {target}: no answer within {self.timeout_s:.0f} s") from exc
+        except OSError as exc:
+            raise ProtocolError("disconnect", f"GET {target}: {type(exc).__name__}: {exc}") from exc
+
+    async def _http_get_once(self, target: str) -> int:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(self.host, self.port), self.timeout_s)
         try:
             cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -285,7 +293,7 @@ class Session:
             try:
                 if await self._http_get("/_stcore/health") == 200:
                     break
-            except OSError:
+            except ProtocolError:
                 pass
             if time.perf_counter() > deadline:
                 raise ProtocolError("disconnect", "the server did not come back within the time limit")

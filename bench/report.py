@@ -328,9 +328,11 @@ def _load(results: Results) -> str:
     )
     examples = "\n".join(f"- `{example}`" for example in load.error_examples)
     return (
-        "## Load test\n\n"
-        f"{load.sessions} concurrent sessions (one headless Chromium, one context each) against one "
-        "server with the bundled data. Each session opens `/trials` once (a full page load), then "
+        "## End-to-end check in Chromium (a few browser sessions)\n\n"
+        "Not the capacity measure (that is the protocol-level load test, *Capacity* below, which "
+        "leaves the CPU to the server): a check that real browser pages keep working while "
+        f"several readers use one server. {load.sessions} concurrent sessions (one headless "
+        "Chromium, one context each) against one server with the bundled data. Each session opens `/trials` once (a full page load), then "
         "loops as a reader does: a search (a different term each time: lung, 肝癌, sarcoma, 乳腺癌, "
         "alectinib), then the sidebar to the trial page, the forest plot, the survival comparison "
         f"and back to the trials, for {load.duration_s:.0f} s (wall {load.wall_s:.0f} s with the "
@@ -349,8 +351,8 @@ def _load(results: Results) -> str:
         f"RSS: {load.peak_rss_mb:,.0f} MB.** Sessions start 2.5 s apart (all are running from "
         f"{2.5 * (load.sessions - 1):.0f} s on). The server process used "
         f"{load.server_cpu_s:,.0f} CPU-seconds of the {cpu_available:,.0f} the machine had in that "
-        f"time ({share:.0%}); the rest went to the {load.sessions} browser pages on the same two cores, so these "
-        "step times measure the whole machine under load, not the server alone.\n\n"
+        f"time ({share:.0%}); the rest went to the {load.sessions} browser pages on the same cores, so these "
+        "step times measure the whole machine (browsers included), not the server alone.\n\n"
         + markdown_table(["step", "n", "p50 (ms)", "p95 (ms)", "max (ms)"], rows, "lrrrr")
         + (f"\n\nFirst errors:\n\n{examples}" if examples else "")
     )

@@ -143,7 +143,7 @@ def _scale_targets(results: Results) -> list[Target]:
         load = results.load
         out.append(
             Target(
-                f"load test: {load.sessions} sessions, {load.duration_s:.0f} s",
+                f"browser end-to-end check: {load.sessions} sessions, {load.duration_s:.0f} s",
                 "0 errors",
                 f"{load.error_count} errors; p50 {ms(load.stats().median_ms)} / p95 {ms(load.stats().p95_ms)} ms",
                 load.error_count == 0,
@@ -159,10 +159,10 @@ def _load_why(load) -> str:
     if set(load.errors) == {"timeout"}:
         return (
             f"{kinds}: steps that outlasted their time limit while {load.sessions} browser pages and the "
-            f"server shared two cores; the server used {share:.0%} of the CPU, the browser the rest. "
+            f"server shared {os.cpu_count()} cores; the server used {share:.0%} of the CPU, the browser the rest. "
             "No exception, HTTP or websocket error"
         )
-    return f"{kinds}; see the load test section"
+    return f"{kinds}; see the end-to-end check section"
 
 
 def evaluate(results: Results) -> list[Target]:
@@ -231,8 +231,12 @@ METHOD = """## Method
   browser tests': connected, script state `notRunning`, no skeleton, the target element visible,
   held 300 ms (the reported time is when it began). Peak RSS is `VmHWM` from
   `/proc/<pid>/status` of the server process.
-- **Load test** (`bench/load.py`): 20 contexts of one headless Chromium (async Playwright)
-  against one server with the bundled data; see that section."""
+- **End-to-end check in Chromium** (`bench/load.py`): a few contexts of one headless Chromium
+  (async Playwright) against one server with the bundled data; see that section.
+- **Capacity** (`bench/capacity.py`, `make loadtest`, not part of `make bench`): the
+  protocol-level load client (`bench/protocol.py`) against one process and 2 replicas behind
+  HAProxy; its section below is kept from the last `make loadtest` when `make bench` rewrites
+  the rest of this report."""
 
 FINDINGS = """## Findings and changes
 
