@@ -351,10 +351,10 @@ class Options:
     levels: tuple[int, ...] = LEVELS
     duration_s: float = 30.0
     think_s: float = 5.0
-    ramp_s: float = 5.0
+    ramp_s: float = 10.0
     grace_s: float = 5.0
     replicas: int = 2
-    kill_sessions: int = 25
+    kill_sessions: int = 16
     kill_s: float = 30.0
     saturation_clients: int = 8
     saturation_s: float = 15.0
@@ -624,7 +624,7 @@ def render(result: Capacity) -> str:
         "`lang=en&cancer=hcc&cancer=sclc`), pick a cancer type, switch the language, open a trial "
         "(a click on a row), the forest plot, pick an endpoint, the survival comparison; "
         f"{result.levels[0].think_s if result.levels else 5:.0f} s think time on average between "
-        "steps (0.5–1.5×); sessions arrive over the first 5 s. A step is timed from the message "
+        "steps (0.5–1.5×); sessions arrive over the first 10 s. A step is timed from the message "
         "(or the page's HTML request, for a fresh view) to `script_finished`. Static files a "
         "browser caches are not fetched. Errors by kind: exception element, disconnect, "
         f"time-out ({STEP_TIMEOUT_S:.0f} s), HTTP, protocol (the expected widget or page did not "
@@ -687,7 +687,7 @@ def render(result: Capacity) -> str:
         reconnect = Stats.of(kill.reconnects)
         parts.append(
             "### A replica killed under load\n\n"
-            f"{kill.sessions} sessions (2 s think) on 2 replicas for {kill.duration_s:.0f} s; replica r1 "
+            f"{kill.sessions} sessions ({kill.think_s:.0f} s think) on 2 replicas for {kill.duration_s:.0f} s; replica r1 "
             "was killed with SIGKILL half-way. A session whose websocket dropped did what the "
             "frontend does: health check through the balancer (whose cookie still named r1; "
             "`option redispatch` sends it to r2, which sets a new cookie), a new websocket "

@@ -302,7 +302,7 @@ class Session:
             await self._connect()
         except (OSError, TimeoutError, websockets.InvalidHandshake) as exc:
             raise ProtocolError("disconnect", f"websocket refused: {type(exc).__name__}: {exc}") from exc
-        await self._rerun(list(self.sent_states.values()))
+        await self._rerun(self._current_states())
         return await self._until_finished(started)
 
     def options(self, key: str) -> list[str]:
