@@ -11,9 +11,9 @@ script with the ``BackMsg`` / ``ForwardMsg`` protobuf classes shipped in the ins
 - ``set_widget(key, value)``: a widget change (``rerun_script`` with that widget's state, on
   the current page and address, as the frontend sends on a click);
 - ``navigate(path)``: a sidebar link (``rerun_script`` naming the page's script hash);
-- ``reconnect()``: what the frontend does when its websocket drops: reconnect (through the
-  balancer, which may pick another replica), offer the old session id, and rerun the page
-  the address names.
+- ``reconnect()``: what the frontend does when its websocket drops: a health check and a
+  new websocket (through the balancer, which may pick another replica), offering the old
+  session id, then a rerun of the page and query string the address names.
 
 Each returns the milliseconds until the script run it started has finished successfully
 (``script_finished``), following reruns (``st.rerun``, ``st.switch_page``). Exception
@@ -302,7 +302,10 @@ class Session:
             await self._connect()
         except (OSError, TimeoutError, websockets.InvalidHandshake) as exc:
             raise ProtocolError("disconnect", f"websocket refused: {type(exc).__name__}: {exc}") from exc
-        await self._rerun(self._current_states())
+        # The view comes back from the address alone; a click that was in flight when the
+        # replica died is not replayed (the reader repeats it).
+        self.sent_states = {}
+        await self._rerun([])
         return await self._until_finished(started)
 
     def options(self, key: str) -> list[str]:
