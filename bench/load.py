@@ -142,7 +142,7 @@ async def _timed(page, act, selector: str, expect: str) -> float:
     produces (``q=lung``).
     """
     await page.evaluate(OBSERVE_JS)
-    await page.evaluate("() => { window.__armed = true; }")
+    await page.evaluate("() => { window.__armed = true; window.__idleSince = null; }")
     await act()
     await page.wait_for_function(DONE_JS, arg=[selector, expect], polling=POLL_MS, timeout=STEP_TIMEOUT_MS)
     return await page.evaluate("() => window.__idleSince - window.__t0")
