@@ -41,7 +41,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--repeats", type=int, default=phases.Options.repeats, help="timed runs per query path"
     )
     parser.add_argument("--skip-browser", action="store_true", help="no first-view / interaction timing")
-    parser.add_argument("--skip-load", action="store_true", help="no load test")
+    parser.add_argument("--skip-load", action="store_true", help="no browser end-to-end check")
     parser.add_argument("--sessions", type=int, default=phases.Options.sessions, help="load-test sessions")
     parser.add_argument("--load-seconds", type=float, default=phases.Options.load_seconds)
     parser.add_argument(
@@ -50,7 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="one sample of each browser measurement, short load test (smoke run)",
+        help="one sample of each browser measurement, short end-to-end check (smoke run)",
     )
     return parser.parse_args(argv)
 
@@ -123,7 +123,10 @@ def main(argv: list[str] | None = None) -> int:
         log("first view, interaction and memory in Chromium", started)
         results.browser = phases.browser_phase(options, databases)
     if options.load:
-        log(f"load test: {options.sessions} sessions for {options.load_seconds:.0f} s", started)
+        log(
+            f"end-to-end check in Chromium: {options.sessions} sessions for {options.load_seconds:.0f} s",
+            started,
+        )
         results.load = phases.load_phase(options, bundled_cache, bundled_db)
 
     results.wall_s = time.perf_counter() - started

@@ -1,6 +1,7 @@
-"""Load test: 20 concurrent browser sessions driving every page of one server.
+"""End-to-end check: a few concurrent browser sessions driving every page of one server.
 
-One headless Chromium, one context per session (async Playwright). Each session opens the
+Not the capacity measure (``bench/capacity.py`` is: its protocol-level client leaves the CPU
+to the server). One headless Chromium, one context per session (async Playwright). Each session opens the
 trials page once, then loops as a reader does — a search, then the sidebar to the trial
 page, the forest plot, the survival comparison and back to the trials — until the deadline,
 counting every error: page exceptions (``stException``), uncaught page errors, HTTP
@@ -40,7 +41,7 @@ PAGES = (
 """Step name, sidebar link, the page's path, and what shows the page has arrived."""
 STEPS = ("open /trials", "search", *(name for name, _, _, _ in PAGES))
 OPEN_TIMEOUT_MS = 120_000  # the one full page load per session, while others are loading too
-RAMP_S = 2.5  # session n starts 2.5·n s in: 20 users do not all arrive in the same instant
+RAMP_S = 2.5  # session n starts 2.5·n s in: readers do not all arrive in the same instant
 POLL_MS = 500  # how often a waiting session checks its page; every check costs browser CPU
 
 
@@ -233,7 +234,7 @@ async def _run(base, pid, sessions, duration_s, limit) -> LoadResult:
 
 
 def load_test(
-    base_url: str, pid: int, sessions: int = 20, duration_s: float = 120, limit: int = 500
+    base_url: str, pid: int, sessions: int = 4, duration_s: float = 60, limit: int = 500
 ) -> LoadResult:
     """Drive ``sessions`` concurrent sessions against one server for ``duration_s`` seconds.
 

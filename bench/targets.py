@@ -289,7 +289,7 @@ page). The trial page builds its CSV export eagerly on every run (now ~50 ms ins
 A server's first request at 100,000 trials hashes every record file (~0.7 GB) before it can
 open the compiled database (`core.db.content_hash`), so the cold first view at that size is
 slow (see the page tour). The page icon (`:material/biotech:`) makes every browser fetch it
-from fonts.gstatic.com, which fails on an offline machine (see the load test).
+from fonts.gstatic.com, which fails on an offline machine (see the end-to-end check).
 
 **The app at 100,000 trials**, checked by hand in Chromium (and by the page tour above on
 every run): /trials (unfiltered, with a facet and a search, with a Chinese search), /trial for
