@@ -679,7 +679,7 @@ def render(result: Capacity) -> str:
         )
     step_rows = []
     for level in result.levels:
-        if level.sessions in (TARGET_SESSIONS, max(result.levels, key=lambda x: x.sessions).sessions):
+        if level.sessions in (TARGET_SESSIONS, min(x.sessions for x in result.levels)):
             for step in STEPS:
                 stats = level.stats(step)
                 step_rows.append(
@@ -695,6 +695,8 @@ def render(result: Capacity) -> str:
     if step_rows:
         parts.append(
             "### Step latency by step\n\n"
+            "At the smallest level and at the target's 50 sessions. A step with no sample was not "
+            "reached in the level's time: the sessions were still waiting for earlier steps.\n\n"
             + markdown_table(["setup", "sessions", "step", "n", "p50 (ms)", "p95 (ms)"], step_rows, "lrlrrr")
         )
     if result.kill is not None:
