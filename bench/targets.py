@@ -282,8 +282,11 @@ Changes:
   export view's scans (the subquery made it export every trial first).
 
 **What is still slow at scale, and why.** The trials page asks for the 11 facets one query
-at a time (`pages/trials.py`, not changed here), so one filter state costs 11 queries; a single
-query for all facets of a filter state would cut that several-fold. A common Chinese search
+at a time (`pages/trials.py`, not changed here), so one filter state costs 11 queries.
+`core.queries.all_facet_counts` answers all facets of a filter state in one query (the search
+applied once, each facet's condition a flag column; equal to the per-facet queries, tested in
+`tests/test_facet_counts.py`); the query table times it as the "in one query" paths, and the
+page can switch to it. A common Chinese search
 term (肺癌 is in 45% of the trials) returns tens of thousands of trials, twice (count, then
 page). The trial page builds its CSV export eagerly on every run (now ~50 ms instead of 1.2 s).
 A server's first request at 100,000 trials hashes every record file (~0.7 GB) before it can
