@@ -31,9 +31,10 @@ from bench.server import cpu_seconds, memory_mb
 from bench.timing import Stats
 
 STEP_TIMEOUT_MS = 60_000
+PICKER = '[data-testid="stSelectbox"]'
 SEARCHES = ("lung", "肝癌", "sarcoma", "乳腺癌", "alectinib")  # consecutive terms always differ
 PAGES = (
-    ("trial", "Trial", "/trial", TABLE),
+    ("trial", "Trial", "/trial", PICKER),  # no id in the link: the page shows its trial picker
     ("forest", "Forest plot", "/forest", CHART),
     ("survival", "Survival comparison", "/survival", CHART),
     ("trials", "Trials", "/trials", TABLE),
