@@ -202,6 +202,8 @@ def test_core_check_without_source_texts_says_snippets_were_not_checked(tmp_path
     from tests.hostile.corpus import GOOD_HR, to_csv
 
     upload = tmp_path / "mine.csv"  # cites a curated source with a snippet that is not in it
-    upload.write_bytes(to_csv([dict(GOOD_HR, source="001_eddef5fca2ee7ab0", snippet="HR 0.60 (95% CI 0.45-0.80) invented")]))
+    upload.write_bytes(
+        to_csv([dict(GOOD_HR, source="001_eddef5fca2ee7ab0", snippet="HR 0.60 (95% CI 0.45-0.80) invented")])
+    )
     result = run_cli("check", str(upload), env={"EVIDENCE_SOURCES": str(tmp_path / "missing")})
     assert result.returncode == 0 and "were not checked" in result.stdout + result.stderr
