@@ -165,6 +165,7 @@ SOURCE_FIELDS = (
     _f("urls", "strlist"),
     _f("citation"),
     _f("note"),
+    _f("title_kind", vocab=schema.TITLE_KINDS, default="printed"),
 )
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")

@@ -49,6 +49,7 @@ LINES: dict[str, tuple[str, str]] = {
     "conversion": ("Conversion / perioperative", "转化/围手术期"),
     "secondary-prevention": ("Secondary prevention", "二级预防"),
     "mixed": ("Mixed lines", "多线混合"),
+    "not-stated": ("Line not stated", "治疗线数未说明"),
 }
 
 PHASES: dict[str, tuple[str, str]] = {
@@ -178,6 +179,12 @@ SOURCE_KINDS: dict[str, tuple[str, str]] = {
     "user-upload": ("User-supplied source (not checked against a text)", "用户提供的来源(未与原文核对)"),
 }
 
+# Whether a source's ``title`` is printed in it or was written by the curator to name it.
+TITLE_KINDS: dict[str, tuple[str, str]] = {
+    "printed": ("Title as printed", "原文标题"),
+    "descriptive": ("Descriptive title written by the curator (not printed)", "整理者拟定的描述性标题(原文未印)"),
+}
+
 ORIGINS: dict[str, tuple[str, str]] = {
     "curated": ("Curated", "已整理"),
     "user": ("User-supplied", "用户提供"),
@@ -262,6 +269,7 @@ class Source:
     urls: tuple[str, ...] = ()
     citation: str = ""
     note: str = ""
+    title_kind: str = "printed"  # TITLE_KINDS: printed | descriptive
 
 
 @dataclass(frozen=True)
