@@ -182,7 +182,10 @@ SOURCE_KINDS: dict[str, tuple[str, str]] = {
 # Whether a source's ``title`` is printed in it or was written by the curator to name it.
 TITLE_KINDS: dict[str, tuple[str, str]] = {
     "printed": ("Title as printed", "原文标题"),
-    "descriptive": ("Descriptive title written by the curator (not printed)", "整理者拟定的描述性标题(原文未印)"),
+    "descriptive": (
+        "Descriptive title written by the curator (not printed)",
+        "整理者拟定的描述性标题(原文未印)",
+    ),
 }
 
 ORIGINS: dict[str, tuple[str, str]] = {

@@ -38,8 +38,13 @@ def test_us_cohort_does_not_claim_first_line_for_both_arms(evidence):
 
 
 def test_class_claims_that_are_one_trial_arm_carry_doubtful_attribution(evidence):
-    assert "doubtful-attribution" in _value(evidence, "alk-review-first-line-crizotinib", "review-5y-os").flags
-    assert "doubtful-attribution" in _value(evidence, "alk-review-second-generation-first-line", "review-5y-os").flags
+    assert (
+        "doubtful-attribution" in _value(evidence, "alk-review-first-line-crizotinib", "review-5y-os").flags
+    )
+    assert (
+        "doubtful-attribution"
+        in _value(evidence, "alk-review-second-generation-first-line", "review-5y-os").flags
+    )
 
 
 def test_every_patient_count_has_its_chinese_term(evidence):
