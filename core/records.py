@@ -89,6 +89,7 @@ TRIAL_FIELDS = (
     _f("presented", "strlist"),
     _f("note"),
     _f("note_zh"),
+    _f("caveats", "strlist", vocab=schema.CAVEATS),
 )
 TRIAL_TABLES = ("arms", "analyses", "values", "discrepancies")
 
