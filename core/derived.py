@@ -738,9 +738,87 @@ def derived_export_rows(rows: pd.DataFrame) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=COLUMNS)
     out = pd.concat(frames, ignore_index=True)
-    return out[out["value"].notna()].reset_index(drop=True)
+    # a conversion that was refused has no interval of its own: nothing derived to export
+    refused = (out["kind"] == "ci-95") & out["ci_low"].isna()
+    return out[out["value"].notna() & ~refused].reset_index(drop=True)
 
 
 def refs(inputs: str) -> Sequence[str]:
     """The qualified value ids of an ``inputs`` cell."""
     return [part for part in inputs.split(";") if part]
+
+
+# --- the CSV export ------------------------------------------------------------------------
+
+EXPORT_EXTRA_COLUMNS = ("formula", "inputs", "method", "reason")
+"""Columns the long export adds for derived rows (empty on printed values)."""
+
+DERIVED_EVIDENCE_KIND = "derived"
+
+
+def _cell(value, digits: int) -> str:
+    number = _num(value)
+    if number is None:
+        return ""
+    return f"{round(number, digits):g}"
+
+
+def export_rows(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Derived rows in the long export's columns: evidence kind and flag ``derived``, formula,
+    input value ids and method; no source or snippet (a derived value has none of its own)."""
+    rows = []
+    for number, (_, r) in enumerate(frame.iterrows(), start=1):
+        digits = 3 if r["unit"] == "ratio" else 2
+        rows.append(
+            {
+                **dict.fromkeys(columns, ""),
+                "trial": r["trial"],
+                "trial_name": r["trial_name"] or "",
+                "analysis": r["analysis"],
+                "analysis_label": r["analysis_label"] or "",
+                "arm": r["arm"] or "",
+                "arm_label": r["arm_label"] or "",
+                "comparator": r["comparator"] or "",
+                "comparator_label": r["comparator_label"] or "",
+                "population": r["population"] or "",
+                "endpoint": r["endpoint"],
+                "measure": r["kind"],
+                "timepoint": _cell(r["timepoint"], 1),
+                "value": _cell(r["value"], digits),
+                "qualifier": r["qualifier"] or "=",
+                "ci_low": _cell(r["ci_low"], digits),
+                "ci_high": _cell(r["ci_high"], digits),
+                "ci_level": r["ci_level"] or "",
+                "unit": r["unit"],
+                "assessment": r["assessment"] or "",
+                "evidence_kind": DERIVED_EVIDENCE_KIND,
+                "flags": ";".join(["derived", *(["ci-crosses-0"] if r["ci_crosses_zero"] else [])]),
+                "value_id": f"derived-{r['kind']}-{number}",
+                "note": f"NNT{'B' if r['direction'] == 'benefit' else 'H'}" if r["kind"] == "nnt" else "",
+                "formula": r["formula"],
+                "inputs": r["inputs"],
+                "method": r["method"],
+                "reason": r["reason"] or "",
+            }
+        )
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+def with_derived(values: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """The long export ``values`` followed by the derived values computed from ``rows``."""
+    columns = [*values.columns, *(c for c in EXPORT_EXTRA_COLUMNS if c not in values.columns)]
+    out = values.copy()
+    for column in EXPORT_EXTRA_COLUMNS:
+        if column not in out.columns:
+            out[column] = ""
+    extra = export_rows(derived_export_rows(rows), columns)
+    if extra.empty:
+        return out
+    return pd.concat([out, extra], ignore_index=True)
+
+
+def export_frame(con, trial_ids: Sequence[str] = ()) -> pd.DataFrame:
+    """The long export with the derived values of the same trials after the printed ones."""
+    from core import queries
+
+    return with_derived(queries.export_frame(con, trial_ids), queries.derivation_rows(con, trial_ids))

@@ -75,7 +75,13 @@ OPTIONAL_COLUMNS = (
     "discrepancies",
     "value_id",
     "note",
+    # derived rows of the export (core.derived): recomputed from their inputs, never imported
+    "formula",
+    "inputs",
+    "method",
+    "reason",
 )
+DERIVED_EVIDENCE_KIND = "derived"
 _TRIAL_COLUMNS = {
     "trial_name": "name",
     "trial_title": "title",
@@ -223,6 +229,8 @@ def csv_records(name: str, text: str, result: ImportResult) -> list[tuple[str, d
             )
             break
         row = {key: unneutralise((value or "").strip()) for key, value in row.items() if key}
+        if row.get("evidence_kind") == DERIVED_EVIDENCE_KIND:
+            continue  # a derived value is recomputed from the imported values, not imported
         _add_row(name, number, row, trials, links, result)
     for link, members in links.items():
         if len(members) < 2:
