@@ -515,7 +515,7 @@ def timeline(rows: pd.DataFrame) -> pd.DataFrame:
         series = "|".join(str(part) for part in key)
         previous = None
         for _, row in group.iterrows():
-            item = {name: row.get(name) for name in columns if name in row.index}
+            item = {name: value for name, value in row.items() if name != "_tp"}
             item["series"] = series
             item["derived"] = False
             item["change"] = None
@@ -542,7 +542,11 @@ def timeline(rows: pd.DataFrame) -> pd.DataFrame:
                     )
             out.append(item)
             previous = row
-    return pd.DataFrame(out, columns=columns)
+    if not out:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(out)
+    # the named columns first, then whatever else the value rows carried (printed texts, labels)
+    return frame[[*columns, *(c for c in frame.columns if c not in columns)]]
 
 
 def ci_at_95(rows: pd.DataFrame) -> pd.DataFrame:
@@ -582,24 +586,30 @@ def _comparator_key(row) -> str:
     return " ".join(_text(row, "comparator_label").lower().split())
 
 
-def indirect_candidates(rows: pd.DataFrame) -> pd.DataFrame:
+def indirect_candidates(rows: pd.DataFrame, max_pairs: int = 1000) -> pd.DataFrame:
     """Pairs of hazard ratios from two different trials that share a control regimen on the
     same endpoint: the inputs of a Bucher comparison, each pair computed or refused.
 
     ``rows`` are hazard-ratio value rows (e.g. ``queries.forest_rows``). Returns
-    :data:`COLUMNS` plus ``input_a`` and ``input_b`` (qualified value ids).
+    :data:`COLUMNS` plus ``input_a`` and ``input_b`` (qualified value ids); at most
+    ``max_pairs`` pairs.
     """
     out: list[dict] = []
     if rows is None or rows.empty:
         return pd.DataFrame(columns=[*COLUMNS, "input_a", "input_b"])
     hrs = rows[rows["measure"] == "hr"].reset_index(drop=True)
-    for i, a in hrs.iterrows():
-        for j, b in hrs.iterrows():
-            if j <= i or a["trial"] == b["trial"] or a["endpoint"] != b["endpoint"]:
-                continue
-            if not _comparator_key(a) or _comparator_key(a) != _comparator_key(b):
-                continue
-            out.append(indirect_row(a, b))
+    hrs = hrs.assign(_control=[_comparator_key(r) for _, r in hrs.iterrows()])
+    hrs = hrs[hrs["_control"] != ""]
+    # only hazard ratios on the same endpoint against the same control can pair up
+    for _, group in hrs.groupby(["endpoint", "_control"], sort=False):
+        members = [row for _, row in group.iterrows()]
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if a["trial"] == b["trial"]:
+                    continue
+                out.append(indirect_row(a, b))
+                if len(out) >= max_pairs:
+                    return pd.DataFrame(out, columns=[*COLUMNS, "input_a", "input_b"])
     return pd.DataFrame(out, columns=[*COLUMNS, "input_a", "input_b"])
 
 
@@ -763,7 +773,34 @@ def _cell(value, digits: int) -> str:
     return f"{round(number, digits):g}"
 
 
-def export_rows(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+STANDALONE_EXPORT_COLUMNS = (
+    "trial",
+    "trial_name",
+    "trial_b",
+    "analysis",
+    "arm",
+    "comparator",
+    "population",
+    "endpoint",
+    "measure",
+    "timepoint",
+    "value",
+    "qualifier",
+    "ci_low",
+    "ci_high",
+    "ci_level",
+    "unit",
+    "evidence_kind",
+    "flags",
+    "formula",
+    "inputs",
+    "method",
+    "reason",
+)
+"""Columns of a CSV of derived values on their own (e.g. the comparison page's pairs)."""
+
+
+def export_rows(frame: pd.DataFrame, columns: Sequence[str] = STANDALONE_EXPORT_COLUMNS) -> pd.DataFrame:
     """Derived rows in the long export's columns: evidence kind and flag ``derived``, formula,
     input value ids and method; no source or snippet (a derived value has none of its own)."""
     rows = []
@@ -774,6 +811,7 @@ def export_rows(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
                 **dict.fromkeys(columns, ""),
                 "trial": r["trial"],
                 "trial_name": r["trial_name"] or "",
+                "trial_b": r.get("trial_b") or "",
                 "analysis": r["analysis"],
                 "analysis_label": r["analysis_label"] or "",
                 "arm": r["arm"] or "",

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core import schema
-from core.presentation import formatting, plots
+from core.presentation import derivations, formatting, plots
 from core.presentation.i18n import data_text, vocab_label
 from pages import common
 from pages.common import tr
@@ -20,7 +20,7 @@ endpoint_options = list(common.query("endpoints_with", ("hr",))["endpoint"])
 cancer_options = list(common.query("vocabulary", "cancer_type")["key"])
 
 controls = st.expander(tr("trials.filters"), expanded=not common.present(), icon=":material/filter_list:")
-columns = controls.columns([3, 3, 2, 2, 2])
+columns = controls.columns([3, 3, 2, 2, 2, 2])
 endpoints = common.url_multiselect(
     tr("facet.endpoint"),
     endpoint_options,
@@ -49,6 +49,14 @@ all_cuts = common.url_toggle(
     help=tr("forest.all_cuts_help"),
 )
 
+at_95 = common.url_toggle(
+    tr("derived.forest_ci95"),
+    key="forest__ci95",
+    param="ci95",
+    container=columns[5],
+    help=tr("derived.forest_ci95_help"),
+)
+
 FOREST_ROWS = 60  # a readable plot; the total is stated and filters narrow it
 rows = common.query(
     "forest_rows", tuple(endpoints), tuple(cancers), tuple(evidence), not all_cuts, (), FOREST_ROWS
@@ -56,6 +64,15 @@ rows = common.query(
 if rows.empty:
     st.info(tr("forest.none"), icon=":material/search_off:")
     st.stop()
+
+if at_95:
+    rows, converted, not_stated = derivations.forest_at_95(rows)
+    st.caption(
+        " ".join(
+            [tr("derived.forest_converted", n=converted)]
+            + ([tr("derived.forest_not_converted", n=not_stated)] if not_stated else [])
+        )
+    )
 
 total = int(rows["total_rows"].iloc[0])
 st.caption(tr("forest.count", n=len(rows), trials=rows["trial"].nunique()))

@@ -6,7 +6,7 @@ import streamlit as st
 from core import schema
 from core.presentation import formatting
 from core.presentation.i18n import data_text, vocab_label
-from pages import common
+from pages import common, derived_sections
 from pages.common import tr
 
 common.ensure_shell()
@@ -25,8 +25,9 @@ st.dataframe(
             "id": sources["id"],
             tr("sources.kind"): [vocab_label(schema.SOURCE_KINDS, k, lang) for k in sources["kind"]],
             tr("sources.source_title"): [
-                data_text(en, zh, lang) if lang == "en" else zh or en
-                for en, zh in zip(sources["title_en"], sources["title"])
+                (data_text(en, zh, lang) if lang == "en" else zh or en)
+                + (f" ({vocab_label(schema.TITLE_KINDS, kind, lang)})" if kind == "descriptive" else "")
+                for en, zh, kind in zip(sources["title_en"], sources["title"], sources["title_kind"])
             ],
             tr("sources.outlet"): sources["outlet"],
             tr("sources.date"): sources["date"],
@@ -46,6 +47,8 @@ st.dataframe(
 
 st.header(tr("sources.method"))
 st.markdown(tr("sources.method_text"))
+
+derived_sections.sources_section()
 
 st.header(tr("sources.discrepancies"))
 DISCREPANCY_ROWS = 500

@@ -7,7 +7,7 @@ from core import schema
 from core.presentation import plots
 from core.presentation.i18n import vocab_label
 from core.presentation.survival import LANDMARK_MONTHS, comparison_table
-from pages import common
+from pages import common, derived_sections
 from pages.common import tr
 
 common.ensure_shell()
@@ -103,3 +103,4 @@ shown = shown[
 shown = shown.rename(columns=labels)
 st.dataframe(shown, hide_index=True, width="stretch")
 common.csv_download(shown, f"survival-{endpoint}-{lang}.csv", key="survival__csv")
+derived_sections.survival_differences(rows, lang)

@@ -8,7 +8,7 @@ from core.presentation import formatting
 from core.presentation.card import evidence_card_html
 from core.presentation.i18n import data_text, vocab_label
 from core.text import markdown_escape as md
-from pages import common
+from pages import common, derived_sections
 from pages.common import tr
 
 common.ensure_shell()
@@ -64,6 +64,7 @@ if values["disputed"].any():
     badges.append(f":red-badge[{tr('caveat.disputed')}]")
 if values["flags"].map(lambda f: "immature" in list(f)).any():
     badges.append(f":orange-badge[{tr('caveat.immature')}]")
+badges += derived_sections.caveat_badges(header.get("caveats"), lang)
 if badges:
     st.markdown(" ".join(badges))
 
@@ -171,6 +172,10 @@ if effects.empty:
 else:
     st.dataframe(value_table(effects), hide_index=True, width="stretch", column_config=TABLE_CONFIG)
 
+# --- derived: absolute effects and how estimates matured across data cuts --------------------------
+derived_sections.absolute_effects_section(values, lang, key="trial__absolute")
+derived_sections.timeline_section(values, lang, trial_id)
+
 # --- efficacy, by analysis (data cut) and endpoint --------------------------------------------------
 st.header(tr("trial.results"))
 efficacy = values[~values["endpoint"].isin(SAFETY + CONTEXT) & (values["measure"] != "hr")]
@@ -229,7 +234,7 @@ download_columns[0].download_button(
 )
 with download_columns[1]:
     common.csv_download(
-        common.query("export_frame", (trial_id,)),
+        derived_sections.export_frame((trial_id,)),
         f"{trial_id}-values.csv",
         tr("trial.download"),
         key="trial__csv",

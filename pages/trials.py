@@ -7,7 +7,7 @@ from core import queries, schema
 from core.presentation import formatting
 from core.presentation.i18n import data_text, vocab_label
 from core.text import markdown_escape as md
-from pages import common
+from pages import common, derived_sections
 from pages.common import tr
 
 common.ensure_shell()
@@ -234,7 +234,7 @@ def filtered_table() -> pd.DataFrame:
 
 def filtered_values() -> pd.DataFrame:
     all_rows, _ = common.trials_page(common.db_key(), selected_key, q, sort, descending, None, 0)
-    return common.query("export_frame", tuple(all_rows["id"]))
+    return derived_sections.export_frame(tuple(all_rows["id"]))
 
 
 download_columns = st.columns(2)

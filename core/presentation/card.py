@@ -124,7 +124,10 @@ def evidence_card_html(con, trial_id: str, lang: str = "en", generated: dt.date 
     ]
     headline = _headline_values(values).to_dict("records")
 
-    badges = []
+    badges = [
+        vocab_label(schema.CAVEATS, c, lang)
+        for c in list(trial.get("caveats") if trial.get("caveats") is not None else [])
+    ]
     if trial["design"] == "single-arm":
         badges.append(t("caveat.single_arm_trial", lang))
     if trial["design"] == "evidence-summary":
