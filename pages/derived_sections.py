@@ -37,13 +37,13 @@ def _labelled(frame: pd.DataFrame, keys: dict[str, str]) -> pd.DataFrame:
 
 
 ABSOLUTE_COLUMNS = {
-    "endpoint": "derived.col_endpoint",
-    "analysis": "derived.col_analysis",
-    "population": "derived.col_population",
-    "timepoint": "derived.col_timepoint",
-    "arms": "derived.col_arms",
     "kind": "derived.col_kind",
     "result": "derived.col_result",
+    "endpoint": "derived.col_endpoint",
+    "timepoint": "derived.col_timepoint",
+    "arms": "derived.col_arms",
+    "population": "derived.col_population",
+    "analysis": "derived.col_analysis",
     "method": "derived.col_method",
     "reason": "derived.col_reason",
     "formula": "derived.col_formula",
@@ -65,11 +65,11 @@ def absolute_effects_section(values: pd.DataFrame, lang: str, key: str) -> None:
 
 TIMELINE_COLUMNS = {
     "series": "derived.col_series",
-    "cut": "derived.col_cut",
-    "kind": "derived.col_cut_kind",
-    "cutoff": "derived.col_cutoff",
     "estimate": "derived.col_estimate",
     "change": "derived.col_change",
+    "kind": "derived.col_cut_kind",
+    "cut": "derived.col_cut",
+    "cutoff": "derived.col_cutoff",
     "follow_up": "derived.col_follow_up",
     "inputs": "derived.col_inputs",
 }

@@ -240,3 +240,49 @@ def test_export_rows_are_marked_derived(con):
     assert len(rows) > 0 and rows["derived"].all()
     assert rows["formula"].str.len().gt(0).all() and rows["inputs"].str.contains(":").all()
     assert rows["value"].notna().all()
+
+
+UPLOAD = """trial,trial_name,design,phase,cancer_type,analysis,endpoint,measure,arm,arm_role,comparator,\
+comparator_role,value,ci_low,ci_high,ci_level,unit,source,snippet,evidence_kind,value_id
+my-trial,MY TRIAL,randomized,3,sclc,a1,PFS,hr,x,experimental,c,control,0.60,0.45,0.80,80,ratio,my-poster,\
+"HR 0.60 (80% CI 0.45-0.80)",trial-report,pfs-hr
+my-trial,MY TRIAL,randomized,3,sclc,a1,OS,hr,x,experimental,c,control,0.60,0.50,0.72,90,ratio,my-poster,\
+"HR 0.60 (90% CI 0.50-0.72)",trial-report,os-hr
+my-trial,MY TRIAL,randomized,3,sclc,a1,TTF,hr,x,experimental,c,control,0.70,0.50,0.98,unknown,ratio,my-poster,\
+"HR 0.70 (0.50-0.98)",trial-report,ttf-hr
+"""
+
+
+def test_forest_at_95_converts_imported_80_and_90_percent_intervals(evidence):
+    from core import db
+    from core.importer import read_upload
+    from core.presentation import derivations, plots
+
+    result = read_upload("mine.csv", UPLOAD.encode(), evidence.sources)
+    assert result.problems == []
+    con = db.connect_memory(result.evidence)
+    try:
+        rows = queries.forest_rows(con, latest_only=False)
+    finally:
+        con.close()
+    converted, n_converted, n_not_stated = derivations.forest_at_95(rows)
+    assert (n_converted, n_not_stated) == (2, 1)
+    by_endpoint = converted.set_index("endpoint")
+    assert by_endpoint.loc["PFS", "ci_low"] == pytest.approx(0.38643, abs=1e-4)
+    assert by_endpoint.loc["OS", "ci_high"] == pytest.approx(0.74559, abs=1e-4)
+    assert by_endpoint.loc["PFS", "ci_level"] == "95" and by_endpoint.loc["PFS", "printed_ci_level"] == "80"
+    assert by_endpoint.loc["TTF", "ci_level"] == "unknown" and by_endpoint.loc["TTF", "ci_low"] == 0.5
+    assert not by_endpoint.loc["TTF", "derived_ci"]
+    fig = plots.forest_figure(converted, lang="en")
+    derived_traces = [trace for trace in fig.data if trace.name == "Converted to 95% (derived)"]
+    assert derived_traces and any(
+        trace.line.dash == "longdash" for trace in derived_traces if trace.mode == "lines"
+    )
+    texts = " ".join(a.text for a in fig.layout.annotations)
+    assert "0.39–0.93" in texts and "derived" in texts
+    hover = " ".join(" ".join(trace.hovertext or []) for trace in fig.data)
+    assert "converted to 95% from the printed 80% CI 0.45–0.80" in hover
+    # and the export of that upload carries the conversions as derived rows
+    exported = derived.ci_at_95(rows)
+    assert set(exported.loc[exported["reason"] == "", "endpoint"]) == {"PFS", "OS"}
+    assert set(exported.loc[exported["reason"] != "", "reason"]) == {"ci-level-not-stated"}

@@ -194,16 +194,20 @@ def timeline_figure(
         group = group.sort_values("analysis_sequence")
         records = group.to_dict("records")
         xs = [names[r["analysis"]] for r in records]
-        ys, lows, highs, text, hover = [], [], [], [], []
+        ys, lows, highs, text, hover, symbols = [], [], [], [], [], []
         for r in records:
             value = _num(r.get("value"))
-            if value is None and r.get("qualifier") == "not-reached":
-                value = _num(r.get("ci_low"))  # drawn at its printed lower bound, marked NR
-            ys.append(value)
-            lows.append(_num(r.get("ci_low")))
-            highs.append(_num(r.get("ci_high")))
             kind = vocab_label(schema.ANALYSIS_KINDS, r.get("analysis_kind") or "", lang)
-            text.append(html.escape(kind, quote=False))
+            bound = r.get("qualifier") in ("not-reached", ">")
+            if value is None and r.get("qualifier") == "not-reached":
+                # not reached: drawn at its printed lower CI bound as an open up-triangle
+                value = _num(r.get("ci_low"))
+            ys.append(value)
+            lows.append(None if bound else _num(r.get("ci_low")))
+            highs.append(None if bound else _num(r.get("ci_high")))
+            symbols.append("triangle-up-open" if bound else "circle")
+            label = f"{kind} · {formatting.estimate(r, lang)}" if bound else kind
+            text.append(html.escape(label, quote=False))
             hover.append(
                 "<br>".join(
                     html.escape(part, quote=False)
@@ -234,7 +238,8 @@ def timeline_figure(
                 name=html.escape(series_label(records[0], lang), quote=False),
                 error_y=error,
                 line=dict(color=OKABE_ITO[index % len(OKABE_ITO)], width=2),
-                marker=dict(size=10),
+                marker=dict(size=11, symbol=symbols),
+                cliponaxis=False,
                 hovertext=hover,
                 hoverinfo="text",
             )
@@ -247,10 +252,14 @@ def timeline_figure(
     }
     layout = base_layout(lang, present, 300 if not present else 420, theme)
     layout["legend"] = dict(orientation="h", x=0, y=-0.25, xanchor="left")
-    layout["margin"] = dict(l=10, r=10, t=30, b=40)
+    layout["margin"] = dict(l=10, r=10, t=40, b=40)
     fig.update_layout(**layout)
     fig.update_xaxes(
-        categoryorder="array", categoryarray=[names[a] for a in order], gridcolor=palette(theme).grid
+        categoryorder="array",
+        categoryarray=[names[a] for a in order],
+        range=[-0.6, len(order) - 0.4],  # room for the first and last labels
+        gridcolor=palette(theme).grid,
+        automargin=True,
     )
     fig.update_yaxes(
         title_text=t(y_title.get(measure, "derived.chart_y_hr"), lang),
