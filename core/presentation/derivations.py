@@ -250,9 +250,9 @@ def timeline_figure(
         "median": "derived.chart_y_months",
         "landmark": "derived.chart_y_percent",
     }
-    layout = base_layout(lang, present, 300 if not present else 420, theme)
-    layout["legend"] = dict(orientation="h", x=0, y=-0.25, xanchor="left")
-    layout["margin"] = dict(l=10, r=10, t=40, b=40)
+    n_series = frame["series"].nunique()
+    layout = base_layout(lang, present, (340 if not present else 520) + 24 * n_series, theme)
+    layout["margin"] = dict(l=10, r=10, t=40 + 26 * n_series, b=60)
     fig.update_layout(**layout)
     fig.update_xaxes(
         categoryorder="array",
