@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core import derived, schema
-from core.presentation import derivations
+from core.presentation import derivations, formatting
 from core.presentation.i18n import vocab_label
 from pages import common
 from pages.common import tr
@@ -104,7 +104,15 @@ def survival_differences(rows: pd.DataFrame, lang: str) -> None:
     st.subheader(tr("derived.survival_title"))
     st.caption(tr("derived.survival_help"))
     table = derivations.absolute_table(effects, lang)
-    table.insert(0, "trial", list(effects["trial_name"]))
+    origins = dict(zip(rows["trial"], rows["origin"])) if "origin" in rows.columns else {}
+    table.insert(
+        0,
+        "trial",
+        [
+            formatting.trial_label({"trial_name": name, "origin": origins.get(trial, "curated")}, lang)
+            for trial, name in zip(effects["trial"], effects["trial_name"])
+        ],
+    )
     keys = {"trial": "col.trial", **ABSOLUTE_COLUMNS}
     st.dataframe(_labelled(table, keys), hide_index=True, width="stretch", key="survival__derived")
 

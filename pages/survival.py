@@ -73,6 +73,8 @@ else:
     )
     common.show_chart(figure, f"survival-{endpoint}-landmarks", key="survival__landmarks")
 
+derived_sections.survival_differences(rows, lang)
+
 st.subheader(tr("survival.table"))
 follow_up = common.query("follow_up_rows", tuple(rows["trial"].unique()))
 table = comparison_table(rows, follow_up, lang)
@@ -103,4 +105,3 @@ shown = shown[
 shown = shown.rename(columns=labels)
 st.dataframe(shown, hide_index=True, width="stretch")
 common.csv_download(shown, f"survival-{endpoint}-{lang}.csv", key="survival__csv")
-derived_sections.survival_differences(rows, lang)

@@ -33,3 +33,13 @@ def test_caveat_labels_in_three_languages():
         assert english and simplified and traditional
         assert english != simplified and simplified != key
     assert vocab_label(schema.CAVEATS, "non-proportional-hazards", "zh-Hant").startswith("生存曲線")
+
+
+def test_caveats_on_the_card_and_the_forest_caveat_text(con):
+    from core.presentation import formatting
+    from core.presentation.card import evidence_card_html
+
+    card = evidence_card_html(con, "talentop", "zh-Hant")
+    assert "生存曲線交叉" in card
+    row = queries.forest_rows(con, trial_ids=("talentop",), latest_only=False).iloc[0].to_dict()
+    assert any(c.startswith("Survival curves crossed") for c in formatting.caveats(row, "en"))
