@@ -20,7 +20,7 @@ endpoint_options = list(common.query("endpoints_with", ("hr",))["endpoint"])
 cancer_options = list(common.query("vocabulary", "cancer_type")["key"])
 
 controls = st.expander(tr("trials.filters"), expanded=not common.present(), icon=":material/filter_list:")
-columns = controls.columns([3, 3, 2, 2, 2, 2])
+columns = controls.columns([3, 3, 2, 2, 2])
 endpoints = common.url_multiselect(
     tr("facet.endpoint"),
     endpoint_options,
@@ -53,7 +53,7 @@ at_95 = common.url_toggle(
     tr("derived.forest_ci95"),
     key="forest__ci95",
     param="ci95",
-    container=columns[5],
+    container=controls,
     help=tr("derived.forest_ci95_help"),
 )
 
