@@ -75,6 +75,10 @@ REASONS: dict[str, tuple[str, str]] = {
     ),
     "no-comparison-between-arms": ("Not a comparison between arms", "非组间比较"),
     "already-95": ("Already a 95% interval", "已是95%置信区间"),
+    "different-assessment": (
+        "The two cuts state different assessments: no change computed",
+        "两个截点的评估方式不同:不计算变化",
+    ),
 }
 
 METHODS: dict[str, tuple[str, str]] = {
@@ -490,6 +494,7 @@ def timeline(rows: pd.DataFrame) -> pd.DataFrame:
         "change",
         "derived",
         "change_formula",
+        "change_reason",
         "inputs",
         "follow_up",
         "follow_up_id",
@@ -505,10 +510,19 @@ def timeline(rows: pd.DataFrame) -> pd.DataFrame:
         reports["endpoint"].isin(schema.SURVIVAL_ENDPOINTS)
         & reports["measure"].isin(("hr", "median", "landmark"))
     ]
-    keys = ["trial", "endpoint", "measure", "arm", "comparator", "population", "assessment", "term", "_tp"]
+    keys = ["trial", "endpoint", "measure", "arm", "comparator", "population", "term", "_tp"]
     effects = effects.assign(_tp=effects["timepoint"].fillna(-1))
     out: list[dict] = []
+    groups = []
     for key, group in effects.groupby(keys, sort=False, dropna=False):
+        # One series across cuts even when the assessment is printed at one cut and not at
+        # another (ALTA-1L); split by assessment only where one cut has several (BICR and
+        # investigator side by side).
+        if group["analysis"].duplicated().any():
+            groups += [((*key, a), g) for a, g in group.groupby("assessment", sort=False)]
+        else:
+            groups.append((key, group))
+    for key, group in groups:
         group = group.sort_values(["analysis_sequence", "position"])
         if group["analysis"].nunique() < 2:
             continue
@@ -521,6 +535,7 @@ def timeline(rows: pd.DataFrame) -> pd.DataFrame:
             item["change"] = None
             item["previous"] = ""
             item["change_formula"] = ""
+            item["change_reason"] = ""
             item["inputs"] = _ref(row)
             fu = follow_by_cut.get((row["trial"], row["analysis"]))
             item["follow_up"] = _num(fu["value"]) if fu is not None else None
@@ -528,7 +543,9 @@ def timeline(rows: pd.DataFrame) -> pd.DataFrame:
             if previous is not None:
                 item["previous"] = _ref(previous)
                 now, before = _num(row["value"]), _num(previous["value"])
-                if (
+                if row["assessment"] != previous["assessment"]:
+                    item["change_reason"] = "different-assessment"
+                elif (
                     row["qualifier"] == "="
                     and previous["qualifier"] == "="
                     and now is not None

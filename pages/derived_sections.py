@@ -67,6 +67,7 @@ TIMELINE_COLUMNS = {
     "series": "derived.col_series",
     "estimate": "derived.col_estimate",
     "change": "derived.col_change",
+    "assessment": "col.assessment",
     "kind": "derived.col_cut_kind",
     "cut": "derived.col_cut",
     "cutoff": "derived.col_cutoff",

@@ -286,3 +286,12 @@ def test_forest_at_95_converts_imported_80_and_90_percent_intervals(evidence):
     exported = derived.ci_at_95(rows)
     assert set(exported.loc[exported["reason"] == "", "endpoint"]) == {"PFS", "OS"}
     assert set(exported.loc[exported["reason"] != "", "reason"]) == {"ci-level-not-stated"}
+
+
+def test_timeline_keeps_one_series_when_only_one_cut_states_the_assessment(con):
+    rows = derived.timeline(queries.trial_values(con, "alta-1l"))
+    hr = rows[rows["measure"] == "hr"]
+    assert list(hr["id"]) == ["interim-pfs-hr", "final-pfs-hr"] and hr["series"].nunique() == 1
+    assert list(hr["analysis_kind"]) == ["interim", "final"]
+    last = hr.iloc[-1]
+    assert last["change_reason"] == "different-assessment" and not last["derived"] and pd.isna(last["change"])

@@ -136,19 +136,17 @@ def series_label(row: Mapping[str, Any], lang: str = "en") -> str:
     text = " — ".join(parts)
     if population != "ITT":
         text += f" ({formatting.population_text(row, lang)})"
-    if (row.get("assessment") or "not-stated") != "not-stated":
-        text += f" · {row['assessment']}"
     return text
 
 
 def timeline_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """``derived.timeline`` rows with stable keys: one line per estimate per cut."""
-    columns = ["series", "cut", "kind", "cutoff", "estimate", "change", "follow_up", "inputs"]
+    columns = ["series", "cut", "kind", "cutoff", "estimate", "assessment", "change", "follow_up", "inputs"]
     if frame is None or frame.empty:
         return pd.DataFrame(columns=columns)
     rows = []
     for record in frame.to_dict("records"):
-        change = ""
+        change = _reason({"reason": record.get("change_reason")}, lang)
         if record.get("derived"):
             change = result_text(
                 {"kind": "timeline-change", "value": record["change"], "unit": record["unit"]}, lang
@@ -162,6 +160,7 @@ def timeline_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
                 "kind": vocab_label(schema.ANALYSIS_KINDS, record.get("analysis_kind") or "", lang),
                 "cutoff": record.get("cutoff") or "",
                 "estimate": formatting.value_text(record, lang, with_p=False),
+                "assessment": vocab_label(schema.ASSESSMENTS, record.get("assessment") or "not-stated", lang),
                 "change": change,
                 "follow_up": (_fmt(record["follow_up"], 2) + formatting.unit_suffix("months", lang))
                 if _num(record.get("follow_up")) is not None
