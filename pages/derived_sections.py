@@ -116,6 +116,9 @@ def survival_differences(rows: pd.DataFrame, lang: str) -> None:
     )
     keys = {"trial": "col.trial", **ABSOLUTE_COLUMNS}
     st.dataframe(_labelled(table, keys), hide_index=True, width="stretch", key="survival__derived")
+    common.csv_download(
+        derived.export_rows(effects), f"survival-derived-{lang}.csv", key="survival__derived_csv"
+    )
 
 
 DERIVATION_KEYS = ("rate", "nnt", "median", "timeline", "ci95", "bucher")

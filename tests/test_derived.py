@@ -295,3 +295,13 @@ def test_timeline_keeps_one_series_when_only_one_cut_states_the_assessment(con):
     assert list(hr["analysis_kind"]) == ["interim", "final"]
     last = hr.iloc[-1]
     assert last["change_reason"] == "different-assessment" and not last["derived"] and pd.isna(last["change"])
+
+
+def test_card_lists_absolute_effects_marked_derived(con):
+    from core.presentation.card import evidence_card_html
+
+    card = evidence_card_html(con, "crown", "en")
+    assert "Absolute effects" in card
+    assert "+52 percentage points (95% CI 41.9 to 62.1) [derived]" in card
+    assert "crown:jco-5y-pfs;crown:jco-5y-pfs-crizotinib" in card
+    assert "Absolute effects" not in evidence_card_html(con, "lead", "en")  # single-arm: nothing derived
