@@ -43,3 +43,13 @@ def test_caveats_on_the_card_and_the_forest_caveat_text(con):
     assert "生存曲線交叉" in card
     row = queries.forest_rows(con, trial_ids=("talentop",), latest_only=False).iloc[0].to_dict()
     assert any(c.startswith("Survival curves crossed") for c in formatting.caveats(row, "en"))
+
+
+def test_forest_row_of_a_trial_with_a_caveat_carries_a_badge(con):
+    from core.presentation import plots
+
+    rows = queries.forest_rows(con, trial_ids=("talentop", "crown"), latest_only=True)
+    fig = plots.forest_figure(rows, lang="en")
+    labels = list(fig.layout.yaxis.ticktext)
+    assert any(label.startswith("TALENTOP") and label.endswith("⚠") for label in labels)
+    assert not any(label.startswith("CROWN") and label.endswith("⚠") for label in labels)

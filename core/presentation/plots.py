@@ -176,7 +176,13 @@ def _row_label(row, group_by: str, lang: str) -> str:
         parts.append(_esc(formatting.population_text(row, lang)))
     if row.get("assessment") in ("BICR", "investigator"):
         parts.append(_esc(row["assessment"] if row["assessment"] == "BICR" else t("forest.inv", lang)))
-    return " · ".join(parts)
+    label = " · ".join(parts)
+    caveats = row.get("trial_caveats")
+    if caveats is not None and len(caveats):
+        # a trial-level caveat (crossing curves, responder comparison, …): a badge on the row,
+        # spelled out in the hover and the table
+        label += " ⚠"
+    return label
 
 
 def _group_title(row, group_by: str, lang: str) -> str:
