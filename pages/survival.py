@@ -85,6 +85,7 @@ labels = {
     "analysis": tr("label.analysis"),
     "median": tr("survival.col_median", endpoint=endpoint),
     "difference": tr("survival.col_difference"),
+    "absolute": tr("derived.survival_col"),
     **{f"rate_{m}": tr("survival.col_rate", time=m // 12) for m in LANDMARK_MONTHS},
     "other_rates": tr("survival.col_other_rates"),
     "events": tr("survival.col_events"),

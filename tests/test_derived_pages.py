@@ -116,3 +116,16 @@ def test_sources_page_explains_each_derivation(lang):
         assert "Descriptive title written by the curator" in dataframes(app)[0].to_string()
     else:
         assert "需治疗人数" in text or "需治療人數" in text
+
+
+def test_survival_comparison_table_has_the_absolute_difference_column():
+    app = open_page("survival", endpoint="PFS", cancer="nsclc-alk")
+    table = dataframes(app)[-1]
+    column = "Absolute difference in rates and NNT (derived)"
+    assert column in table.columns
+    crown = [text for text in table[column] if "+52 percentage points (95% CI 41.9 to 62.1)" in str(text)]
+    assert crown and "NNTB 1.92" in crown[0]
+    assert any(
+        str(text).endswith("months vs control [derived]")
+        for text in table["Difference in medians (within trial, derived)"]
+    )
