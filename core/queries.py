@@ -463,6 +463,12 @@ def derivation_rows(con, trial_ids: Sequence[str] = ()) -> pd.DataFrame:
     where = "(measure IN ('hr', 'median', 'landmark') OR endpoint = 'FOLLOW-UP')"
     order = "ORDER BY trial, analysis_sequence, position"
     if trial_ids:
+        ids = list(trial_ids)
+        if len(ids) <= EXPORT_LIST_MAX:
+            # constants are pushed into the scan (see export_frame); a subquery is not
+            marks = ", ".join("?" for _ in ids)
+            sql = f"SELECT * FROM value_rows WHERE {where} AND trial IN ({marks}) {order}"  # noqa: S608 - marks only
+            return _df(con, sql, ids)
         sql = f"SELECT * FROM value_rows WHERE {where} AND trial IN (SELECT unnest(?::VARCHAR[])) {order}"  # noqa: S608 - constant text
-        return _df(con, sql, [list(trial_ids)])
+        return _df(con, sql, [ids])
     return _df(con, f"SELECT * FROM value_rows WHERE {where} {order}")  # noqa: S608 - constant text
