@@ -246,7 +246,7 @@ def number_needed_to_treat(diff: float, low: float | None = None, high: float | 
     return NNT(value, direction, crosses_zero=True, benefit_bound=benefit, harm_bound=harm)
 
 
-def nnt_text(nnt: NNT, digits: int = 1) -> str:
+def nnt_text(nnt: NNT, digits: int = 1, to: str = "to") -> str:
     """'NNTB 1.9 (95% CI NNTB 1.6 to 2.4)' or 'NNTB 12.5 (95% CI NNTH 33.3 … ∞ … NNTB 7.7)'."""
     label = {"benefit": "NNTB", "harm": "NNTH"}
     head = f"{label[nnt.direction]} {nnt.value:.{digits}f}"
@@ -256,7 +256,7 @@ def nnt_text(nnt: NNT, digits: int = 1) -> str:
         return f"{head} (95% CI {harm} … ∞ … {benefit})"
     if nnt.low is None:
         return head
-    return f"{head} (95% CI {nnt.low:.{digits}f} to {nnt.high:.{digits}f})"
+    return f"{head} (95% CI {nnt.low:.{digits}f} {to} {nnt.high:.{digits}f})"
 
 
 def convert_ratio_ci_to_95(ratio: float, low: float, high: float, level) -> Estimate | None:

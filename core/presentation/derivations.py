@@ -55,7 +55,7 @@ def result_text(row: Mapping[str, Any], lang: str = "en") -> str:
             benefit_bound=_num(row.get("ci_low")) if row.get("ci_crosses_zero") else None,
             harm_bound=_num(row.get("ci_high")) if row.get("ci_crosses_zero") else None,
         )
-        return f"{derived.nnt_text(nnt, digits)} {badge}"
+        return f"{derived.nnt_text(nnt, digits, t('derived.to', lang))} {badge}"
     value = float(row["value"])
     sign = (
         "+"
