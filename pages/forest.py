@@ -85,6 +85,8 @@ figure = plots.forest_figure(
 name = "forest-hr-" + "-".join(endpoints or ["all"]) + ("-all-cuts" if all_cuts else "-latest")
 common.show_chart(figure, name, key="forest__chart")
 st.caption(tr("forest.legend_help"))
+if rows["trial_caveats"].map(lambda c: c is not None and len(c) > 0).any():
+    st.caption(tr("derived.forest_caveat_help"))
 
 records = [row.to_dict() for _, row in rows.iterrows()]
 table = {

@@ -129,3 +129,8 @@ def test_survival_comparison_table_has_the_absolute_difference_column():
         str(text).endswith("months vs control [derived]")
         for text in table["Difference in medians (within trial, derived)"]
     )
+
+
+def test_forest_explains_the_caveat_badge():
+    app = open_page("forest", cancer="hcc")
+    assert any("⚠ after a row's name" in c.value for c in app.caption)
