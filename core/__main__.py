@@ -98,7 +98,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    path = db.compiled_database(args.data)
+    try:
+        path = db.compiled_database(args.data)
+    except db.BuildError as exc:
+        print(f"cannot build: {exc}", file=sys.stderr)
+        return 1
     print(path)
     return 0
 

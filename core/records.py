@@ -383,6 +383,8 @@ def parse_toml(text: str, problems, label: str) -> dict | None:
         problems.append(Problem.of(label, "", "", exc.code, line=exc.line, **exc.params))
     except tomllib.TOMLDecodeError as exc:
         problems.append(Problem.of(label, "", "", "not_toml", detail=str(exc)))
+    except RecursionError:  # past the pre-scan's depth guard: one broken file, never a crash
+        problems.append(Problem.of(label, "", "", "not_toml", detail="nested too deeply"))
     return None
 
 

@@ -8,19 +8,22 @@ from core import derived, schema
 from core.presentation import derivations, formatting
 from core.presentation.i18n import data_text, vocab_label
 from core.text import markdown_escape as md
-from pages import common
+from pages import common, data
 from pages.common import tr
 
 common.ensure_shell()
 
 lang = common.lang()
+database = common.database()
 
 st.title(tr("compare.title"))
 st.warning(tr("compare.banner"), icon=":material/science:")
 
 # Every hazard ratio at every cut: a researcher may anchor on any published comparison.
 COMPARE_ROWS = 2000  # hazard ratios read; the pairs are bounded too (core.derived)
-rows = common.query("forest_rows", (), (), (), False, (), COMPARE_ROWS)
+rows = data.forest_rows(
+    database=database, endpoints=(), cancer_types=(), evidence_kinds=(), latest_only=False, limit=COMPARE_ROWS
+)
 candidates = derived.indirect_candidates(rows)
 endpoint_options = [e for e in schema.ENDPOINTS if e in set(candidates["endpoint"])]
 if not endpoint_options:
@@ -118,12 +121,12 @@ st.dataframe(
 )
 
 st.subheader(tr("compare.differs_title"))
-follow_up_rows = common.query("follow_up_rows", (a["trial"], b["trial"]))
+follow_up_rows = data.follow_up_rows(database=database, trial_ids=(a["trial"], b["trial"]))
 follow_up = {}
 for row in follow_up_rows.to_dict("records"):
     if row["analysis"] in (a["analysis"], b["analysis"]) and row["trial"] not in follow_up:
         follow_up[row["trial"]] = formatting.value_text(row, lang, with_p=False)
-lines = {r["trial"]: common.query("trial", r["trial"]).iloc[0]["line"] for r in inputs}
+lines = {r["trial"]: data.trial(database=database, trial_id=r["trial"]).iloc[0]["line"] for r in inputs}
 differences = derivations.differences_table(a, b, follow_up, lines, lang)
 differences.columns = [
     tr("compare.col_aspect"),

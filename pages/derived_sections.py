@@ -11,18 +11,19 @@ import streamlit as st
 from core import derived, schema
 from core.presentation import derivations, formatting
 from core.presentation.i18n import vocab_label
+from core.store import Database, connection
 from pages import common
 from pages.common import tr
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _export(database: str, trial_ids: tuple[str, ...]) -> pd.DataFrame:
-    return derived.export_frame(common.connection_for(database), trial_ids)
+def _export(*, database: Database, trial_ids: tuple[str, ...]) -> pd.DataFrame:
+    return derived.export_frame(connection(database), trial_ids)
 
 
-def export_frame(trial_ids: Sequence[str]) -> pd.DataFrame:
-    """The long export of ``trial_ids`` with their derived values (evidence kind 'derived')."""
-    return _export(common.db_key(), tuple(trial_ids))
+def export_frame(database: Database, trial_ids: Sequence[str]) -> pd.DataFrame:
+    """The long export of ``trial_ids`` (the reader's own data) with their derived values."""
+    return _export(database=database, trial_ids=tuple(trial_ids))
 
 
 def caveat_badges(caveats, lang: str) -> list[str]:

@@ -6,18 +6,19 @@ import streamlit as st
 from core import schema
 from core.presentation import derivations, formatting, plots
 from core.presentation.i18n import data_text, vocab_label
-from pages import common
+from pages import common, data
 from pages.common import tr
 
 common.ensure_shell()
 
 lang = common.lang()
+database = common.database()
 
 st.title(tr("forest.title"))
 st.warning(tr("forest.banner"), icon=":material/info:")
 
-endpoint_options = list(common.query("endpoints_with", ("hr",))["endpoint"])
-cancer_options = list(common.query("vocabulary", "cancer_type")["key"])
+endpoint_options = list(data.endpoints_with(database=database, measures=("hr",))["endpoint"])
+cancer_options = list(data.vocabulary(database=database, name="cancer_type")["key"])
 
 controls = st.expander(tr("trials.filters"), expanded=not common.present(), icon=":material/filter_list:")
 columns = controls.columns([3, 3, 2, 2, 2])
@@ -58,8 +59,13 @@ at_95 = common.url_toggle(
 )
 
 FOREST_ROWS = 60  # a readable plot; the total is stated and filters narrow it
-rows = common.query(
-    "forest_rows", tuple(endpoints), tuple(cancers), tuple(evidence), not all_cuts, (), FOREST_ROWS
+rows = data.forest_rows(
+    database=database,
+    endpoints=tuple(endpoints),
+    cancer_types=tuple(cancers),
+    evidence_kinds=tuple(evidence),
+    latest_only=not all_cuts,
+    limit=FOREST_ROWS,
 )
 if rows.empty:
     st.info(tr("forest.none"), icon=":material/search_off:")

@@ -6,19 +6,21 @@ import streamlit as st
 from core import schema
 from core.presentation import formatting
 from core.presentation.i18n import data_text, vocab_label
-from pages import common, derived_sections
+from core.presentation.problems import problems_table
+from pages import common, data, derived_sections
 from pages.common import tr
 
 common.ensure_shell()
 
 lang = common.lang()
+database = common.database()
 
 st.title(tr("sources.title"))
-counts = common.query("counts")
+counts = data.counts(database=database)
 st.caption(tr("trials.subtitle", **counts))
 
 st.header(tr("sources.registry"))
-sources = common.query("sources")
+sources = data.sources(database=database)
 st.dataframe(
     pd.DataFrame(
         {
@@ -52,7 +54,7 @@ derived_sections.sources_section()
 
 st.header(tr("sources.discrepancies"))
 DISCREPANCY_ROWS = 500
-discrepancies = common.query("discrepancies", None, DISCREPANCY_ROWS)
+discrepancies = data.discrepancies(database=database, limit=DISCREPANCY_ROWS)
 if len(discrepancies) == DISCREPANCY_ROWS:
     st.caption(tr("sources.discrepancies_limited", n=DISCREPANCY_ROWS))
 kinds = [k for k in schema.DISCREPANCY_KINDS if k in set(discrepancies["kind"])]
@@ -113,8 +115,16 @@ st.dataframe(
     width="stretch",
 )
 
-problems = common.query("problems")
+problems = data.problems(database=database)
 if not problems.empty:
     st.header(tr("sources.problems"))
     st.error(tr("sources.problems_text", n=len(problems)))
-    st.dataframe(problems, hide_index=True, width="stretch")
+    labels = {
+        "file": tr("import.col_file"),
+        "row": tr("import.col_record"),
+        "field": tr("import.col_field"),
+        "message": tr("import.col_reason"),
+        "code": tr("import.col_code"),
+    }
+    shown = problems_table(problems, lang)[list(labels)].rename(columns=labels)
+    st.dataframe(shown, hide_index=True, width="stretch")
