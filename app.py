@@ -59,6 +59,12 @@ PAGES = [
         url_path="survival",
     ),
     st.Page(
+        "pages/compare.py",
+        title=common.tr("derived.nav_compare"),
+        icon=":material/compare_arrows:",
+        url_path="compare",
+    ),
+    st.Page(
         "pages/import.py", title=common.tr("nav.import"), icon=":material/upload_file:", url_path="import"
     ),
     st.Page(

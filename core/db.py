@@ -32,7 +32,7 @@ from core import records, schema
 from core.records import DEFAULT_DATA_DIR, PROJECT_ROOT, load_evidence
 from core.text import printed_number, search_key
 
-FORMAT_VERSION = "5"
+FORMAT_VERSION = "6"
 """Bump when the database layout changes, so stale compiled files are not reused."""
 
 CACHE_ENV = "EVIDENCE_CACHE"
@@ -227,6 +227,8 @@ def _vocab_frame() -> pd.DataFrame:
         "evidence_kind": schema.EVIDENCE_KINDS,
         "source_kind": schema.SOURCE_KINDS,
         "flag": schema.FLAGS,
+        "caveat": schema.CAVEATS,
+        "title_kind": schema.TITLE_KINDS,
         "discrepancy_kind": schema.DISCREPANCY_KINDS,
         "origin": schema.ORIGINS,
     }

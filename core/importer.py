@@ -86,7 +86,13 @@ OPTIONAL_COLUMNS = (
     "discrepancies",
     "value_id",
     "note",
+    # derived rows of the export (core.derived): recomputed from their inputs, never imported
+    "formula",
+    "inputs",
+    "method",
+    "reason",
 )
+DERIVED_EVIDENCE_KIND = "derived"
 _TRIAL_COLUMNS = {
     "trial_name": "name",
     "trial_title": "title",
@@ -294,6 +300,8 @@ def csv_records(name: str, text: str, result: ImportResult, log: ProblemLog | No
             row = {
                 key: unneutralise((value or "").strip()) for key, value in raw.items() if isinstance(key, str)
             }
+            if row.get("evidence_kind") == DERIVED_EVIDENCE_KIND:
+                continue  # a derived value is recomputed from the imported values, not imported
             _add_row(name, line, row, trials, links, log)
     except csv.Error as exc:
         log.append(Problem.of(name, "", "", "not_csv", line=reader.line_num, detail=str(exc)))

@@ -573,3 +573,20 @@ def export_frame(con, trial_ids: Sequence[str] = ()) -> pd.DataFrame:
             return _df(con, f"SELECT * FROM v_export WHERE trial IN ({marks})", ids)
         return _df(con, "SELECT * FROM v_export WHERE trial IN (SELECT unnest(?::VARCHAR[]))", [ids])
     return _df(con, "SELECT * FROM v_export")
+
+
+def derivation_rows(con, trial_ids: Sequence[str] = ()) -> pd.DataFrame:
+    """The value rows derived numbers are computed from (core.derived): hazard ratios,
+    medians, landmark rates and follow-up, of some trials or of all."""
+    where = "(measure IN ('hr', 'median', 'landmark') OR endpoint = 'FOLLOW-UP')"
+    order = "ORDER BY trial, analysis_sequence, position"
+    if trial_ids:
+        ids = list(trial_ids)
+        if len(ids) <= EXPORT_LIST_MAX:
+            # constants are pushed into the scan (see export_frame); a subquery is not
+            marks = ", ".join("?" for _ in ids)
+            sql = f"SELECT * FROM value_rows WHERE {where} AND trial IN ({marks}) {order}"  # noqa: S608 - marks only
+            return _df(con, sql, ids)
+        sql = f"SELECT * FROM value_rows WHERE {where} AND trial IN (SELECT unnest(?::VARCHAR[])) {order}"  # noqa: S608 - constant text
+        return _df(con, sql, [ids])
+    return _df(con, f"SELECT * FROM value_rows WHERE {where} {order}")  # noqa: S608 - constant text

@@ -102,6 +102,7 @@ TRIAL_FIELDS = (
     _f("presented", "strlist"),
     _f("note"),
     _f("note_zh"),
+    _f("caveats", "strlist", vocab=schema.CAVEATS),
 )
 TRIAL_TABLES = ("arms", "analyses", "values", "discrepancies")
 
@@ -178,6 +179,7 @@ SOURCE_FIELDS = (
     _f("urls", "strlist"),
     _f("citation"),
     _f("note"),
+    _f("title_kind", vocab=schema.TITLE_KINDS, default="printed"),
 )
 
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]*")  # used with fullmatch: no trailing newline slips by

@@ -49,6 +49,7 @@ LINES: dict[str, tuple[str, str]] = {
     "conversion": ("Conversion / perioperative", "转化/围手术期"),
     "secondary-prevention": ("Secondary prevention", "二级预防"),
     "mixed": ("Mixed lines", "多线混合"),
+    "not-stated": ("Line not stated", "治疗线数未说明"),
 }
 
 PHASES: dict[str, tuple[str, str]] = {
@@ -178,9 +179,39 @@ SOURCE_KINDS: dict[str, tuple[str, str]] = {
     "user-upload": ("User-supplied source (not checked against a text)", "用户提供的来源(未与原文核对)"),
 }
 
+# Whether a source's ``title`` is printed in it or was written by the curator to name it.
+TITLE_KINDS: dict[str, tuple[str, str]] = {
+    "printed": ("Title as printed", "原文标题"),
+    "descriptive": (
+        "Descriptive title written by the curator (not printed)",
+        "整理者拟定的描述性标题(原文未印)",
+    ),
+}
+
 ORIGINS: dict[str, tuple[str, str]] = {
     "curated": ("Curated", "已整理"),
     "user": ("User-supplied", "用户提供"),
+}
+
+# Caveats that belong to a whole trial and carry no number: the record's ``caveats`` list.
+# Each is shown as a badge on the trial page, on the trial's forest rows and on its card.
+CAVEATS: dict[str, tuple[str, str]] = {
+    "non-proportional-hazards": (
+        "Survival curves crossed: proportional hazards doubtful, a single hazard ratio may mislead",
+        "生存曲线交叉:比例风险假设存疑,单一风险比可能误导",
+    ),
+    "responder-comparison": (
+        "Compares patients by their response (responders vs non-responders), not randomized arms",
+        "按疗效反应比较患者(应答者对比非应答者),而非随机分组比较",
+    ),
+    "garbled-design-statement": (
+        "A design statement in the source is garbled; that part of the design is not confirmed",
+        "来源中的研究设计表述有误,该部分设计未经证实",
+    ),
+    "mistranslation": (
+        "The source mistranslates parts of the primary report",
+        "来源对原始报告的部分内容存在误译",
+    ),
 }
 
 # Flags a curator puts on a value; each is a caveat the pages show beside the number.
@@ -208,6 +239,8 @@ FLAGS: dict[str, tuple[str, str]] = {
     "ci-crosses-1": ("The interval includes no effect (HR 1)", "置信区间包含1(无差异)"),
     "not-a-p-value": ("Bayesian probability, not a p-value or a rate", "贝叶斯概率,不是P值或发生率"),
     "inferred-count": ("Number derived by the curator, not printed", "整理者推算,原文未直接给出"),
+    "non-proportional-hazards": CAVEATS["non-proportional-hazards"],
+    "responder-comparison": CAVEATS["responder-comparison"],
 }
 
 DISCREPANCY_KINDS: dict[str, tuple[str, str]] = {
@@ -262,6 +295,7 @@ class Source:
     urls: tuple[str, ...] = ()
     citation: str = ""
     note: str = ""
+    title_kind: str = "printed"  # TITLE_KINDS: printed | descriptive
 
 
 @dataclass(frozen=True)
@@ -360,6 +394,7 @@ class Trial:
     note: str = ""
     note_zh: str = ""
     origin: str = "curated"  # curated | user (imported in a session)
+    caveats: tuple[str, ...] = ()  # CAVEATS keys
 
 
 @dataclass

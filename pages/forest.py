@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core import schema
-from core.presentation import plots, tables
+from core.presentation import derivations, plots, tables
 from core.presentation.i18n import vocab_label
 from pages import common, data
 from pages.common import tr
@@ -49,6 +49,14 @@ all_cuts = common.url_toggle(
     help=tr("forest.all_cuts_help"),
 )
 
+at_95 = common.url_toggle(
+    tr("derived.forest_ci95"),
+    key="forest__ci95",
+    param="ci95",
+    container=controls,
+    help=tr("derived.forest_ci95_help"),
+)
+
 FOREST_ROWS = 60  # a readable plot; the total is stated and filters narrow it
 rows = data.forest_rows(
     database=database,
@@ -62,6 +70,15 @@ if rows.empty:
     st.info(tr("forest.none"), icon=":material/search_off:")
     st.stop()
 
+if at_95:
+    rows, converted, not_stated = derivations.forest_at_95(rows)
+    st.caption(
+        " ".join(
+            [tr("derived.forest_converted", n=converted)]
+            + ([tr("derived.forest_not_converted", n=not_stated)] if not_stated else [])
+        )
+    )
+
 total = int(rows["total_rows"].iloc[0])
 st.caption(tr("forest.count", n=len(rows), trials=rows["trial"].nunique()))
 if total > len(rows):
@@ -73,6 +90,8 @@ figure = plots.forest_figure(
 name = "forest-hr-" + "-".join(endpoints or ["all"]) + ("-all-cuts" if all_cuts else "-latest")
 common.show_chart(figure, name, key="forest__chart")
 st.caption(tr("forest.legend_help"))
+if rows["trial_caveats"].map(lambda c: c is not None and len(c) > 0).any():
+    st.caption(tr("derived.forest_caveat_help"))
 
 frame = tables.display(tables.forest_table(rows, lang), lang)
 with st.expander(tr("forest.table"), expanded=not common.present()):

@@ -6,7 +6,7 @@ from core import schema
 from core.presentation import tables
 from core.presentation.i18n import vocab_label
 from core.presentation.problems import problems_table
-from pages import common, data
+from pages import common, data, derived_sections
 from pages.common import tr
 
 common.ensure_shell()
@@ -29,6 +29,8 @@ st.dataframe(
 
 st.header(tr("sources.method"))
 st.markdown(tr("sources.method_text"))
+
+derived_sections.sources_section()
 
 st.header(tr("sources.discrepancies"))
 DISCREPANCY_ROWS = 500

@@ -7,7 +7,7 @@ from core import schema
 from core.presentation import plots, tables
 from core.presentation.i18n import vocab_label
 from core.presentation.survival import LANDMARK_MONTHS, comparison_table
-from pages import common, data
+from pages import common, data, derived_sections
 from pages.common import tr
 
 common.ensure_shell()
@@ -80,6 +80,8 @@ else:
         rows, endpoint, lang=lang, present=common.present(), footer=footer, theme=common.theme()
     )
     common.show_chart(figure, f"survival-{endpoint}-landmarks", key="survival__landmarks")
+
+derived_sections.survival_differences(rows, lang)
 
 st.subheader(tr("survival.table"))
 follow_up = data.follow_up_rows(database=database, trial_ids=tuple(rows["trial"].unique()))

@@ -9,7 +9,7 @@ from core import schema
 from core.presentation import caveats, formatting, tables
 from core.presentation.i18n import data_text, vocab_label
 from core.text import markdown_escape as md
-from pages import common, data
+from pages import common, data, derived_sections
 from pages.common import tr
 
 common.ensure_shell()
@@ -105,8 +105,9 @@ BADGE_COLOURS = {
     "disputed": "red",
     "immature": "orange",
 }
+# curated trial caveats (schema.CAVEATS: crossing curves, responder comparison…) are red
 badges = [
-    f":{BADGE_COLOURS[code]}-badge[{caveats.label(code, lang)}]"
+    f":{BADGE_COLOURS.get(code, 'red')}-badge[{caveats.label(code, lang)}]"
     for code in tables.trial_caveats(header, values)
 ]
 if badges:
@@ -162,6 +163,10 @@ if not effects.any():
     st.caption(tr("trial.no_effects"))
 else:
     show_values(effects)
+
+# --- derived: absolute effects and how estimates matured across data cuts --------------------------
+derived_sections.absolute_effects_section(values, lang, key="trial__absolute")
+derived_sections.timeline_section(values, lang, trial_id)
 
 # --- efficacy, by analysis (data cut) and endpoint --------------------------------------------------
 st.header(tr("trial.results"))
@@ -226,7 +231,7 @@ with download_columns[0]:
     )
 with download_columns[1]:
     common.csv_download(
-        data.export_frame(database=database, trial_ids=(trial_id,)),
+        derived_sections.export_frame(database, (trial_id,)),
         f"{trial_id}-values.csv",
         tr("trial.download"),
         key="trial__csv",

@@ -11,7 +11,7 @@ from core.presentation.export import to_csv_bytes
 from core.presentation.i18n import vocab_label
 from core.store import Database
 from core.text import markdown_escape as md
-from pages import common, data
+from pages import common, data, derived_sections
 from pages.common import tr
 
 common.ensure_shell()
@@ -219,7 +219,7 @@ def filtered_values(database: Database, selected_key: tuple, q: str, sort: str, 
     all_rows, _ = data.trials_page(
         database=database, selected=selected_key, q=q, sort=sort, descending=descending, limit=None, offset=0
     )
-    return to_csv_bytes(data.export_frame(database=database, trial_ids=tuple(all_rows["id"])))
+    return to_csv_bytes(derived_sections.export_frame(database, tuple(all_rows["id"])))
 
 
 view = (database, selected_key, q, sort, descending)

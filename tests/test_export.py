@@ -15,7 +15,7 @@ def test_cli_export_writes_every_value(tmp_path, evidence, capsys):
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets show Chinese
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert len(rows) == len(evidence.values)
+    assert len([r for r in rows if r["evidence_kind"] != "derived"]) == len(evidence.values)
     assert list(rows[0])[: len(EXPORT_COLUMNS)] != [] and set(EXPORT_COLUMNS) <= set(rows[0])
     lead = [
         r
@@ -67,3 +67,25 @@ def test_validate_summary_counts(capsys, sources_dir):
     assert main(["validate", "--sources", str(sources_dir)]) == 0
     out = capsys.readouterr().out
     assert "trials" in out and "values" in out
+
+
+def test_cli_export_marks_every_derived_value(tmp_path, evidence):
+    target = tmp_path / "evidence.csv"
+    assert main(["export", str(target)]) == 0
+    rows = list(csv.DictReader(io.StringIO(target.read_bytes().decode("utf-8-sig"))))
+    derived_rows = [r for r in rows if r["evidence_kind"] == "derived"]
+    assert derived_rows
+    ids = {f"{v.trial}:{v.id}" for v in evidence.values}
+    for row in derived_rows:
+        assert "derived" in row["flags"].split(";")
+        assert row["formula"] and row["method"] and row["value"]
+        inputs = row["inputs"].split(";")
+        assert inputs and set(inputs) <= ids, row  # every input is a printed, curated value
+        assert row["source"] == "" and row["snippet"] == ""
+    printed = [r for r in rows if r["evidence_kind"] != "derived"]
+    assert all(r["formula"] == "" and r["inputs"] == "" for r in printed)
+    crown = [r for r in derived_rows if r["inputs"] == "crown:jco-5y-pfs;crown:jco-5y-pfs-crizotinib"]
+    assert {r["measure"]: (r["value"], r["ci_low"], r["ci_high"]) for r in crown} == {
+        "rate-difference": ("52", "41.88", "62.12"),
+        "nnt": ("1.92", "1.61", "2.39"),
+    }

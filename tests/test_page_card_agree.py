@@ -23,7 +23,10 @@ def page_badge_codes(trial: str, lang: str) -> list[str]:
     app.switch_page("pages/trial.py")
     app.run()
     assert not app.exception, [e.message for e in app.exception]
-    words = {caveats.label(code, lang): code for code in caveats.TRIAL_CAVEATS}
+    from core import schema
+
+    codes = [*caveats.TRIAL_CAVEATS, *schema.CAVEATS]  # computed and curated trial caveats
+    words = {caveats.label(code, lang): code for code in codes}
     shown = [label for m in app.markdown for label in BADGE.findall(m.value)]
     assert all(label in words for label in shown), shown
     return [words[label] for label in shown]

@@ -39,6 +39,8 @@ ALLOWED = {
         "core.presentation.caveats",
         "core.presentation.formatting",
         "core.presentation.i18n",
+        "core.derived",
+        "core.presentation.derivations",
     },
     "figure_data": {
         "pandas",
@@ -48,6 +50,17 @@ ALLOWED = {
         "core.presentation.i18n",
     },
     "plots": {"pandas", "plotly.graph_objects", "core.presentation.figure_data"},
+    # derived numbers worded (h4): draws its own small charts with the plots' palette
+    "derivations": {
+        "pandas",
+        "plotly.graph_objects",
+        "core.derived",
+        "core.schema",
+        "core.text",
+        "core.presentation.formatting",
+        "core.presentation.i18n",
+        "core.presentation.plots",
+    },
     "problems": {"pandas", "core.problems", "core.presentation.i18n"},
     "card": {
         "pandas",
@@ -55,6 +68,8 @@ ALLOWED = {
         "core.presentation.caveats",
         "core.presentation.tables",
         "core.presentation.i18n",
+        "core.derived",
+        "core.presentation.derivations",
     },
 }
 

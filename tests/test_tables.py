@@ -57,7 +57,9 @@ def test_trial_caveats_include_immature_and_user_supplied(con):
     assert "immature" in codes  # the OS hazard ratio is flagged immature
     assert "user_supplied" not in codes
     assert "user_supplied" in tables.trial_caveats({**header, "origin": "user"}, values)
-    assert list(codes) == [c for c in caveats.TRIAL_CAVEATS if c in codes]  # a fixed order
+    computed = [c for c in codes if c in caveats.TRIAL_CAVEATS]
+    assert computed == [c for c in caveats.TRIAL_CAVEATS if c in codes]  # a fixed order
+    assert list(codes) == list(header["caveats"]) + computed  # curated caveats first
 
 
 def test_card_carries_the_trial_caveat_codes(con):
@@ -172,3 +174,19 @@ def test_survival_table_speaks_the_readers_language(con):
     assert lead["evidence"] == "试验报告"  # a label, not the key "trial-report"
     assert "数据截止" in lead["analysis"]
     assert "(OS随访)" in lead["follow_up"] and "follow-up" not in lead["follow_up"]
+
+
+def test_derived_interval_caveat_is_a_code_with_parameters():
+    row = {
+        "ci_level": "95",
+        "derived_ci": True,
+        "printed_ci_level": "80",
+        "printed_ci_low": "4.8",
+        "printed_ci_high": "12.3",
+    }
+    codes = caveats.value_codes(row)
+    assert codes == ("derived_ci95|80|4.8|12.3",)
+    assert (
+        caveats.label(codes[0], "en")
+        == "Interval converted to 95% from the printed 80% CI 4.8–12.3 (derived)"
+    )

@@ -6,7 +6,7 @@ is built from the same presenters as the trial page (:mod:`core.presentation.tab
 same facts, the same caveat codes (each badge carries its code in ``data-caveat``), the same
 value table.
 
-May import: ``core.queries`` (it is handed a connection), ``core.schema`` and this package.
+May import: ``core.queries`` (it is handed a connection), ``core.derived`` and this package.
 Never streamlit, ``pages`` or ``bench``.
 """
 
@@ -157,8 +157,36 @@ def evidence_card_html(con, trial_id: str, lang: str = "en", generated: dt.date 
         f"{_rows(tables.analyses_table(queries.trial_analyses(con, trial_id), lang), ('analysis', 'analysis_kind', 'cutoff'))}"
         "</table>",
         _results(values, lang),
+        "".join(_derived_rows(values, lang)),
         _discrepancies(queries.discrepancies(con, trial_id), lang),
         _sources(queries.sources(con), list(dict.fromkeys(values["source"])), lang),
         f"<footer>{_e(t('card.footer', lang, date=generated.isoformat(), trial=trial_id))}</footer></body></html>",
     ]
     return "".join(parts)
+
+
+def _derived_rows(values: pd.DataFrame, lang: str) -> list[str]:
+    """The card's absolute effects: computed rows only, each marked derived with its inputs."""
+    from core import derived
+    from core.presentation import derivations
+
+    effects = derived.absolute_effects(values)
+    if effects.empty:
+        return []
+    effects = effects[effects["value"].notna()]
+    if effects.empty:
+        return []
+    table = derivations.absolute_table(effects, lang)
+    out = [
+        f"<h2>{_e(t('derived.absolute_title', lang))}</h2><table><tr><th>{_e(t('derived.col_kind', lang))}</th>"
+        f"<th>{_e(t('derived.col_result', lang))}</th><th>{_e(t('derived.col_method', lang))}</th>"
+        f"<th>{_e(t('derived.col_inputs', lang))}</th></tr>"
+    ]
+    for row in table.to_dict("records"):
+        label = f"{row['kind']} · {row['endpoint']} {row['timepoint']}".strip()
+        out.append(
+            f"<tr><td>{_e(label)}</td><td><b>{_e(row['result'])}</b></td><td>{_e(row['method'])}</td>"
+            f'<td><div class="snippet">{_e(row["inputs"])}</div></td></tr>'
+        )
+    out.append("</table>")
+    return out

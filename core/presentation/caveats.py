@@ -1,7 +1,9 @@
 """Caveats as codes: which warnings belong beside a value or over a trial, and their labels.
 
-A caveat is a short stable code (``ci80``, ``interim``, ``single_arm_trial``…) or a
-record flag (``doubtful-attribution``, ``immature``…, the keys of ``core.schema.FLAGS``).
+A caveat is a short stable code (``ci80``, ``interim``, ``single_arm_trial``…), a record
+flag (``doubtful-attribution``, ``immature``…, the keys of ``core.schema.FLAGS``), a curated
+trial caveat (the keys of ``core.schema.CAVEATS``), or ``derived_ci95|level|low|high`` for an
+interval re-expressed at 95% (its parameters are the printed interval).
 Presenters put codes in their frames; only :func:`label` turns a code into words, so the
 trial page, the evidence card and every CSV name the same caveats in the same order.
 
@@ -37,6 +39,9 @@ TRIAL_CAVEATS = (
 
 _CATALOG_CODES = set(VALUE_CAVEATS) | set(TRIAL_CAVEATS)
 
+DERIVED_CI = "derived_ci95"
+"""A value whose interval core.derived re-expressed at 95%: ``derived_ci95|level|low|high``."""
+
 
 def flags_of(row: Mapping[str, Any] | None) -> list[str]:
     """The record flags of a value row (``[]`` when it has none or there is no row)."""
@@ -63,7 +68,16 @@ def value_codes(row: Mapping[str, Any]) -> tuple[str, ...]:
     out += flags_of(row)
     if row.get("design") == "single-arm" and row.get("measure") in ("median", "landmark"):
         out.append("single_arm")
+    if str(row.get("derived_ci")) == "True":
+        # a code with parameters: the printed interval it was converted from
+        printed = (row.get("printed_ci_level"), row.get("printed_ci_low"), row.get("printed_ci_high"))
+        out.append(DERIVED_CI + "|" + "|".join(str(part) for part in printed))
+    out += [str(code) for code in _listed(row.get("trial_caveats"))]
     return tuple(dict.fromkeys(out))
+
+
+def _listed(codes: Any) -> list:
+    return list(codes) if codes is not None else []
 
 
 def trial_codes(header: Mapping[str, Any], values: pd.DataFrame) -> tuple[str, ...]:
@@ -89,13 +103,19 @@ def trial_codes(header: Mapping[str, Any], values: pd.DataFrame) -> tuple[str, .
         "immature": has_values
         and bool(values["flags"].map(lambda f: "immature" in flags_of({"flags": f})).any()),
     }
-    return tuple(code for code in TRIAL_CAVEATS if present[code])
+    curated = [str(code) for code in _listed(header.get("caveats"))]  # schema.CAVEATS keys
+    return tuple(curated + [code for code in TRIAL_CAVEATS if present[code]])
 
 
 def label(code: str, lang: str) -> str:
     """The words for a caveat code in ``lang``: the catalog's ``caveat.*`` or the flag's label."""
     if code in _CATALOG_CODES:
         return t(f"caveat.{code}", lang)
+    if code.startswith(DERIVED_CI + "|"):
+        level, low, high = (code.split("|") + ["", "", ""])[1:4]
+        return t("derived.ci95_caveat", lang, level=level, low=low, high=high)
+    if code in schema.CAVEATS:
+        return vocab_label(schema.CAVEATS, code, lang)
     return vocab_label(schema.FLAGS, code, lang)
 
 

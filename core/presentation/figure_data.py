@@ -25,7 +25,7 @@ from core import schema
 from core.presentation import caveats, formatting
 from core.presentation.i18n import data_text, t, vocab_label
 
-INTERVAL_KEYS = ("95", "90", "80", "unknown", "none")
+INTERVAL_KEYS = ("95", "90", "80", "unknown", "none", "derived95")
 """Interval styles: the CI level, ``unknown`` when not stated, ``none`` without an interval."""
 
 FigureText = Mapping[str, str]
@@ -67,6 +67,8 @@ def style_key(row: Mapping[str, Any]) -> str:
     """How an interval is drawn: by its CI level, ``unknown`` or ``none``."""
     if number(row.get("ci_low")) is None and number(row.get("ci_high")) is None:
         return "none"
+    if str(row.get("derived_ci")) == "True":
+        return "derived95"  # re-expressed at 95% by core.derived, never printed
     level = str(row.get("ci_level") or "unknown")
     return level if level in INTERVAL_KEYS else "unknown"
 
@@ -130,13 +132,20 @@ def _forest_label(row: Mapping[str, Any], group_by: str, lang: str) -> str:
     parts = [esc(formatting.trial_label(row, lang))]
     if group_by != "endpoint":
         parts.append(esc(row["endpoint"]))
-    return " · ".join(parts + _subgroup(row, lang) + _assessment(row, lang))
+    label = " · ".join(parts + _subgroup(row, lang) + _assessment(row, lang))
+    trial_caveats = row.get("trial_caveats")
+    if trial_caveats is not None and len(trial_caveats):
+        # a trial-level caveat (crossing curves, responder comparison, …): a badge on the row,
+        # spelled out in the hover and the table
+        label += " ⚠"
+    return label
 
 
 def _forest_value(row: Mapping[str, Any], style: str, lang: str) -> str:
     """The text column's cell: the estimate and its interval without "HR" (the header says it)."""
     text = esc(formatting.value_text(row, lang, with_p=False, name_ratio=False))
-    return text + (f"  <i>{esc(t('forest.no_ci', lang))}</i>" if style == "none" else "")
+    badge = {"none": "forest.no_ci", "derived95": "derived.badge"}.get(style)
+    return text + (f"  <i>{esc(t(badge, lang))}</i>" if badge else "")
 
 
 def _group_title(row: Mapping[str, Any], group_by: str, lang: str) -> str:

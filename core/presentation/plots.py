@@ -70,13 +70,27 @@ PALETTES = {
         "#1f1f1f",
         "#555555",
         "rgba(128,128,128,0.25)",
-        {"95": "#0072B2", "90": "#009E73", "80": "#D55E00", "unknown": "#6b6b6b", "none": "#6b6b6b"},
+        {
+            "95": "#0072B2",
+            "90": "#009E73",
+            "80": "#D55E00",
+            "unknown": "#6b6b6b",
+            "none": "#6b6b6b",
+            "derived95": "#A4457F",
+        },
     ),
     "dark": Palette(
         "#f0f0f0",
         "#c8c8c8",
         "rgba(200,200,200,0.22)",
-        {"95": "#56B4E9", "90": "#2ED3A0", "80": "#F5A623", "unknown": "#b4b4b4", "none": "#b4b4b4"},
+        {
+            "95": "#56B4E9",
+            "90": "#2ED3A0",
+            "80": "#F5A623",
+            "unknown": "#b4b4b4",
+            "none": "#b4b4b4",
+            "derived95": "#E59CD0",
+        },
     ),
 }
 
@@ -102,6 +116,8 @@ INTERVAL_STYLES = {
     "80": IntervalStyle("80", "dot", 3.5, "square-open"),
     "unknown": IntervalStyle("unknown", "dash", 2.5, "square"),
     "none": IntervalStyle("none", "solid", 0, "circle-open"),
+    # an interval printed at 80% or 90% re-expressed at 95% (core.derived): never printed
+    "derived95": IntervalStyle("derived95", "longdash", 2.5, "diamond"),
 }
 
 

@@ -5,7 +5,8 @@ Differences are only computed inside one trial, one analysis, one population and
 source, between two finite medians; anything else (a median not reached, a lower bound, a
 range) gives no difference, and says why.
 
-May import: ``core.schema`` and this package's ``formatting``, ``caveats`` and ``i18n``.
+May import: ``core.schema``, ``core.derived`` and this package's ``formatting``, ``caveats``,
+``derivations`` and ``i18n``.
 Never streamlit, ``pages`` or ``bench``.
 """
 
@@ -96,9 +97,29 @@ def _follow_up_text(follow: list[dict], lang: str) -> str:
     return "; ".join(cells)
 
 
-def _row(entry: dict, control: dict | None, follow: list[dict], lang: str) -> dict:
+def _absolute_texts(rows: pd.DataFrame, lang: str) -> dict[tuple, str]:
+    """Derived rate differences and NNTs (core.derived) of each experimental arm, as text."""
+    from core import derived
+    from core.presentation import derivations
+
+    effects = derived.absolute_effects(rows)
+    if effects.empty:
+        return {}
+    effects = effects[effects["value"].notna() & effects["kind"].isin(("rate-difference", "nnt"))]
+    texts: dict[tuple, list[str]] = {}
+    for record in effects.to_dict("records"):
+        key = (record["trial"], record["arm"], record["population"], record["analysis"])
+        when = formatting.timepoint_text(record.get("timepoint"), lang)
+        texts.setdefault(key, []).append(f"{when}: {derivations.result_text(record, lang)}")
+    return {key: "; ".join(parts) for key, parts in texts.items()}
+
+
+def _row(
+    entry: dict, control: dict | None, follow: list[dict], absolute: dict[tuple, str], lang: str
+) -> dict:
     first, median = entry["first"], entry["median"]
     is_control = first.get("arm_role") == "control"
+    absolute_key = (first["trial"], first.get("arm"), first.get("population"), first.get("analysis"))
     events = entry["events"]
     return {
         "trial": formatting.trial_label(first, lang),
@@ -108,6 +129,7 @@ def _row(entry: dict, control: dict | None, follow: list[dict], lang: str) -> di
         "analysis": data_text(first.get("analysis_label") or "", first.get("analysis_label_zh") or "", lang),
         "median": formatting.value_text(median, lang, with_p=False) if median else "",
         "difference": "" if is_control or median is None else median_difference(control, median, lang),
+        "absolute": "" if is_control else absolute.get(absolute_key, ""),
         **_rate_cells(entry["landmarks"], lang),
         "events": formatting.value_text(events, lang, with_p=False) if events else "",
         "follow_up": _follow_up_text(follow, lang),
@@ -143,9 +165,10 @@ def comparison_table(rows: pd.DataFrame, follow_up: pd.DataFrame, lang: str = "e
     follow: dict[str, list[dict]] = {}
     for row in follow_up.to_dict("records"):
         follow.setdefault(row["trial"], []).append(row)
+    absolute = _absolute_texts(rows, lang)
     return pd.DataFrame(
         [
-            _row(entry, controls.get(_control_key(key)), follow.get(key[0], []), lang)
+            _row(entry, controls.get(_control_key(key)), follow.get(key[0], []), absolute, lang)
             for key, entry in series.items()
         ]
     )

@@ -82,6 +82,7 @@ COLUMN_LABELS: dict[str, str] = {
     # the survival comparison (core.presentation.survival)
     "median": "survival.col_median",
     "difference": "survival.col_difference",
+    "absolute": "derived.survival_col",
     "other_rates": "survival.col_other_rates",
     "events": "survival.col_events",
     "follow_up": "survival.col_follow_up",
@@ -431,9 +432,10 @@ def source_registry(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def _source_title(row: Mapping[str, Any], lang: str) -> str:
     """English readers get the English title where there is one; others the title as printed."""
-    if lang == "en":
-        return row["title_en"] or row["title"]
-    return row["title"] or row["title_en"]
+    title = (row["title_en"] or row["title"]) if lang == "en" else (row["title"] or row["title_en"])
+    if row.get("title_kind") == "descriptive":  # a title the curator wrote, not the source's
+        title += f" ({vocab_label(schema.TITLE_KINDS, 'descriptive', lang)})"
+    return title
 
 
 def glossary(lang: str) -> pd.DataFrame:
