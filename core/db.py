@@ -238,30 +238,25 @@ def frames(evidence: schema.Evidence) -> dict[str, pd.DataFrame]:
 
 
 def _vocab_frame() -> pd.DataFrame:
-    rows = []
-    vocabularies = {
-        "cancer_type": schema.CANCER_TYPES,
-        "setting": schema.SETTINGS,
-        "line": schema.LINES,
-        "phase": schema.PHASES,
-        "design": schema.DESIGNS,
-        "blinding": schema.BLINDING,
-        "analysis_kind": schema.ANALYSIS_KINDS,
-        "endpoint": schema.ENDPOINTS,
-        "measure": schema.MEASURES,
-        "unit": schema.UNITS,
-        "assessment": schema.ASSESSMENTS,
-        "evidence_kind": schema.EVIDENCE_KINDS,
-        "source_kind": schema.SOURCE_KINDS,
-        "flag": schema.FLAGS,
-        "discrepancy_kind": schema.DISCREPANCY_KINDS,
-        "origin": schema.ORIGINS,
-    }
-    for vocabulary, entries in vocabularies.items():
-        for position, (key, (english, chinese)) in enumerate(entries.items()):
-            rows.append(
-                {"vocabulary": vocabulary, "key": key, "en": english, "zh": chinese, "position": position}
-            )
+    """Every vocabulary of :data:`core.schema.VOCABULARIES` and every named subset of
+    :data:`core.schema.SUBSETS` (its keys in priority order, labelled from its vocabulary)."""
+    rows = [
+        {"vocabulary": name, "key": key, "en": english, "zh": chinese, "position": position}
+        for name, vocabulary in schema.VOCABULARIES.items()
+        for position, (key, (english, chinese)) in enumerate(vocabulary.labels.items())
+    ]
+    for subset in schema.SUBSETS.values():
+        labels = schema.VOCABULARIES[subset.vocabulary].labels
+        rows += [
+            {
+                "vocabulary": subset.name,
+                "key": key,
+                "en": labels[key][0],
+                "zh": labels[key][1],
+                "position": position,
+            }
+            for position, key in enumerate(subset.keys)
+        ]
     return pd.DataFrame(rows)
 
 

@@ -28,54 +28,9 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 """A CSV with more data rows than this is refused (about 1,000 trials' worth)."""
 
-REQUIRED_COLUMNS = (
-    "trial",
-    "analysis",
-    "endpoint",
-    "measure",
-    "value",
-    "unit",
-    "source",
-    "snippet",
-    "evidence_kind",
-)
-OPTIONAL_COLUMNS = (
-    "trial_name",
-    "trial_title",
-    "cancer_type",
-    "setting",
-    "line",
-    "phase",
-    "design",
-    "blinding",
-    "analysis_label",
-    "analysis_kind",
-    "cutoff",
-    "arm",
-    "arm_label",
-    "arm_role",
-    "comparator",
-    "comparator_label",
-    "comparator_role",
-    "population",
-    "population_zh",
-    "timepoint",
-    "value_high",
-    "qualifier",
-    "ci_low",
-    "ci_high",
-    "ci_level",
-    "p_value",
-    "assessment",
-    "term",
-    "term_zh",
-    "n",
-    "n_total",
-    "flags",
-    "discrepancies",
-    "value_id",
-    "note",
-)
+# One list of the long CSV's columns serves the export, the import and the tests (core/schema.py).
+REQUIRED_COLUMNS = schema.REQUIRED_COLUMNS
+OPTIONAL_COLUMNS = schema.OPTIONAL_COLUMNS
 _TRIAL_COLUMNS = {
     "trial_name": "name",
     "trial_title": "title",

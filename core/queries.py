@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from core import schema
 from core.text import search_key
 
 _CJK = re.compile("[\u3400-\u9fff]")
@@ -352,7 +353,8 @@ def survival_rows(
     With ``max_trials``, only the first trials (in display order) travel; every row carries
     ``total_trials``, the number of trials that matched.
     """
-    clauses = ["v.endpoint = ?", "v.measure IN ('median', 'landmark', 'hr', 'events')"]
+    # survival_value_rows holds only the survival measures (schema.SURVIVAL_MEASURES)
+    clauses = ["v.endpoint = ?"]
     params: list = [endpoint]
     for column, selected in (("v.cancer_type", cancer_types), ("v.evidence_kind", evidence_kinds)):
         if selected:
@@ -440,6 +442,9 @@ def counts(con) -> dict[str, int]:
     return {key: int(row[key]) for key in row.index}
 
 
+_EXPORT_SELECT = ", ".join(f'"{name}"' for name in schema.EXPORT_COLUMNS)
+"""The long export's columns in the schema's order (the one list the import reads too)."""
+
 EXPORT_LIST_MAX = 1000
 """Up to this many trials, the export filters by a list of constants (see export_frame)."""
 
@@ -452,6 +457,8 @@ def export_frame(con, trial_ids: Sequence[str] = ()) -> pd.DataFrame:
             # A list of constants is pushed down into the view's table scans; a subquery is a
             # join above the view, which then exports every trial first (1.2 s at 100,000 trials).
             marks = ", ".join("?" for _ in ids)
-            return _df(con, f"SELECT * FROM v_export WHERE trial IN ({marks})", ids)
-        return _df(con, "SELECT * FROM v_export WHERE trial IN (SELECT unnest(?::VARCHAR[]))", [ids])
-    return _df(con, "SELECT * FROM v_export")
+            return _df(con, f"SELECT {_EXPORT_SELECT} FROM v_export WHERE trial IN ({marks})", ids)
+        return _df(
+            con, f"SELECT {_EXPORT_SELECT} FROM v_export WHERE trial IN (SELECT unnest(?::VARCHAR[]))", [ids]
+        )
+    return _df(con, f"SELECT {_EXPORT_SELECT} FROM v_export")
