@@ -160,8 +160,8 @@ TABLE_CONFIG = {
     tr("col.caveats"): st.column_config.TextColumn(width="medium"),
 }
 
-SAFETY = ("AE-G3", "TRAE", "SURG-COMP-G3", "DISCONTINUATION")
-CONTEXT = ("PATIENTS", "FOLLOW-UP", "BASELINE", "ON-TREATMENT")
+SAFETY = schema.SAFETY_ENDPOINTS
+CONTEXT = schema.CONTEXT_ENDPOINTS
 
 # --- effect estimates --------------------------------------------------------------------------------
 effects = values[values["measure"] == "hr"]

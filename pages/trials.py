@@ -15,16 +15,7 @@ common.ensure_shell()
 lang = common.lang()
 PAGE_SIZE = 50
 
-VOCABS = {
-    "cancer": schema.CANCER_TYPES,
-    "setting": schema.SETTINGS,
-    "line": schema.LINES,
-    "phase": schema.PHASES,
-    "design": schema.DESIGNS,
-    "endpoint": schema.ENDPOINTS,
-    "evidence": schema.EVIDENCE_KINDS,
-    "origin": schema.ORIGINS,
-}
+VOCABS = {key: vocabulary.labels for key, vocabulary in schema.VOCABULARIES_BY_URL_KEY.items()}
 FACET_ORDER = [
     "cancer",
     "line",

@@ -34,7 +34,7 @@ th { background: #f2f2f2; } .facts td:first-child { width: 28%; color: #444; }
 
 # Which values make the card: effect estimates and survival / response results.
 _HEADLINE_MEASURES = ("hr", "median", "landmark")
-_HEADLINE_ENDPOINTS = ("PFS", "OS", "TTF", "RFS", "IC-PFS", "ORR", "DCR", "IC-ORR", "IC-CR")
+_HEADLINE_ENDPOINTS = schema.SURVIVAL_ENDPOINTS + schema.RESPONSE_ENDPOINTS
 _MAX_ROWS = 10
 
 
@@ -49,10 +49,7 @@ def _headline_values(values: pd.DataFrame) -> pd.DataFrame:
     picked = values[
         values["is_latest"]
         & values["endpoint"].isin(_HEADLINE_ENDPOINTS)
-        & (
-            values["measure"].isin(_HEADLINE_MEASURES)
-            | values["endpoint"].isin(("ORR", "DCR", "IC-ORR", "IC-CR"))
-        )
+        & (values["measure"].isin(_HEADLINE_MEASURES) | values["endpoint"].isin(schema.RESPONSE_ENDPOINTS))
     ].copy()
     picked["order"] = (
         (picked["evidence_kind"] != "trial-report").astype(int) * 100
