@@ -18,7 +18,7 @@ import streamlit as st
 
 from core import db, queries
 from core.presentation.export import to_csv_bytes
-from core.presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, resolve_language, t
+from core.presentation.i18n import DEFAULT_LANGUAGE, resolve_language, t
 from core.records import DEFAULT_DATA_DIR
 
 DATA_ENV = "EVIDENCE_DATA"
@@ -366,10 +366,6 @@ def show_chart(fig, file_name: str, key: str) -> None:
         required=True,
     )
     st.plotly_chart(fig, key=key, config=chart_config(f"{file_name}-{lang()}", image_format), theme=None)
-
-
-def language_names() -> dict[str, str]:
-    return LANGUAGES
 
 
 # --- look -------------------------------------------------------------------------------------------
