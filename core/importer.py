@@ -73,10 +73,6 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     rows: int = 0  # data rows or records read
 
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
 
 # --- bytes → text ----------------------------------------------------------------------------
 
