@@ -39,11 +39,13 @@ OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "
 
 @dataclass(frozen=True)
 class IntervalStyle:
+    """How an interval of one CI level is drawn; its colour is the theme's (Palette.interval)."""
+
     key: str
-    color: str
     dash: str
     width: float
     symbol: str
+    color: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,11 +79,11 @@ def palette(theme: str) -> Palette:
 
 
 INTERVAL_STYLES = {
-    "95": IntervalStyle("95", "#0072B2", "solid", 2.5, "square"),
-    "90": IntervalStyle("90", "#009E73", "dashdot", 2.5, "square"),
-    "80": IntervalStyle("80", "#D55E00", "dot", 3.5, "square-open"),
-    "unknown": IntervalStyle("unknown", "#6b6b6b", "dash", 2.5, "square"),
-    "none": IntervalStyle("none", "#6b6b6b", "solid", 0, "circle-open"),
+    "95": IntervalStyle("95", "solid", 2.5, "square"),
+    "90": IntervalStyle("90", "dashdot", 2.5, "square"),
+    "80": IntervalStyle("80", "dot", 3.5, "square-open"),
+    "unknown": IntervalStyle("unknown", "dash", 2.5, "square"),
+    "none": IntervalStyle("none", "solid", 0, "circle-open"),
 }
 
 
@@ -229,7 +231,7 @@ def forest_figure(
 
     colors = palette(theme).interval
     for key, style in INTERVAL_STYLES.items():
-        style = IntervalStyle(key, colors[key], style.dash, style.width, style.symbol)
+        style = IntervalStyle(key, style.dash, style.width, style.symbol, colors[key])
         members = [line for line in data_lines if _style_key(line["row"]) == key]
         if not members:
             continue
@@ -456,7 +458,7 @@ def survival_medians_figure(
     x_max = max(finite + [12]) * 1.15
     colors = palette(theme).interval
     for key, style in INTERVAL_STYLES.items():
-        style = IntervalStyle(key, colors[key], style.dash, style.width, style.symbol)
+        style = IntervalStyle(key, style.dash, style.width, style.symbol, colors[key])
         members = [(y, r) for y, r in zip(ys, records) if _style_key(r) == key]
         if not members:
             continue
