@@ -132,13 +132,11 @@ class PandasEvidence:
         options = options[options.notna() & (options != "")]
         counts = options.value_counts().rename_axis("value").reset_index(name="trials")
         vocab = self.vocab[self.vocab["vocabulary"] == (facet.vocabulary or "")]
-        out = counts.merge(
-            vocab[["key", "en", "zh", "position"]], left_on="value", right_on="key", how="left"
-        )
+        out = counts.merge(vocab[["key", "position"]], left_on="value", right_on="key", how="left")
         out["position"] = out["position"].fillna(999).astype("int64")
         out["_lower"] = out["value"].astype(str).str.lower()
         out = out.sort_values(["position", "_lower"], kind="stable")
-        return out[["value", "trials", "en", "zh", "position"]].reset_index(drop=True)
+        return out[["value", "trials", "position"]].reset_index(drop=True)
 
     def headlines(self, trial_ids: Sequence[str]) -> pd.DataFrame:
         """:func:`core.queries.headlines`: each trial's headline value with its sibling rows."""

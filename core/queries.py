@@ -173,7 +173,8 @@ def trials_page(
 def facet_counts(con, filters: TrialFilter, key: str) -> pd.DataFrame:
     """Options of one facet with how many trials each would match, given the other filters.
 
-    Columns: ``value``, ``trials``, ``en``, ``zh``, ``position`` (vocabulary order).
+    Columns: ``value``, ``trials``, ``position`` (vocabulary order; labels come from
+    :data:`core.schema.VOCABULARIES` in the reader's language).
     """
     facet = FACETS[key]
     where, params = filters.where(skip=key)
@@ -187,7 +188,7 @@ def facet_counts(con, filters: TrialFilter, key: str) -> pd.DataFrame:
             WHERE value IS NOT NULL AND value <> ''
             GROUP BY value
         )
-        SELECT c.value, c.trials, v.en, v.zh, coalesce(v.position, 999) AS position
+        SELECT c.value, c.trials, coalesce(v.position, 999) AS position
         FROM counted c
         LEFT JOIN vocab v ON v.vocabulary = ? AND v.key = c.value
         ORDER BY position, lower(c.value)
@@ -399,7 +400,7 @@ def follow_up_rows(con, trial_ids: Sequence[str]) -> pd.DataFrame:
 def endpoints_with(con, measures: Sequence[str]) -> pd.DataFrame:
     """Endpoints that have at least one value of the given measures, in vocabulary order."""
     sql = """
-        SELECT v.endpoint, count(DISTINCT v.trial) AS trials, e.en, e.zh
+        SELECT v.endpoint, count(DISTINCT v.trial) AS trials
         FROM value_rows v
         JOIN vocab e ON e.vocabulary = 'endpoint' AND e.key = v.endpoint
         WHERE v.measure IN (SELECT unnest(?::VARCHAR[]))
@@ -424,7 +425,8 @@ def sources(con) -> pd.DataFrame:
 
 
 def vocabulary(con, name: str) -> pd.DataFrame:
-    return _df(con, "SELECT key, en, zh FROM vocab WHERE vocabulary = ? ORDER BY position", [name])
+    """The keys of a vocabulary or subset, in order (labels: :data:`core.schema.VOCABULARIES`)."""
+    return _df(con, "SELECT key FROM vocab WHERE vocabulary = ? ORDER BY position", [name])
 
 
 def problems(con) -> pd.DataFrame:
