@@ -315,7 +315,7 @@ def read_upload(
         lowered = name.lower()
         if lowered.endswith(".toml"):
             records = toml_records(name, text, result)
-        elif lowered.endswith(".csv") or "," in text.splitlines()[0]:
+        elif lowered.endswith(".csv") or "," in text.partition("\n")[0]:
             records = csv_records(name, text, result)
         else:
             result.problems.append(
