@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import db, queries
+from core import db, queries, schema
 from core.__main__ import main
 from core.importer import read_upload, reason_text
 from core.presentation.export import to_csv_bytes
@@ -179,15 +179,7 @@ CELL = st.one_of(
         st.dictionaries(
             st.sampled_from(
                 [
-                    "trial",
-                    "analysis",
-                    "endpoint",
-                    "measure",
-                    "value",
-                    "unit",
-                    "source",
-                    "snippet",
-                    "evidence_kind",
+                    *schema.REQUIRED_COLUMNS,
                     "ci_low",
                     "ci_high",
                     "ci_level",
@@ -217,10 +209,7 @@ def check_arbitrary_csv(rows: list[dict]) -> None:
     import csv
     import io
 
-    header = sorted(
-        {key for row in rows for key in row}
-        | {"trial", "analysis", "endpoint", "measure", "value", "unit", "source", "snippet", "evidence_kind"}
-    )
+    header = sorted({key for row in rows for key in row} | set(schema.REQUIRED_COLUMNS))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=header)
     writer.writeheader()
@@ -290,8 +279,6 @@ TOML_VALUE = st.recursive(
     )
 )
 def test_validator_never_raises_on_arbitrary_records(record):
-    from core import schema
-
     loader = _TrialLoader("fuzz", {"s"}, None, origin="user")
     evidence = schema.Evidence()
     loader.load_data(record, evidence)

@@ -112,18 +112,11 @@ def test_csv_columns_are_one_list():
     assert tuple(names) == schema.EXPORT_COLUMNS
     assert set(schema.REQUIRED_COLUMNS) | set(schema.OPTIONAL_COLUMNS) == set(names)
     assert not set(schema.REQUIRED_COLUMNS) & set(schema.OPTIONAL_COLUMNS)
-    # every value field the import must have is required
-    assert {
-        "trial",
-        "analysis",
-        "endpoint",
-        "measure",
-        "value",
-        "unit",
-        "source",
-        "snippet",
-        "evidence_kind",
-    } == set(schema.REQUIRED_COLUMNS)
+    # what places and proves a value is required; labels and caveats are not
+    assert {"trial", "analysis", "endpoint", "measure", "unit", "source", "snippet"} <= set(
+        schema.REQUIRED_COLUMNS
+    )
+    assert not {"trial_name", "arm_label", "note", "flags"} & set(schema.REQUIRED_COLUMNS)
 
 
 def test_the_importer_reads_the_schema_columns():

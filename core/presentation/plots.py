@@ -45,7 +45,7 @@ class IntervalStyle:
     dash: str
     width: float
     symbol: str
-    color: str = ""
+    color: str | None = None  # set per theme
 
 
 @dataclass(frozen=True)
