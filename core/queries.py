@@ -299,6 +299,21 @@ def discrepancies(con, trial_id: str | None = None, limit: int | None = None) ->
 # --- cross-trial views -----------------------------------------------------------------------
 
 
+def _value_filter(
+    clauses: list[str], params: list, selections: Sequence[tuple[str, Sequence[str]]], latest_only: bool
+) -> tuple[str, list]:
+    """A WHERE clause over value rows: ``clauses``, then ``column IN (…)`` for each non-empty
+    selection (its values one bound list), then the latest cut only if asked."""
+    clauses, params = list(clauses), list(params)
+    for column, selected in selections:
+        if selected:
+            clauses.append(f"{column} IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(selected))
+    if latest_only:
+        clauses.append("v.is_latest")
+    return " AND ".join(clauses), params
+
+
 def forest_rows(
     con,
     endpoints: Sequence[str] = (),
@@ -313,19 +328,17 @@ def forest_rows(
     With ``limit``, only the first rows travel; every row carries ``total_rows``, the
     number of estimates that matched, so the page can say what it left out.
     """
-    clauses, params = ["v.measure = 'hr'"], []
-    for column, selected in (
-        ("v.endpoint", endpoints),
-        ("v.cancer_type", cancer_types),
-        ("v.evidence_kind", evidence_kinds),
-        ("v.trial", trial_ids),
-    ):
-        if selected:
-            clauses.append(f"{column} IN (SELECT unnest(?::VARCHAR[]))")
-            params.append(list(selected))
-    if latest_only:
-        clauses.append("v.is_latest")
-    where = " AND ".join(clauses)
+    where, params = _value_filter(
+        ["v.measure = 'hr'"],
+        [],
+        (
+            ("v.endpoint", endpoints),
+            ("v.cancer_type", cancer_types),
+            ("v.evidence_kind", evidence_kinds),
+            ("v.trial", trial_ids),
+        ),
+        latest_only,
+    )
     # forest_value_rows has the sizes and display order precomputed (core/sql/views.sql); the
     # total is a count of the narrow columns, not a window over every wide row.
     sql = f"""
@@ -355,15 +368,12 @@ def survival_rows(
     ``total_trials``, the number of trials that matched.
     """
     # survival_value_rows holds only the survival measures (schema.SURVIVAL_MEASURES)
-    clauses = ["v.endpoint = ?"]
-    params: list = [endpoint]
-    for column, selected in (("v.cancer_type", cancer_types), ("v.evidence_kind", evidence_kinds)):
-        if selected:
-            clauses.append(f"{column} IN (SELECT unnest(?::VARCHAR[]))")
-            params.append(list(selected))
-    if latest_only:
-        clauses.append("v.is_latest")
-    where = " AND ".join(clauses)
+    where, params = _value_filter(
+        ["v.endpoint = ?"],
+        [endpoint],
+        (("v.cancer_type", cancer_types), ("v.evidence_kind", evidence_kinds)),
+        latest_only,
+    )
     # First the trials in display order (narrow columns), then the rows of the first ones:
     # survival_value_rows is stored in that order, so the join on the sort keys lets DuckDB
     # skip every row group outside the picked range (core/sql/views.sql).

@@ -36,12 +36,17 @@ def test_readonly_connection_refuses_writes_files_and_reconfiguration(data_copy,
         assert con.execute("SELECT count(*) FROM trials").fetchone()[0] > 0
         with pytest.raises(duckdb.Error):
             con.execute("DELETE FROM trials")
-        with pytest.raises(duckdb.Error):
-            con.execute("SELECT * FROM read_csv('/etc/passwd')")
-        with pytest.raises(duckdb.Error):
-            con.execute("SET enable_external_access = true")
+        assert_no_files_and_locked(con)
     finally:
         con.close()
+
+
+def assert_no_files_and_locked(con) -> None:
+    """SQL can read no file, and the setting that would allow it cannot be switched back on."""
+    with pytest.raises(duckdb.Error):
+        con.execute("SELECT * FROM read_csv('/etc/passwd')")
+    with pytest.raises(duckdb.Error):
+        con.execute("SET enable_external_access = true")
 
 
 def test_database_holds_every_loaded_record(evidence, con):
@@ -87,10 +92,7 @@ def test_a_session_with_uploads_is_locked_down_and_sees_both(data_copy, tmp_path
         assert total == len(evidence.trials) + 1
         assert dict(zip(frame["id"], frame["origin"]))["lead-copy"] == "user"
         assert set(queries.forest_rows(con)["origin"]) == {"curated"}  # LEAD has no hazard ratio
-        with pytest.raises(duckdb.Error):
-            con.execute("SELECT * FROM read_csv('/etc/passwd')")
-        with pytest.raises(duckdb.Error):
-            con.execute("SET enable_external_access = true")
+        assert_no_files_and_locked(con)
     finally:
         con.close()
 
