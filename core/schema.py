@@ -6,6 +6,16 @@ the Simplified ones by :mod:`core.presentation.i18n`, so they are never written 
 
 The record files in ``data/`` are described in ``data/README.md``; this module is the
 machine-readable half of that description.
+
+It is also the one registry the rest of the code reads instead of repeating names:
+:data:`VOCABULARIES` (each vocabulary's database name, URL key and catalog key),
+:data:`SUBSETS` (the named groups of keys — survival, safety and context endpoints, the
+headline priorities, the counts that size a trial — which the SQL reads from the ``vocab``
+table) and :data:`CSV_COLUMNS` (the long CSV's columns: export order, and which the import
+requires).
+
+Imports: nothing of the project. Everything else may import this module; it builds the
+database, so an edit here recompiles it (core/db.py ``build_code_files``).
 """
 
 from __future__ import annotations
