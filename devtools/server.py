@@ -99,6 +99,7 @@ def start_server(
     data_dir: Path | None = None,
     cache_dir: Path | None = None,
     timeout: float = 120,
+    port: int | None = None,
 ) -> Server:
     """Start ``streamlit run script`` on a free port and wait until it answers its health check.
 
@@ -110,8 +111,10 @@ def start_server(
         Where the server's output goes (``streamlit-<port>.log``).
     data_dir, cache_dir : path, optional
         ``EVIDENCE_DATA`` and ``EVIDENCE_CACHE`` for the app.
+    port : int, optional
+        The port on 127.0.0.1 (default: a free one).
     """
-    port = free_port()
+    port = port or free_port()
     env = {**os.environ}
     if cache_dir is not None:
         env["EVIDENCE_CACHE"] = str(cache_dir)
