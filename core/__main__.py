@@ -14,14 +14,20 @@ from pathlib import Path
 
 from core import db, queries
 from core.presentation.export import write_csv
+from core.problems import Problem, escape_controls
 from core.records import DEFAULT_DATA_DIR, load_evidence, sources_dir_from_env
+
+
+def _say(text: str, file=None) -> None:
+    """Print a line built from input: control characters (terminal escapes) escaped."""
+    print(escape_controls(text), file=file or sys.stdout)
 
 
 def _validate(args: argparse.Namespace) -> int:
     sources = Path(args.sources) if args.sources else sources_dir_from_env()
     evidence = load_evidence(args.data, sources)
     for problem in sorted(evidence.errors):
-        print(problem)
+        _say(str(problem))
     summary = (
         f"{len(evidence.trials)} trials, {len(evidence.analyses)} analyses, "
         f"{len(evidence.values)} values, {len(evidence.sources)} sources, "
@@ -37,7 +43,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     evidence = load_evidence(args.data)
     for problem in sorted(evidence.errors):
-        print(f"skipped: {problem}", file=sys.stderr)
+        _say(f"skipped: {problem}", file=sys.stderr)
     con = db.connect_memory(evidence)
     try:
         frame = queries.export_frame(con)
@@ -49,31 +55,39 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    """Validate files to import; exit 1 if anything is invalid. Never a traceback for bad input."""
-    from core.importer import curated_context, read_upload
+    """Validate files to import; exit 1 if anything is invalid. Never a traceback for bad input.
+
+    Reads the files exactly as the Import page does (:func:`core.importer.read_uploads`: the
+    same size, row, file-count and problem limits) and prints the same problems in English.
+    """
+    from core.importer import MAX_BYTES, curated_context, read_uploads
 
     registry, texts = curated_context(args.data)
     # an import sits beside the curated data, so it may not reuse a curated trial id
     taken = {path.stem for path in (Path(args.data) / "trials").glob("*.toml")}
-    invalid = trials = values = 0
+    files, refused = [], []
     for name in args.paths:
         path = Path(name)
         try:
-            data = path.read_bytes()
+            size = path.stat().st_size
+            if size > MAX_BYTES:  # never read more than the limit into memory
+                refused.append(Problem.of(path.name, "", "", "too_large", size=size, max=MAX_BYTES))
+                continue
+            files.append((path.name, path.read_bytes()))
         except OSError as exc:
-            print(f"{name}: cannot be read: {exc.strerror or exc}")
-            invalid += 1
-            continue
-        result = read_upload(path.name, data, registry, texts, taken)
-        taken |= {trial.id for trial in result.evidence.trials}
-        for problem in result.problems:
-            print(problem)
-        invalid += len(result.problems)
-        trials += len(result.evidence.trials)
-        values += len(result.evidence.values)
-    summary = f"{trials} trials and {values} values valid"
+            refused.append(Problem.of(path.name, "", "", "unreadable", detail=str(exc.strerror or exc)))
+    result = read_uploads(files, registry, texts, taken)
+    for problem in [*refused, *result.problems]:
+        _say(str(problem))
+    if result.unchecked:
+        print(
+            f"note: {result.unchecked} value(s) or arm(s) cite a curated source whose text is not on this "
+            "machine; their snippets were not checked against it (set EVIDENCE_SOURCES)"
+        )
+    invalid = len(refused) + result.problem_total
+    summary = f"{len(result.evidence.trials)} trials and {len(result.evidence.values)} values valid"
     if invalid:
-        print(f"{invalid} problem(s); {summary}", file=sys.stderr)
+        _say(f"{invalid} problem(s); {summary}", file=sys.stderr)
         return 1
     print(f"ok: {summary}")
     return 0

@@ -221,10 +221,24 @@ def frames(evidence: schema.Evidence) -> dict[str, pd.DataFrame]:
         columns=["discrepancy", "trial", "value_id", "position"],
     )
     discrepancies = discrepancies.drop(columns=["values"])
+    # code + parameters, so a page can word them in the reader's language
+    # (core.presentation.problems.problems_from_table); reason is the English wording
+    problem_columns = ["file", "record", "line", "field", "code", "params", "reason"]
     problems = pd.DataFrame(
-        [{"file": p.file, "record": p.record, "field": p.field, "reason": p.reason} for p in evidence.errors],
-        columns=["file", "record", "field", "reason"],
-    )
+        [
+            (
+                p.file,
+                p.record,
+                p.line,
+                p.field,
+                p.code,
+                json.dumps(p.args, ensure_ascii=False, default=str),
+                p.reason,
+            )
+            for p in evidence.errors
+        ],
+        columns=problem_columns,
+    ).astype({"line": "Int64"})
     return {
         "sources": sources,
         "trials": trials,

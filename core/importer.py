@@ -13,20 +13,31 @@ from __future__ import annotations
 import csv
 import io
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from core import schema
 from core.presentation.export import FORMULA_PREFIXES
-from core.presentation.i18n import t
-from core.records import Problem, SourceTexts, _TrialLoader, check_cross_references
+from core.problems import Problem, ProblemLog, clip, listing, shown
+from core.records import ID_CHARS, TEXT_CHARS, SourceTexts, _TrialLoader, check_cross_references, parse_toml
+from core.safe_toml import MAX_DIGITS
 
 MAX_BYTES = 5 * 1024 * 1024
-"""An upload larger than this is refused before it is decoded (5 MiB)."""
+"""An upload larger than this is refused before it is decoded (5 MiB; ``server.maxUploadSize``
+in ``.streamlit/config.toml`` is the same 5, so the server refuses larger bodies itself)."""
 MAX_ROWS = 20_000
 """A CSV with more data rows than this is refused (about 1,000 trials' worth)."""
+MAX_FILES = 10
+"""At most this many files in one import (the page and ``python -m core check`` alike)."""
+MAX_CELL_CHARS = TEXT_CHARS
+"""A CSV cell longer than this costs its row (no field of a record is longer)."""
+NAME_CHARS = 120
+"""A file name is shown shortened to this many characters."""
+
+# a cell larger than csv's default limit (131,072) must be one row's problem, not a csv.Error
+# that loses the whole file; no cell can be larger than the file itself
+csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES + 1))
 
 # One list of the long CSV's columns serves the export, the import and the tests (core/schema.py).
 REQUIRED_COLUMNS = schema.REQUIRED_COLUMNS
@@ -67,11 +78,14 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 @dataclass
 class ImportResult:
-    """What an upload yielded: valid records as evidence, and every problem found."""
+    """What an upload yielded: valid records as evidence, and its problems — at most
+    :data:`core.problems.MAX_PROBLEMS_PER_FILE` per file, with ``problem_total`` counting all."""
 
     evidence: schema.Evidence = field(default_factory=schema.Evidence)
     problems: list[Problem] = field(default_factory=list)
     rows: int = 0  # data rows or records read
+    problem_total: int = 0  # every problem found, also those not kept
+    unchecked: int = 0  # kept values and arms citing a curated source whose text was not here to check
 
 
 # --- bytes → text ----------------------------------------------------------------------------
@@ -80,13 +94,13 @@ class ImportResult:
 def decode(name: str, data: bytes) -> tuple[str | None, Problem | None]:
     """Decode an upload: UTF-8 (with or without BOM) or GB18030; anything else is refused."""
     if len(data) > MAX_BYTES:
-        return None, Problem(name, "", "", f"file is {len(data):,} bytes; at most {MAX_BYTES:,} are read")
+        return None, Problem.of(name, "", "", "too_large", size=len(data), max=MAX_BYTES)
     if not data.strip():
-        return None, Problem(name, "", "", "file is empty")
+        return None, Problem.of(name, "", "", "empty")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, Problem(name, "", "", "UTF-16 is not read: save the file as UTF-8 (or GB18030)")
+        return None, Problem.of(name, "", "", "utf16")
     if b"\x00" in data:
-        return None, Problem(name, "", "", "file holds binary data (NUL bytes), not text")
+        return None, Problem.of(name, "", "", "binary")
     candidates = ("utf-8-sig",) if data.startswith(b"\xef\xbb\xbf") else ("utf-8", "gb18030")
     for encoding in candidates:
         try:
@@ -94,9 +108,11 @@ def decode(name: str, data: bytes) -> tuple[str | None, Problem | None]:
         except UnicodeDecodeError:
             continue
         if _CONTROL_CHARS.search(text):
-            return None, Problem(name, "", "", "file holds binary data or control characters, not text")
+            return None, Problem.of(name, "", "", "control_chars")
+        if not text.strip():  # e.g. a byte-order mark and nothing else
+            return None, Problem.of(name, "", "", "empty")
         return text, None
-    return None, Problem(name, "", "", "unsupported encoding: UTF-8, UTF-8 with BOM and GB18030 are read")
+    return None, Problem.of(name, "", "", "encoding")
 
 
 # --- CSV → record dicts -----------------------------------------------------------------------------
@@ -152,54 +168,11 @@ def _value_record(row: dict[str, str]) -> dict:
     return record
 
 
-def csv_records(name: str, text: str, result: ImportResult) -> list[tuple[str, dict]]:
-    """Group the rows of a long CSV into trial records: ``[(label, record)]``."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    headers = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = headers
-    missing = [column for column in REQUIRED_COLUMNS if column not in headers]
-    if missing:
-        result.problems.append(Problem(name, "header", ", ".join(missing), "missing required column(s)"))
-        return []
-    unknown = [h for h in headers if h not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS and h]
-    if unknown:
-        result.problems.append(Problem(name, "header", ", ".join(unknown), "unknown column(s), ignored"))
-    trials: dict[str, dict] = {}
-    links: dict[tuple[str, str], list[str]] = {}
-    for number, row in enumerate(reader, start=2):  # row 1 is the header
-        result.rows += 1
-        if result.rows > MAX_ROWS:
-            result.problems.append(
-                Problem(name, f"row {number}", "", f"more than {MAX_ROWS:,} rows; the rest was not read")
-            )
-            break
-        row = {key: unneutralise((value or "").strip()) for key, value in row.items() if key}
-        _add_row(name, number, row, trials, links, result)
-    for link, members in links.items():
-        if len(members) < 2:
-            continue  # the other side is not in this file (one trial exported on its own)
-        # a discrepancy may link values of several trials; it is kept with the first one
-        discrepancy_id, _, kind = link.partition(":")
-        owner = members[0].split(":")[0]
-        trials[owner].setdefault("discrepancies", []).append(
-            {
-                "id": discrepancy_id,
-                "kind": kind,
-                "summary": f"Linked in the uploaded file as '{discrepancy_id}'",
-                "values": members,
-            }
-        )
-    return [(f"{name}: trial {trial_id}", record) for trial_id, record in trials.items()]
+class _Trial:
+    """One trial being assembled from CSV rows: its record and the line of each part."""
 
-
-def _add_row(name, number, row, trials, links, result) -> None:
-    trial_id = row.get("trial", "")
-    if not trial_id:
-        result.problems.append(Problem(name, f"row {number}", "trial", "is required"))
-        return
-    record = trials.get(trial_id)
-    if record is None:
-        record = {
+    def __init__(self, trial_id: str, line: int, row: dict[str, str]):
+        self.record: dict = {
             "id": trial_id,
             "name": trial_id,
             "title": trial_id,
@@ -207,25 +180,131 @@ def _add_row(name, number, row, trials, links, result) -> None:
             "analyses": [],
             "values": [],
         }
-        record.update(_TRIAL_DEFAULTS)
+        self.record.update(_TRIAL_DEFAULTS)
         for column, key in _TRIAL_COLUMNS.items():
             if row.get(column):
-                record[key] = row[column]
-        trials[trial_id] = record
+                self.record[key] = row[column]
+        self.lines: dict[tuple[str, int], int] = {("trial", 0): line}
+        self.ids: dict[str, set[str]] = {"arms": set(), "analyses": set()}  # no scan per row
+
+    def has(self, table: str, item_id: str) -> bool:
+        return item_id in self.ids[table]
+
+    def add(self, table: str, item: dict, line: int) -> None:
+        items = self.record.setdefault(table, [])
+        self.lines[(table, len(items))] = line
+        items.append(item)
+        if table in self.ids:
+            self.ids[table].add(item["id"])
+
+
+def _row_problem(row: dict[str, str]) -> tuple[str, str, dict] | None:
+    """A cell that costs its whole row: ``(field, code, params)``, or ``None``."""
+    for column in (*_NUMBER_FIELDS, *_INT_FIELDS, "ci_low", "ci_high", "ci_level"):
+        cell = row.get(column, "")
+        digits = sum(map(str.isdigit, cell)) if len(cell) > MAX_DIGITS else 0
+        if digits > MAX_DIGITS:
+            return column, "number_too_long", {"digits": digits, "max": MAX_DIGITS}
+    for column, cell in row.items():
+        if len(cell) > MAX_CELL_CHARS:
+            return column, "cell_too_long", {"length": len(cell), "max": MAX_CELL_CHARS}
+    return None
+
+
+def _csv_header(name: str, reader: csv.DictReader, log: ProblemLog) -> bool:
+    """Read and check the header row; ``False`` (with the problem logged) if rows cannot be read."""
+    try:
+        headers = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        log.append(Problem.of(name, "", "", "not_csv", line=1, detail=str(exc)))
+        return False
+    reader.fieldnames = headers
+    missing = [column for column in REQUIRED_COLUMNS if column not in headers]
+    if missing:
+        log.append(Problem.of(name, "header", listing(missing, 400), "missing_columns", line=1))
+        return False
+    unknown = [h for h in headers if h not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS and h]
+    if unknown:
+        log.append(Problem.of(name, "header", listing(unknown), "unknown_columns", line=1))
+    return True
+
+
+def csv_records(name: str, text: str, result: ImportResult, log: ProblemLog | None = None):
+    """Group the rows of a long CSV into trial records: ``[(label, record, lines)]``, where
+    ``lines`` maps each part of the record to its CSV line (the header is line 1)."""
+    log = log if log is not None else ProblemLog(name)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not _csv_header(name, reader, log):
+        return []
+    trials: dict[str, _Trial] = {}
+    links: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    previous = reader.line_num  # the line the previous record ended on (the header's last)
+    try:
+        for raw in reader:
+            line, previous = previous + 1, reader.line_num
+            result.rows += 1
+            if result.rows > MAX_ROWS:
+                log.append(Problem.of(name, "", "", "too_many_rows", line=line, max=MAX_ROWS))
+                break
+            row = {
+                key: unneutralise((value or "").strip()) for key, value in raw.items() if isinstance(key, str)
+            }
+            _add_row(name, line, row, trials, links, log)
+    except csv.Error as exc:
+        log.append(Problem.of(name, "", "", "not_csv", line=reader.line_num, detail=str(exc)))
+    if result.rows == 0:
+        log.append(Problem.of(name, "", "", "no_rows"))
+    _add_links(trials, links)
+    return [(name, trial.record, trial.lines) for trial in trials.values()]
+
+
+def _add_links(trials: dict[str, _Trial], links: dict) -> None:
+    for link, members in links.items():
+        if len(members) < 2:
+            continue  # the other side is not in this file (one trial exported on its own)
+        # a discrepancy may link values of several trials; it is kept with the first one
+        discrepancy_id, _, kind = link.partition(":")
+        owner = members[0][0].split(":")[0]
+        discrepancy = {
+            "id": discrepancy_id,
+            "kind": kind,
+            "summary": f"Linked in the uploaded file as '{clip(discrepancy_id)}'",
+            "values": [ref for ref, _ in members],
+        }
+        trials[owner].add("discrepancies", discrepancy, members[0][1])
+
+
+def _add_row(name, line, row, trials, links, log: ProblemLog) -> None:
+    trial_id = row.get("trial", "")
+    if not trial_id:
+        log.append(Problem.of(name, "", "trial", "required", line=line))
+        return
+    bad = _row_problem(row)
+    if bad:
+        column, code, params = bad
+        log.append(Problem.of(name, "", column, code, line=line, **params))
+        return
+    trial = trials.get(trial_id)
+    if trial is None:
+        trial = trials[trial_id] = _Trial(trial_id, line, row)
     else:
         for column, key in _TRIAL_COLUMNS.items():
-            if row.get(column) and row[column] != record.get(key):
-                result.problems.append(
-                    Problem(
+            if row.get(column) and row[column] != trial.record.get(key):
+                earlier = shown(trial.record.get(key))
+                log.append(
+                    Problem.of(
                         name,
-                        f"row {number}",
+                        "",
                         column,
-                        f"differs from an earlier row of trial '{trial_id}' ({record.get(key)!r})",
+                        "differs_from_earlier",
+                        line=line,
+                        trial=shown(trial_id),
+                        earlier=earlier,
                     )
                 )
-    _add_arm(record, row.get("arm"), row.get("arm_label"), row.get("arm_role"))
-    _add_arm(record, row.get("comparator"), row.get("comparator_label"), row.get("comparator_role"))
-    if row.get("analysis") and not any(a["id"] == row["analysis"] for a in record["analyses"]):
+    _add_arm(trial, line, row.get("arm"), row.get("arm_label"), row.get("arm_role"))
+    _add_arm(trial, line, row.get("comparator"), row.get("comparator_label"), row.get("comparator_role"))
+    if row.get("analysis") and not trial.has("analyses", row["analysis"]):
         analysis = {
             "id": row["analysis"],
             "label": row.get("analysis_label") or row["analysis"],
@@ -233,44 +312,50 @@ def _add_row(name, number, row, trials, links, result) -> None:
         }
         if row.get("cutoff"):
             analysis["cutoff"] = row["cutoff"]
-        record["analyses"].append(analysis)
+        trial.add("analyses", analysis, line)
     value = _value_record(row)
     if not value["id"]:
-        value["id"] = f"row-{number}"
-    record["values"].append(value)
+        value["id"] = f"row-{line}"
+    trial.add("values", value, line)
     for link in filter(None, (row.get("discrepancies") or "").split(";")):
-        links.setdefault(link, []).append(f"{trial_id}:{value['id']}")
+        links.setdefault(link, []).append((f"{trial_id}:{value['id']}", line))
 
 
-def _add_arm(record: dict, arm_id: str | None, label: str | None, role: str | None) -> None:
-    if arm_id and not any(arm["id"] == arm_id for arm in record["arms"]):
-        record["arms"].append({"id": arm_id, "label": label or arm_id, "role": role or "experimental"})
+def _add_arm(trial: _Trial, line: int, arm_id: str | None, label: str | None, role: str | None) -> None:
+    if arm_id and not trial.has("arms", arm_id):
+        trial.add("arms", {"id": arm_id, "label": label or arm_id, "role": role or "experimental"}, line)
 
 
 # --- TOML → record dicts ---------------------------------------------------------------------------
 
 
-def toml_records(name: str, text: str, result: ImportResult) -> list[tuple[str, dict]]:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        result.problems.append(Problem(name, "", "", f"is not valid TOML: {exc}"))
+def toml_records(name: str, text: str, result: ImportResult, log: ProblemLog | None = None):
+    """A record file as one trial record: ``[(label, record, None)]`` (empty if unparsable)."""
+    log = log if log is not None else ProblemLog(name)
+    data = parse_toml(text, log, name)
+    if data is None:
         return []
     result.rows += 1
-    return [(name, data)]
+    return [(name, data, None)]
 
 
 # --- validation ------------------------------------------------------------------------------------------
 
 
 def _user_sources(records: Iterable[dict], known: dict[str, schema.Source]) -> list[schema.Source]:
-    """Sources an upload cites that the registry does not know: kept as user-supplied."""
-    cited = []
+    """Sources an upload cites that the registry does not know: kept as user-supplied
+    (an over-long id is left out: the value citing it fails the id length rule)."""
+    cited: dict[str, None] = {}  # ordered, and a lookup per entry rather than a scan
     for record in records:
         for entry in [*record.get("values", []), *record.get("arms", [])] if isinstance(record, dict) else []:
             source = entry.get("source") if isinstance(entry, dict) else None
-            if isinstance(source, str) and source and source not in known and source not in cited:
-                cited.append(source)
+            if (
+                isinstance(source, str)
+                and 0 < len(source) <= ID_CHARS
+                and source not in known
+                and source not in cited
+            ):
+                cited[source] = None
     return [
         schema.Source(
             id=s, kind="user-upload", title=s, language="en", script="Latn", file="", note="user-supplied"
@@ -304,50 +389,60 @@ def read_upload(
     Returns
     -------
     ImportResult
-        Valid records (marked ``origin="user"``) and every problem.
+        Valid records (marked ``origin="user"``) and the problems (at most
+        :data:`core.problems.MAX_PROBLEMS_PER_FILE`, then one saying how many more).
     """
+    name = clip(name, NAME_CHARS)
     result = ImportResult()
+    log = ProblemLog(name)
     try:
-        text, problem = decode(name, data)
-        if problem:
-            result.problems.append(problem)
-            return result
-        lowered = name.lower()
-        if lowered.endswith(".toml"):
-            records = toml_records(name, text, result)
-        elif lowered.endswith(".csv") or "," in text.partition("\n")[0]:
-            records = csv_records(name, text, result)
-        else:
-            result.problems.append(
-                Problem(name, "", "", "unknown format: upload a .csv export or a .toml record file")
-            )
-            return result
-        _validate(records, result, list(registry), texts, set(taken_ids))
+        _read(name, data, result, log, list(registry), texts, set(taken_ids))
     except Exception as exc:  # noqa: BLE001 - an upload must never crash the caller; say what failed
-        result.problems.append(Problem(name, "", "", f"could not be read ({type(exc).__name__})"))
+        log.append(Problem.of(name, "", "", "could_not_read", error=type(exc).__name__))
+    result.problems = log.problems()
+    result.problem_total = log.total
     return result
 
 
-def _validate(records, result: ImportResult, registry: list[schema.Source], texts, taken: set[str]) -> None:
+def _read(name, data, result, log, registry, texts, taken) -> None:
+    text, problem = decode(name, data)
+    if problem:
+        log.append(problem)
+        return
+    lowered = name.lower()
+    if lowered.endswith(".toml"):
+        records = toml_records(name, text, result, log)
+    elif lowered.endswith(".csv") or "," in text.partition("\n")[0]:
+        records = csv_records(name, text, result, log)
+    else:
+        log.append(Problem.of(name, "", "", "unknown_format"))
+        return
+    _validate(records, result, log, registry, texts, taken)
+
+
+def _validate(records, result: ImportResult, log: ProblemLog, registry, texts, taken: set[str]) -> None:
     known = {source.id: source for source in registry}
-    user_sources = _user_sources((record for _, record in records), known)
+    user_sources = _user_sources((record for _, record, _ in records), known)
     result.evidence.sources = user_sources
     source_ids = set(known) | {source.id for source in user_sources}
     seen: set[str] = set()
-    for label, record in records:
+    for label, record, lines in records:
         trial_id = record.get("id") if isinstance(record, dict) else None
         if isinstance(trial_id, str) and (trial_id in taken or trial_id in seen):
-            where = "the curated data or an earlier upload" if trial_id in taken else "this upload"
-            result.problems.append(
-                Problem(label, "trial", "id", f"trial id '{trial_id}' is already used in {where}")
-            )
+            code = "duplicate_trial_curated" if trial_id in taken else "duplicate_trial_upload"
+            line = lines.get(("trial", 0)) if lines else None
+            log.append(Problem.of(label, "" if line else "trial", "id", code, line=line, id=shown(trial_id)))
             continue
         if isinstance(trial_id, str):
             seen.add(trial_id)
-        loader = _TrialLoader(label, source_ids, texts, origin="user")
+        loader = _TrialLoader(label, source_ids, texts, origin="user", problems=log, lines=lines)
         loader.load_data(record, result.evidence)
-        result.problems.extend(loader.problems)
-    check_cross_references(result.evidence, result.problems)
+    cross: list[Problem] = []
+    check_cross_references(result.evidence, cross)
+    log.extend(cross)
+    checked = (lambda source: texts.has(source)) if texts is not None else (lambda source: False)
+    cited = [item.source for item in (*result.evidence.values, *result.evidence.arms) if item.source]
+    result.unchecked = sum(1 for source in cited if source in known and not checked(source))
 
 
 def curated_context(data_dir, sources_dir=None) -> tuple[list[schema.Source], SourceTexts | None]:
@@ -373,56 +468,28 @@ def read_uploads(
     texts: SourceTexts | None = None,
     taken_ids: Iterable[str] = (),
 ) -> ImportResult:
-    """Several uploads as one result: trial ids must be unique across all of them."""
+    """Several uploads as one result: trial ids must be unique across all of them.
+
+    At most :data:`MAX_FILES` files are read; each further one is a problem and is not read.
+    """
     registry = list(registry)
     taken = set(taken_ids)
     merged = ImportResult()
-    for name, data in files:
+    for index, (name, data) in enumerate(files):
+        if index >= MAX_FILES:
+            merged.problems.append(
+                Problem.of(clip(name, NAME_CHARS), "", "", "too_many_files", max=MAX_FILES)
+            )
+            merged.problem_total += 1
+            continue
         result = read_upload(name, data, registry, texts, taken)
         taken |= {trial.id for trial in result.evidence.trials}
         merged.rows += result.rows
         merged.problems += result.problems
+        merged.problem_total += result.problem_total
+        merged.unchecked += result.unchecked
         known_sources = {source.id for source in merged.evidence.sources}
         merged.evidence.sources += [s for s in result.evidence.sources if s.id not in known_sources]
         for part in ("trials", "arms", "analyses", "values", "discrepancies"):
             getattr(merged.evidence, part).extend(getattr(result.evidence, part))
     return merged
-
-
-# --- reasons in the reader's language ------------------------------------------------------------------
-
-_REASONS = [
-    (re.compile(r"^unknown (?P<field>\w+) (?P<value>'.*?')"), "problem.unknown_value"),
-    (re.compile(r"^is required"), "problem.required"),
-    (re.compile(r"^unknown field"), "problem.unknown_field"),
-    (re.compile(r"^must be a finite number"), "problem.not_finite"),
-    (re.compile(r"^must be a number"), "problem.not_number"),
-    (re.compile(r"^CI bounds reversed"), "problem.ci_reversed"),
-    (re.compile(r"^estimate .* lies outside its CI"), "problem.ci_outside"),
-    (re.compile(r"^is required with CI bounds"), "problem.ci_level_required"),
-    (re.compile(r"^a rate must lie within"), "problem.rate_range"),
-    (re.compile(r"^a hazard ratio must be > 0"), "problem.hr_positive"),
-    (re.compile(r"^must not be negative"), "problem.negative"),
-    (re.compile(r"does not appear in the snippet"), "problem.number_not_in_snippet"),
-    (re.compile(r"is not found in source"), "problem.snippet_not_in_source"),
-    (re.compile(r"characters; at most"), "problem.snippet_too_long"),
-    (re.compile(r"^file is empty"), "problem.empty"),
-    (re.compile(r"^file is [\d,]+ bytes"), "problem.too_large"),
-    (re.compile(r"^more than [\d,]+ rows"), "problem.too_many_rows"),
-    (re.compile(r"^UTF-16 is not read|^unsupported encoding"), "problem.encoding"),
-    (re.compile(r"^file holds binary data"), "problem.binary"),
-    (re.compile(r"^missing required column"), "problem.missing_columns"),
-    (re.compile(r"^trial id '.*' is already used"), "problem.duplicate_trial"),
-    (re.compile(r"^is not valid TOML"), "problem.not_toml"),
-    (re.compile(r"^is implausibly large"), "problem.implausible"),
-]
-
-
-def reason_text(problem: Problem, lang: str) -> str:
-    """The problem's reason in ``lang``: a translated summary, with the English detail after it."""
-    if lang == "en":
-        return problem.reason
-    for pattern, key in _REASONS:
-        if pattern.search(problem.reason):
-            return f"{t(key, lang)} ({problem.reason})"
-    return problem.reason

@@ -22,27 +22,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core import schema
+from core import safe_toml, schema
+from core.problems import Problem, ProblemLog, listing, shown
 from core.text import contains_number, squeeze
+
+__all__ = ["Problem", "ProblemLog", "load_evidence", "load_sources", "parse_fields"]
+
+Report = Callable[..., None]
+"""``report(field, code, **params)``: record one problem of the current record."""
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 SOURCES_ENV = "EVIDENCE_SOURCES"
 DEFAULT_SOURCES_DIR = PROJECT_ROOT.parent / "shared" / "sources"
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One validation failure, located precisely enough to fix it."""
-
-    file: str
-    record: str
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = ":".join(part for part in (self.file, self.record, self.field) if part)
-        return f"{where}: {self.reason}"
 
 
 def sources_dir_from_env() -> Path:
@@ -53,6 +45,20 @@ def sources_dir_from_env() -> Path:
 # --- field specifications ----------------------------------------------------------------
 
 
+ID_CHARS = 64
+"""Ids and references (trial, arm, analysis, value, source ids): at most this long."""
+LABEL_CHARS = 300
+"""Names, labels, populations, terms, list items: at most this long."""
+TEXT_CHARS = 4_000
+"""Notes, titles, regimens, summaries: at most this long (the longest curated note is 1,770)."""
+MAX_LIST_ITEMS = 100
+"""A list field (drugs, flags, registry ids…) holds at most this many items."""
+
+_ID_NAMES = {"id", "analysis", "arm", "comparator", "source"}
+_TEXT_NAMES = {"note", "note_zh", "title", "title_en", "condition", "control", "regimen", "regimen_zh"}
+_TEXT_NAMES |= {"summary", "summary_zh", "citation"}
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -60,10 +66,17 @@ class Field:
     required: bool = False
     vocab: Iterable[str] | None = None
     default: Any = None
+    max_len: int = LABEL_CHARS  # characters of a text value (of each item of a list)
 
 
 def _f(name, kind="str", required=False, vocab=None, default=None):
-    return Field(name, kind, required, tuple(vocab) if vocab is not None else None, default)
+    if name in _ID_NAMES or vocab is not None:
+        max_len = ID_CHARS
+    elif name in _TEXT_NAMES:
+        max_len = TEXT_CHARS
+    else:
+        max_len = LABEL_CHARS
+    return Field(name, kind, required, tuple(vocab) if vocab is not None else None, default, max_len)
 
 
 TRIAL_FIELDS = (
@@ -167,95 +180,148 @@ SOURCE_FIELDS = (
     _f("note"),
 )
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")  # used with fullmatch: no trailing newline slips by
 
 
-def _check_kind(field: Field, raw: Any) -> tuple[Any, str | None]:
-    """Convert one raw TOML value to the field's type, or say why it cannot be."""
-    kind = field.kind
-    if kind == "str":
-        return (raw, None) if isinstance(raw, str) else (None, f"must be text, got {raw!r}")
-    if kind == "strlist":
-        if isinstance(raw, list) and all(isinstance(item, str) for item in raw):
-            return tuple(raw), None
-        return None, f"must be a list of text, got {raw!r}"
-    if kind == "int":
-        if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
-            return raw, None
-        return None, f"must be a whole number ≥ 0, got {raw!r}"
-    if kind in ("number", "bound"):
-        if kind == "bound" and raw in schema.OPEN_CI_BOUNDS:
-            return raw, None
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            if math.isfinite(raw):
-                return raw, None
-            return None, f"must be a finite number, got {raw!r}"
-        allowed = " or 'NR' / 'NE'" if kind == "bound" else ""
-        return None, f"must be a number{allowed}, got {raw!r}"
-    if kind == "level":
-        if raw == "unknown" or raw in schema.CI_LEVELS and not isinstance(raw, bool):
-            return raw, None
-        levels = ", ".join(str(level) for level in schema.CI_LEVELS)
-        return None, f"must be one of {levels} or 'unknown', got {raw!r}"
-    if kind == "date":
-        if isinstance(raw, dt.date):
-            return raw.isoformat(), None
-        if isinstance(raw, str):
-            try:
-                dt.date.fromisoformat(raw)
-            except ValueError:
-                return None, f"must be an ISO date (YYYY-MM-DD), got {raw!r}"
-            return raw, None
-        return None, f"must be an ISO date (YYYY-MM-DD), got {raw!r}"
-    raise AssertionError(f"unknown field kind {kind}")  # pragma: no cover
+class Bad(tuple):
+    """A conversion failure: ``(code, params)``."""
 
 
-def parse_fields(
-    table: Any, fields: tuple[Field, ...], report: Callable[[str, str], None]
-) -> dict[str, Any] | None:
+def _bad(code: str, **params: Any) -> Bad:
+    return Bad((code, params))
+
+
+def _as_str(field: Field, raw: Any):
+    if not isinstance(raw, str):
+        return _bad("not_text", got=shown(raw))
+    if len(raw) > field.max_len:
+        return _bad("too_long", length=len(raw), max=field.max_len)
+    return raw
+
+
+def _as_strlist(field: Field, raw: Any):
+    if not (isinstance(raw, list) and all(isinstance(item, str) for item in raw)):
+        return _bad("not_text_list", got=shown(raw))
+    if len(raw) > MAX_LIST_ITEMS:
+        return _bad("too_many_items", count=len(raw), max=MAX_LIST_ITEMS)
+    longest = max((len(item) for item in raw), default=0)
+    if longest > field.max_len:
+        return _bad("too_long", length=longest, max=field.max_len)
+    return tuple(raw)
+
+
+def _is_number(raw: Any) -> bool:
+    return isinstance(raw, (int, float)) and not isinstance(raw, bool)
+
+
+def _as_count(field: Field, raw: Any):
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
+        return raw
+    return _bad("not_count", got=shown(raw))
+
+
+def _as_number(field: Field, raw: Any):
+    if field.kind == "bound" and raw in schema.OPEN_CI_BOUNDS:
+        return raw
+    if _is_number(raw):
+        return raw if math.isfinite(raw) else _bad("not_finite", got=shown(raw))
+    return _bad("not_bound" if field.kind == "bound" else "not_number", got=shown(raw))
+
+
+def _as_level(field: Field, raw: Any):
+    if raw == "unknown" or raw in schema.CI_LEVELS and not isinstance(raw, bool):
+        return raw
+    return _bad("ci_level_invalid", levels=", ".join(map(str, schema.CI_LEVELS)), got=shown(raw))
+
+
+def _as_date(field: Field, raw: Any):
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    if isinstance(raw, str) and len(raw) <= 10:
+        try:
+            dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+        else:
+            return raw
+    return _bad("not_date", got=shown(raw))
+
+
+_CONVERTERS: dict[str, Callable[[Field, Any], Any]] = {
+    "str": _as_str,
+    "strlist": _as_strlist,
+    "int": _as_count,
+    "number": _as_number,
+    "bound": _as_number,
+    "level": _as_level,
+    "date": _as_date,
+}
+
+
+def _check_kind(field: Field, raw: Any) -> tuple[Any, tuple[str, dict] | None]:
+    """Convert one raw TOML value to the field's type, or say why it cannot be:
+    ``(value, None)`` or ``(None, (code, params))``."""
+    digits = safe_toml.long_number_digits(raw)
+    if digits is not None:
+        return None, ("number_too_long", {"digits": digits, "max": safe_toml.MAX_DIGITS})
+    converted = _CONVERTERS[field.kind](field, raw)
+    if isinstance(converted, Bad):
+        return None, tuple(converted)
+    return converted, None
+
+
+def _check_field(field: Field, raw: Any, report: Report) -> tuple[bool, Any]:
+    """One present field: type, vocabulary, non-empty. ``(ok, value)``; problems reported."""
+    value, bad = _check_kind(field, raw)
+    if bad:
+        code, params = bad
+        report(field.name, code, **params)
+        return False, None
+    if field.vocab is not None:
+        items = value if isinstance(value, tuple) else (value,)
+        unknown = [item for item in items if item not in field.vocab]
+        if unknown:
+            allowed = ", ".join(v for v in field.vocab if v)
+            report(
+                field.name,
+                "unknown_value",
+                name=field.name,
+                value=listing(map(repr, unknown)),
+                allowed=allowed,
+            )
+            return False, None
+    if field.required and value == "":
+        report(field.name, "required_nonempty")
+        return False, None
+    return True, value
+
+
+def parse_fields(table: Any, fields: tuple[Field, ...], report: Report) -> dict[str, Any] | None:
     """Check one TOML table against its field list.
 
-    Reports every problem through ``report(field, reason)`` and returns the converted
-    fields (defaults filled in), or ``None`` if any problem was found.
+    Reports every problem through ``report(field, code, **params)`` and returns the
+    converted fields (defaults filled in), or ``None`` if any problem was found.
     """
     if not isinstance(table, dict):
-        report("", f"must be a table, got {type(table).__name__}")
+        report("", "not_table", got=type(table).__name__)
         return None
     known = {field.name: field for field in fields}
-    ok = True
-    for name in table:
-        if name not in known and name not in TRIAL_TABLES:
-            report(name, f"unknown field (known: {', '.join(sorted(known))})")
-            ok = False
+    unknown = [name for name in table if name not in known and name not in TRIAL_TABLES]
+    for name in unknown[:20]:
+        report(shown(name)[1:-1], "unknown_field", known=", ".join(sorted(known)))
+    ok = not unknown
     out: dict[str, Any] = {}
     for field in fields:
-        if field.name not in table:
-            if field.required:
-                report(field.name, "is required")
-                ok = False
-            elif field.default is not None:
-                out[field.name] = field.default
-            continue
-        value, reason = _check_kind(field, table[field.name])
-        if reason:
-            report(field.name, reason)
+        if field.name in table:
+            good, value = _check_field(field, table[field.name], report)
+            ok = ok and good
+            if good:
+                out[field.name] = value
+        elif field.required:
+            report(field.name, "required")
             ok = False
-            continue
-        if field.vocab is not None:
-            items = value if isinstance(value, tuple) else (value,)
-            unknown = [item for item in items if item not in field.vocab]
-            if unknown:
-                choices = ", ".join(v for v in field.vocab if v)
-                report(
-                    field.name, f"unknown {field.name} {', '.join(map(repr, unknown))} (allowed: {choices})"
-                )
-                ok = False
-                continue
-        if field.required and value == "":
-            report(field.name, "is required and must not be empty")
-            ok = False
-            continue
-        out[field.name] = value
+        elif field.default is not None:
+            out[field.name] = field.default
     return out if ok else None
 
 
@@ -284,15 +350,15 @@ class SourceTexts:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            report("file", f"source text {path} not found")
+            report("file", "source_text_missing", path=str(path))
             return
         except (OSError, UnicodeDecodeError) as exc:
-            report("file", f"source text {path} cannot be read: {exc}")
+            report("file", "source_text_unreadable", path=str(path), detail=shown(str(exc)))
             return
         if source.section:
             body = _section(text, source.section)
             if body is None:
-                report("section", f"no section '## {source.section}' in {source.file}")
+                report("section", "section_missing", section=source.section, file=source.file)
                 return
             text = body
         self._squeezed[source.id] = squeeze(text)
@@ -307,39 +373,63 @@ class SourceTexts:
 # --- loading ----------------------------------------------------------------------------------
 
 
-def _read_toml(path: Path, problems: list[Problem], label: str) -> dict | None:
+def parse_toml(text: str, problems, label: str) -> dict | None:
+    """Parse record text behind :mod:`core.safe_toml`'s guard; a refusal is a problem."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return safe_toml.loads(text)
+    except safe_toml.TomlRefused as exc:
+        problems.append(Problem.of(label, "", "", exc.code, line=exc.line, **exc.params))
     except tomllib.TOMLDecodeError as exc:
-        problems.append(Problem(label, "", "", f"is not valid TOML: {exc}"))
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(label, "", "", f"is not UTF-8 text: {exc}"))
-    except OSError as exc:
-        problems.append(Problem(label, "", "", f"cannot be read: {exc}"))
+        problems.append(Problem.of(label, "", "", "not_toml", detail=str(exc)))
     return None
 
 
+def _read_toml(path: Path, problems, label: str) -> dict | None:
+    try:
+        size = path.stat().st_size
+        if size > safe_toml.MAX_TOML_BYTES:  # not even read into memory
+            problems.append(Problem.of(label, "", "", "too_large", size=size, max=safe_toml.MAX_TOML_BYTES))
+            return None
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem.of(label, "", "", "not_utf8", detail=str(exc)))
+        return None
+    except OSError as exc:
+        problems.append(Problem.of(label, "", "", "unreadable", detail=str(exc.strerror or exc)))
+        return None
+    return parse_toml(text.removeprefix("\ufeff"), problems, label)
+
+
 def load_sources(path: Path, problems: list[Problem], texts: SourceTexts | None) -> list[schema.Source]:
+    label = path.name
+    log = ProblemLog(label)
+    sources = _load_sources(path, log, texts)
+    problems.extend(log.problems())
+    return sources
+
+
+def _load_sources(path: Path, problems: ProblemLog, texts: SourceTexts | None) -> list[schema.Source]:
     label = path.name
     data = _read_toml(path, problems, label)
     if data is None:
         return []
     sources: list[schema.Source] = []
     seen: set[str] = set()
-    for index, table in enumerate(data.get("sources", [])):
-        record = f"sources[{index}]"
-        if isinstance(table, dict) and isinstance(table.get("id"), str):
-            record += f" (id={table['id']})"
+    tables = data.get("sources", [])
+    if not isinstance(tables, list):
+        problems.append(Problem.of(label, "sources", "", "not_array_of_tables", table="sources"))
+        return []
+    for index, table in enumerate(tables):
+        record = _record_label("sources", index, table)
 
-        def report(field: str, reason: str, record: str = record) -> None:
-            problems.append(Problem(label, record, field, reason))
+        def report(field: str, code: str, record: str = record, **params: Any) -> None:
+            problems.append(Problem.of(label, record, field, code, **params))
 
         fields = parse_fields(table, SOURCE_FIELDS, report)
         if fields is None:
             continue
         if fields["id"] in seen:
-            report("id", f"duplicate source id '{fields['id']}'")
+            report("id", "duplicate_source_id", id=shown(fields["id"]))
             continue
         seen.add(fields["id"])
         source = schema.Source(**fields)
@@ -349,8 +439,20 @@ def load_sources(path: Path, problems: list[Problem], texts: SourceTexts | None)
     return sources
 
 
+def _record_label(table: str, index: int, item: Any) -> str:
+    """``values[3] (id=pfs)``: where a record is, its id shortened (ids are input)."""
+    record = f"{table}[{index}]"
+    if isinstance(item, dict) and isinstance(item.get("id"), str):
+        record += f" (id={shown(item['id'], 40)[1:-1]})"
+    return record
+
+
 class _TrialLoader:
-    """Loads one trial file; collects its problems; keeps what is valid."""
+    """Loads one trial file; collects its problems; keeps what is valid.
+
+    ``lines`` maps ``(table, index)`` (and ``("trial", 0)``) to the CSV line a record came
+    from: problems of a CSV upload then cite that line instead of ``values[4]``.
+    """
 
     def __init__(
         self,
@@ -358,19 +460,28 @@ class _TrialLoader:
         source_ids: set[str],
         texts: SourceTexts | None,
         origin: str = "curated",
+        problems: ProblemLog | None = None,
+        lines: dict[tuple[str, int], int] | None = None,
     ):
         self.label = label
         self.source_ids = source_ids
         self.texts = texts
         self.origin = origin
-        self.problems: list[Problem] = []
+        self.problems = problems if problems is not None else ProblemLog(label)
+        self.lines = lines
         self._arms_seen = 0
 
-    def reporter(self, record: str) -> Callable[[str, str], None]:
-        def report(field: str, reason: str) -> None:
-            self.problems.append(Problem(self.label, record, field, reason))
+    def reporter(self, record: str, line: int | None = None) -> Report:
+        if line is not None:
+            record = ""  # a CSV line says where; the record index would not
+
+        def report(field: str, code: str, **params: Any) -> None:
+            self.problems.append(Problem.of(self.label, record, field, code, line=line, **params))
 
         return report
+
+    def _line(self, table: str, index: int = 0) -> int | None:
+        return self.lines.get((table, index)) if self.lines else None
 
     def load_file(self, path: Path, evidence: schema.Evidence) -> None:
         """Load a trial file; its ``id`` must match the file name."""
@@ -378,27 +489,31 @@ class _TrialLoader:
         if data is not None:
             self.load_data(data, evidence, expected_id=path.stem)
 
-    def load_data(self, data: dict, evidence: schema.Evidence, expected_id: str | None = None) -> None:
-        """Validate one parsed trial record and add what is valid to ``evidence``."""
-        if not isinstance(data, dict):
-            self.reporter("trial")("", "must be a table of trial fields")
-            return
+    def _header(self, data: dict, expected_id: str | None) -> dict | None:
         header = {key: value for key, value in data.items() if key not in TRIAL_TABLES}
-        report = self.reporter("trial")
+        report = self.reporter("trial", self._line("trial"))
         fields = parse_fields(header, TRIAL_FIELDS, report)
         if fields is not None and expected_id is not None and fields["id"] != expected_id:
-            report("id", f"must match the file name '{expected_id}', got '{fields['id']}'")
+            report("id", "id_mismatch", expected=expected_id, got=shown(fields["id"]))
             fields = None
-        if fields is not None and not _ID.match(fields["id"]):
-            report("id", "must be lower-case ASCII letters, digits, '.', '_' or '-'")
+        if fields is not None and not _ID.fullmatch(fields["id"]):
+            report("id", "bad_id", got=shown(fields["id"]))
             fields = None
         for table in TRIAL_TABLES:
             if table in data and not isinstance(data[table], list):
-                self.reporter(table)("", f"must be an array of tables ([[{table}]])")
+                self.reporter(table)("", "not_array_of_tables", table=table)
                 data[table] = []
         if fields is None:
-            count = len(data.get("values", []))
-            report("", f"trial header invalid: the trial and its {count} values were not loaded")
+            report("", "header_invalid", count=len(data.get("values", [])))
+        return fields
+
+    def load_data(self, data: dict, evidence: schema.Evidence, expected_id: str | None = None) -> None:
+        """Validate one parsed trial record and add what is valid to ``evidence``."""
+        if not isinstance(data, dict):
+            self.reporter("trial")("", "not_table", got=type(data).__name__)
+            return
+        fields = self._header(data, expected_id)
+        if fields is None:
             return
         trial = schema.Trial(file=self.label, origin=self.origin, **fields)
         arms = self._load_children(data, "arms", ARM_FIELDS, self._check_arm, trial.id)
@@ -417,10 +532,8 @@ class _TrialLoader:
 
     def _items(self, data: dict, table: str):
         for index, item in enumerate(data.get(table, [])):
-            record = f"{table}[{index}]"
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                record += f" (id={item['id']})"
-            yield index, item, record, self.reporter(record)
+            record = _record_label(table, index, item)
+            yield index, item, record, self.reporter(record, self._line(table, index))
 
     def _load_children(self, data, table, fields_spec, check, trial_id):
         out, seen = [], set()
@@ -429,7 +542,7 @@ class _TrialLoader:
             if fields is None:
                 continue
             if fields["id"] in seen:
-                report("id", f"duplicate id '{fields['id']}' in [[{table}]]")
+                report("id", "duplicate_id", id=shown(fields["id"]), table=table)
                 continue
             record = check(fields, trial_id, report)
             if record is not None:
@@ -444,7 +557,7 @@ class _TrialLoader:
             if fields is None:
                 continue
             if fields["id"] in seen:
-                report("id", f"duplicate id '{fields['id']}' in [[analyses]]")
+                report("id", "duplicate_id", id=shown(fields["id"]), table="analyses")
                 continue
             seen.add(fields["id"])
             out.append(schema.Analysis(trial=trial_id, sequence=index, **fields))
@@ -453,29 +566,29 @@ class _TrialLoader:
     def _check_snippet(self, source: str, snippet: str, numbers: dict[str, Any], report) -> bool:
         ok = True
         if source not in self.source_ids:
-            report("source", f"unknown source '{source}' (not in sources.toml)")
+            report("source", "unknown_source", source=shown(source))
             return False
         if len(snippet) > schema.SNIPPET_MAX_CHARS:
-            report("snippet", f"is {len(snippet)} characters; at most {schema.SNIPPET_MAX_CHARS} allowed")
+            report("snippet", "snippet_too_long", length=len(snippet), max=schema.SNIPPET_MAX_CHARS)
             ok = False
         if not snippet.strip():
-            report("snippet", "must not be empty")
+            report("snippet", "snippet_empty")
             return False
         for name, number in numbers.items():
             if isinstance(number, (int, float)) and not contains_number(snippet, number):
-                report(name, f"{number} does not appear in the snippet {snippet!r}")
+                report(name, "number_not_in_snippet", number=shown(number), snippet=shown(snippet))
                 ok = False
         if self.texts is not None and self.texts.has(source) and not self.texts.contains(source, snippet):
-            report("snippet", f"{snippet!r} is not found in source '{source}'")
+            report("snippet", "snippet_not_in_source", snippet=shown(snippet), source=shown(source))
             ok = False
         return ok
 
     def _check_arm(self, fields, trial_id, report):
         if fields.get("snippet") and not fields.get("source"):
-            report("source", "is required when a snippet is given")
+            report("source", "source_required_with_snippet")
             return None
         if fields.get("source") and not fields.get("snippet"):
-            report("snippet", "is required when a source is given")
+            report("snippet", "snippet_required_with_source")
             return None
         if fields.get("source") and not self._check_snippet(fields["source"], fields["snippet"], {}, report):
             return None
@@ -488,11 +601,11 @@ class _TrialLoader:
     def _check_discrepancy(self, fields, trial_id, report):
         refs = fields["values"]
         if len(refs) < 2:
-            report("values", "a discrepancy links at least two values")
+            report("values", "discrepancy_too_few")
             return None
         bad = [ref for ref in refs if ref.count(":") != 1 or not all(ref.split(":"))]
         if bad:
-            report("values", f"each entry must be 'trial:value-id', got {', '.join(map(repr, bad))}")
+            report("values", "discrepancy_bad_ref", got=listing(map(repr, bad)))
             return None
         return schema.Discrepancy(trial=trial_id, **fields)
 
@@ -503,7 +616,7 @@ class _TrialLoader:
             if fields is None:
                 continue
             if fields["id"] in seen:
-                report("id", f"duplicate value id '{fields['id']}'")
+                report("id", "duplicate_value_id", id=shown(fields["id"]))
                 continue
             if self._check_value(fields, arm_ids, analysis_ids, report):
                 seen.add(fields["id"])
@@ -527,31 +640,29 @@ def _check_references(v, arm_ids, analysis_ids, report) -> bool:
     if v["analysis"] not in analysis_ids:
         report(
             "analysis",
-            f"unknown analysis '{v['analysis']}' (defined: {', '.join(sorted(analysis_ids)) or 'none'})",
+            "unknown_analysis",
+            value=shown(v["analysis"]),
+            defined=listing(sorted(analysis_ids)) or "—",
         )
         ok = False
     for name in ("arm", "comparator"):
         if v.get(name) and v[name] not in arm_ids:
-            report(name, f"unknown arm '{v[name]}' (defined: {', '.join(sorted(arm_ids)) or 'none'})")
+            report(name, "unknown_arm", value=shown(v[name]), defined=listing(sorted(arm_ids)) or "—")
             ok = False
     if v.get("comparator") and v.get("comparator") == v.get("arm"):
-        report("comparator", "must differ from arm")
+        report("comparator", "comparator_is_arm")
         ok = False
     if v["unit"] not in schema.MEASURE_UNITS[v["measure"]]:
         allowed = ", ".join(schema.MEASURE_UNITS[v["measure"]])
-        report("unit", f"unit '{v['unit']}' does not fit measure '{v['measure']}' (allowed: {allowed})")
+        report("unit", "unit_measure", unit=v["unit"], measure=v["measure"], allowed=allowed)
         ok = False
     if v["endpoint"] == "PATIENTS" and v.get("term", "") not in schema.COUNT_TERMS:
-        report(
-            "term",
-            f"a PATIENTS count says which count it is in term: one of {', '.join(schema.COUNT_TERMS)}; "
-            f"got {v.get('term', '')!r} (population stays 'ITT' or the subgroup's name)",
-        )
+        report("term", "count_term", terms=", ".join(schema.COUNT_TERMS), got=shown(v.get("term", "")))
         ok = False
     if v["measure"] == "landmark" and not (
         isinstance(v.get("timepoint"), (int, float)) and v["timepoint"] > 0
     ):
-        report("timepoint", "a landmark rate needs its time point in months (> 0)")
+        report("timepoint", "landmark_timepoint")
         ok = False
     return ok
 
@@ -560,23 +671,25 @@ def _check_estimate(v, report) -> bool:
     qualifier = v["qualifier"]
     if qualifier == "not-reached":
         if "value" in v:
-            report("value", "must be left out when the qualifier is 'not-reached'")
+            report("value", "value_with_not_reached")
             return False
     elif "value" not in v:
-        report("value", "is required (leave it out only with qualifier 'not-reached')")
+        report("value", "value_required")
         return False
     if qualifier == "range":
         if "value_high" not in v:
-            report("value_high", "is required with qualifier 'range'")
+            report("value_high", "value_high_required")
             return False
         if v["value_high"] <= v["value"]:
-            report("value_high", f"must be greater than value ({v['value_high']} ≤ {v['value']})")
+            report(
+                "value_high", "value_high_not_greater", high=shown(v["value_high"]), value=shown(v["value"])
+            )
             return False
     elif "value_high" in v:
-        report("value_high", "is only allowed with qualifier 'range'")
+        report("value_high", "value_high_only_range")
         return False
     if "n" in v and "n_total" in v and v["n"] > v["n_total"]:
-        report("n", f"count {v['n']} exceeds its total {v['n_total']}")
+        report("n", "count_exceeds_total", n=shown(v["n"]), total=shown(v["n_total"]))
         return False
     return True
 
@@ -585,24 +698,24 @@ def _check_interval(v, report) -> bool:
     low, high = v.get("ci_low"), v.get("ci_high")
     if low is None and high is None:
         if "ci_level" in v:
-            report("ci_level", "is given but there are no CI bounds")
+            report("ci_level", "ci_level_without_bounds")
             return False
         return True
     if "ci_level" not in v:
-        report("ci_level", "is required with CI bounds (use 'unknown' when the source does not state it)")
+        report("ci_level", "ci_level_required")
         return False
     if low in schema.OPEN_CI_BOUNDS:
-        report("ci_low", f"a lower bound cannot be '{low}'")
+        report("ci_low", "ci_low_open", low=low)
         return False
     numeric_low = isinstance(low, (int, float))
     numeric_high = isinstance(high, (int, float))
     if numeric_low and numeric_high and low > high:
-        report("ci_low", f"CI bounds reversed: low {low} > high {high}")
+        report("ci_low", "ci_reversed", low=shown(low), high=shown(high))
         return False
     value = v.get("value")
     outside = (numeric_low and value < low) or (numeric_high and value > high) if value is not None else False
     if outside and v["qualifier"] in ("=", "~"):
-        report("value", f"estimate {value} lies outside its CI {low}–{high}")
+        report("value", "ci_outside", value=shown(value), low=shown(low), high=shown(high))
         return False
     return True
 
@@ -614,22 +727,22 @@ def _check_ranges(v, report) -> bool:
     if v["unit"] == "percent":
         for name, number in numbers.items():
             if not 0 <= number <= 100:
-                report(name, f"a rate must lie within 0–100 %, got {number}")
+                report(name, "rate_range", got=shown(number))
                 ok = False
     if v["measure"] == "hr":
         for name, number in numbers.items():
             if number <= 0:
-                report(name, f"a hazard ratio must be > 0, got {number}")
+                report(name, "hr_positive", got=shown(number))
                 ok = False
     elif v["unit"] in ("months", "years", "patients"):
         for name, number in numbers.items():
             if number < 0:
-                report(name, f"must not be negative, got {number}")
+                report(name, "negative", got=shown(number))
                 ok = False
     for name, number in numbers.items():
         limit = PLAUSIBLE_MAXIMUM.get(v["unit"], 1e9)
         if number > limit:
-            report(name, f"is implausibly large for {v['unit']}: {number} (at most {limit:g})")
+            report(name, "implausible", unit=v["unit"], got=shown(number), max=f"{limit:g}")
             ok = False
     return ok
 
@@ -639,36 +752,34 @@ PLAUSIBLE_MAXIMUM = {"months": 1200, "years": 150, "ratio": 1000, "patients": 10
 
 
 def check_cross_references(evidence: schema.Evidence, problems: list[Problem]) -> None:
-    """Discrepancies may name values in any file, so they are checked after everything loads."""
+    """Discrepancies may name values in any file, so they are checked after everything loads.
+
+    Problems are capped per file like every other problem (:class:`ProblemLog`)."""
     value_keys = {f"{v.trial}:{v.id}" for v in evidence.values}
     file_of = {t.id: t.file for t in evidence.trials}
+    logs: dict[str, ProblemLog] = {}
+
+    def report(trial: str, item: schema.Discrepancy, field: str, code: str, **params: Any) -> None:
+        file = file_of.get(trial, trial)
+        log = logs.setdefault(file, ProblemLog(file))
+        record = f"discrepancies (id={shown(item.id, 40)[1:-1]})"
+        log.append(Problem.of(file, record, field, code, **params))
+
     kept = []
     for item in evidence.discrepancies:
         missing = [ref for ref in item.values if ref not in value_keys]
         if missing:
-            problems.append(
-                Problem(
-                    file_of.get(item.trial, item.trial),
-                    f"discrepancies (id={item.id})",
-                    "values",
-                    f"unknown or invalid value {', '.join(map(repr, missing))}",
-                )
-            )
+            report(item.trial, item, "values", "unknown_value_ref", refs=listing(map(repr, missing)))
             continue
         kept.append(item)
     evidence.discrepancies = kept
     seen: dict[str, str] = {}
     for item in evidence.discrepancies:
         if item.id in seen:
-            problems.append(
-                Problem(
-                    file_of[item.trial],
-                    f"discrepancies (id={item.id})",
-                    "id",
-                    f"duplicate discrepancy id, also in {seen[item.id]}",
-                )
-            )
+            report(item.trial, item, "id", "duplicate_discrepancy", other=seen[item.id])
         seen.setdefault(item.id, file_of[item.trial])
+    for log in logs.values():
+        problems.extend(log.problems())
 
 
 def load_evidence(
@@ -703,7 +814,7 @@ def load_evidence(
     if sources_dir is not None:
         sources_dir = Path(sources_dir)
         if not sources_dir.is_dir():
-            problems.append(Problem(str(sources_dir), "", "", "source folder not found"))
+            problems.append(Problem.of(str(sources_dir), "", "", "source_folder_missing"))
         else:
             texts = SourceTexts(sources_dir)
     evidence = schema.Evidence()
@@ -711,18 +822,18 @@ def load_evidence(
     if sources_path.exists():
         evidence.sources = load_sources(sources_path, problems, texts)
     else:
-        problems.append(Problem("sources.toml", "", "", f"not found in {data_dir}"))
+        problems.append(Problem.of("sources.toml", "", "", "sources_missing", folder=str(data_dir)))
     source_ids = {source.id for source in evidence.sources}
     if trial_names is None:
         trial_files = sorted((data_dir / "trials").glob("*.toml"))
     else:
         trial_files = [data_dir / "trials" / name for name in trial_names]
     if not trial_files and trial_names is None:
-        problems.append(Problem("trials/", "", "", f"no trial files in {data_dir / 'trials'}"))
+        problems.append(Problem.of("trials/", "", "", "no_trial_files", folder=str(data_dir / "trials")))
     for path in trial_files:
         loader = _TrialLoader(f"trials/{path.name}", source_ids, texts)
         loader.load_file(path, evidence)
-        problems.extend(loader.problems)
+        problems.extend(loader.problems.problems())
     if cross_check:
         check_cross_references(evidence, problems)
     evidence.errors = problems

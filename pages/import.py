@@ -2,13 +2,26 @@
 
 import hashlib
 
-import pandas as pd
 import streamlit as st
 
 from core import queries
-from core.importer import MAX_BYTES, MAX_ROWS, REQUIRED_COLUMNS, curated_context, read_uploads, reason_text
+from core.importer import (
+    MAX_BYTES,
+    MAX_FILES,
+    MAX_ROWS,
+    NAME_CHARS,
+    REQUIRED_COLUMNS,
+    curated_context,
+    read_uploads,
+)
+from core.presentation.problems import problems_frame
+from core.problems import clip
+from core.text import markdown_escape as md
 from pages import common
 from pages.common import tr
+
+PROBLEMS_PER_PAGE = 50
+"""The problems table shows this many rows at a time (a file keeps at most 100, plus a summary)."""
 
 common.ensure_shell()
 lang = common.lang()
@@ -33,6 +46,7 @@ RESULT_KEY = "import__result"
 def forget_import() -> None:
     st.session_state.pop(common.UPLOAD_KEY, None)
     st.session_state.pop(RESULT_KEY, None)
+    st.session_state.pop("import__problems_page", None)
 
 
 uploads = st.file_uploader(
@@ -40,17 +54,23 @@ uploads = st.file_uploader(
     type=["csv", "toml"],
     accept_multiple_files=True,
     key="import__files",
-    help=tr("import.upload_help"),
-    max_upload_size=20,  # MB: larger files still reach read_upload's own, clearer limit
+    help=tr("import.upload_help")
+    + " "
+    + tr("import.upload_limits", max_mb=MAX_BYTES // 2**20, max_files=MAX_FILES),
+    max_upload_size=MAX_BYTES // 2**20,  # MB, as server.maxUploadSize in .streamlit/config.toml
 )
 
 if uploads:
-    files = [(upload.name, upload.getvalue()) for upload in uploads]
+    # files past the limit are named in a problem, never read
+    files = [
+        (upload.name, upload.getvalue() if index < MAX_FILES else b"") for index, upload in enumerate(uploads)
+    ]
     digest = hashlib.sha256(
         b"".join(name.encode() + b"\0" + data + b"\0" for name, data in files)
     ).hexdigest()[:20]
     previous = st.session_state.get(RESULT_KEY)
     if previous is None or previous["digest"] != digest:
+        st.session_state.pop("import__problems_page", None)  # a new list starts at its first page
         registry, texts = curated_registry(common.data_dir())
         result = read_uploads(files, registry, texts, curated_ids(common.database_path(common.data_dir())))
         if result.evidence.trials:
@@ -60,39 +80,64 @@ if uploads:
             st.session_state.pop(common.UPLOAD_KEY, None)
         st.session_state[RESULT_KEY] = {
             "digest": digest,
-            "names": [name for name, _ in files],
+            "names": [clip(name, NAME_CHARS) for name, _ in files],
             "rows": result.rows,
             "problems": result.problems,
+            "problem_total": result.problem_total,
+            "unchecked": result.unchecked,
             "trials": tuple(trial.id for trial in result.evidence.trials),
             "values": len(result.evidence.values),
         }
+
+
+def show_problems(problems: list, total: int) -> None:
+    """The problems, a page of :data:`PROBLEMS_PER_PAGE` at a time, in the reader's language."""
+    st.error(tr("import.problems_text", n=f"{total:,}"), icon=":material/error:")
+    pages = max(1, -(-len(problems) // PROBLEMS_PER_PAGE))
+    number = 1
+    if pages > 1:
+        picker, _ = st.columns([1, 3])  # a narrow field; the columns stack on a phone
+        number = picker.number_input(
+            tr("import.problems_page", pages=pages), 1, pages, 1, key="import__problems_page"
+        )
+    first = (number - 1) * PROBLEMS_PER_PAGE
+    shown = problems[first : first + PROBLEMS_PER_PAGE]
+    st.caption(
+        tr(
+            "import.problems_range",
+            first=first + 1,
+            last=first + len(shown),
+            listed=len(problems),
+            total=f"{total:,}",
+        )
+    )
+    frame = problems_frame(shown, lang)
+    labels = {
+        "file": tr("import.col_file"),
+        "row": tr("import.col_record"),
+        "field": tr("import.col_field"),
+        "message": tr("import.col_reason"),
+        "code": tr("import.col_code"),
+    }
+    st.dataframe(
+        frame[list(labels)].rename(columns=labels), hide_index=True, width="stretch", key="import__problems"
+    )
+
 
 imported = st.session_state.get(RESULT_KEY)
 if imported is None:
     st.info(tr("import.none"), icon=":material/upload_file:")
 else:
-    st.caption(tr("import.files", names=", ".join(imported["names"])))
+    st.caption(tr("import.files", names=md(", ".join(imported["names"]))))
     columns = st.columns(4)
     columns[0].metric(tr("import.rows_read"), f"{imported['rows']:,}")
     columns[1].metric(tr("import.trials_valid"), len(imported["trials"]))
     columns[2].metric(tr("import.values_valid"), imported["values"])
-    columns[3].metric(tr("import.problems"), len(imported["problems"]))
-    problems = imported["problems"]
-    if problems:
-        st.error(tr("import.problems_text", n=len(problems)), icon=":material/error:")
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    tr("import.col_file"): [p.file for p in problems],
-                    tr("import.col_record"): [p.record for p in problems],
-                    tr("import.col_field"): [p.field for p in problems],
-                    tr("import.col_reason"): [reason_text(p, lang) for p in problems],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-            key="import__problems",
-        )
+    columns[3].metric(tr("import.problems"), f"{imported['problem_total']:,}")
+    if imported["problems"]:
+        show_problems(imported["problems"], imported["problem_total"])
+    if imported.get("unchecked"):
+        st.warning(tr("import.unchecked", n=imported["unchecked"]), icon=":material/warning:")
     if imported["trials"]:
         st.success(
             tr("import.kept", trials=len(imported["trials"]), values=imported["values"]),

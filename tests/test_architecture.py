@@ -35,6 +35,12 @@ RULES: dict[str, tuple[str, ...]] = {
 EXCEPTIONS = {("tests/test_bench.py", "bench")}
 """(file, module) pairs allowed despite the rules: the benchmark harness's own tests."""
 
+BUILDER_EXCEPTIONS = {("core/problems.py", "core.presentation.problems")}
+"""Known debt: ``Problem.reason`` words a problem in English through the presentation's
+catalog (lazily, inside the property), and ``core/db.py`` stores that wording in the
+``problems`` table. The hash follows (core.db.build_code_files lists those files); the day
+the table stops storing the wording, drop this entry."""
+
 
 def imported_modules(source: str, module: str = "") -> set[str]:
     """Every module a Python source imports, anywhere in it (also inside functions).
@@ -82,11 +88,13 @@ def test_each_room_imports_only_what_it_may(room):
 
 def test_the_database_builders_do_not_import_the_presentation():
     found = [
-        f"{path.relative_to(ROOT).as_posix()} imports {name}"
+        f"{relative} imports {name}"
         for path in db.build_code_files()
-        if path.suffix == ".py"
+        if path.suffix == ".py" and "presentation" not in path.parts
+        for relative in [path.relative_to(ROOT).as_posix()]
         for name in imported_modules(path.read_text(encoding="utf-8"))
         if name.startswith("core.presentation")
+        and not any(relative == file and name.startswith(module) for file, module in BUILDER_EXCEPTIONS)
     ]
     assert not found, "\n".join(found)
 

@@ -141,11 +141,6 @@ def test_a_module_the_builder_starts_to_import_is_covered_from_then_on(core_copy
     records_py = core_copy / "records.py"
     source = records_py.read_text(encoding="utf-8")
     records_py.write_text(
-        source.replace(
-            "from core import schema\n",
-            "from core import schema\nfrom core.presentation import formatting\n",
-            1,
-        ),
-        encoding="utf-8",
+        source + "\n\ndef later():\n    from core.presentation import formatting\n", encoding="utf-8"
     )
     assert helper in db.build_code_files(core_copy)

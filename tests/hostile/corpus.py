@@ -85,6 +85,7 @@ class Case:
     problems: tuple[str, ...]  # each must appear in some problem message
     values: int  # values that must still be imported
     escaped: tuple[str, ...] = ()  # hostile text that must be shown literally, never interpreted
+    codes: tuple[str, ...] = ()  # problem codes it must produce (core.problems; problem.<code>)
 
 
 def _huge() -> bytes:
@@ -168,6 +169,7 @@ def cases() -> list[Case]:
             ),
             ("must be a number", "got 'nan'", "got '-inf'"),
             1,
+            codes=("not_number", "not_bound"),
         ),
         Case(
             "reversed-and-negative-ci.csv",
@@ -183,6 +185,7 @@ def cases() -> list[Case]:
             ),
             ("CI bounds reversed", "a hazard ratio must be > 0", "must not be negative"),
             1,
+            codes=("ci_reversed", "hr_positive", "negative"),
         ),
         Case(
             "absurd-magnitudes.csv",
@@ -221,18 +224,26 @@ def cases() -> list[Case]:
             ),
             ("implausibly large", "a rate must lie within 0–100 %"),
             1,
+            codes=("implausible", "rate_range"),
         ),
-        Case("ten-megabytes.csv", _huge(), ("at most 5,242,880 are read",), 0),
-        Case("hundred-thousand-rows.csv", _many_rows(), ("more than 20,000 rows",), 0),
-        Case("binary-garbage.csv", _binary(), ("binary data",), 0),
+        Case("ten-megabytes.csv", _huge(), ("at most 5,242,880 are read",), 0, codes=("too_large",)),
+        Case(
+            "hundred-thousand-rows.csv", _many_rows(), ("more than 20,000 rows",), 0, codes=("too_many_rows",)
+        ),
+        Case("binary-garbage.csv", _binary(), ("binary data",), 0, codes=("binary",)),
         Case(
             "utf-16.csv",
             "\ufeff".encode("utf-16-le") + to_csv([GOOD_HR]).decode().encode("utf-16-le"),
             ("UTF-16 is not read",),
             0,
+            codes=("utf16",),
         ),
         Case(
-            "latin-1.csv", to_csv([row(note="café \xff")], encoding="latin-1"), ("unsupported encoding",), 0
+            "latin-1.csv",
+            to_csv([row(note="café \xff")], encoding="latin-1"),
+            ("unsupported encoding",),
+            0,
+            codes=("encoding",),
         ),
         Case(
             "gb18030.csv",
@@ -241,22 +252,46 @@ def cases() -> list[Case]:
             2,
         ),
         Case("utf-8-bom.csv", b"\xef\xbb\xbf" + to_csv([GOOD_HR]), (), 1),
-        Case("empty.csv", b"", ("file is empty",), 0),
-        Case("whitespace-only.csv", b"   \n\n  ", ("file is empty",), 0),
+        Case("empty.csv", b"", ("file is empty",), 0, codes=("empty",)),
+        Case("whitespace-only.csv", b"   \n\n  ", ("file is empty",), 0, codes=("empty",)),
+        Case("header-only.csv", to_csv([]), ("a header but no rows",), 0, codes=("no_rows",)),
         Case(
             "missing-headers.csv",
             to_csv([GOOD_HR], header=[h for h in HEADER if h not in ("snippet", "source")]),
             ("missing required column",),
             0,
+            codes=("missing_columns",),
         ),
         Case(
             "duplicated-trial-id.csv",
             to_csv([row(trial="lead"), dict(GOOD_HR, trial="lead")]),
             ("trial id 'lead' is already used",),
             0,
+            codes=("duplicate_trial_curated",),
         ),
-        Case("bad-trial-id.csv", to_csv([row(trial="../../etc/passwd")]), ("must be lower-case ASCII",), 0),
-        Case("not-toml.toml", b"id = [unclosed\n= = =\n", ("is not valid TOML",), 0),
+        Case(
+            "bad-trial-id.csv",
+            to_csv([row(trial="../../etc/passwd")]),
+            ("must be lower-case ASCII",),
+            0,
+            codes=("bad_id",),
+        ),
+        Case("not-toml.toml", b"id = [unclosed\n= = =\n", ("is not valid TOML",), 0, codes=("not_toml",)),
+        Case(
+            "trailing-newline-id.toml",
+            _record_toml("x").replace(b'id = "user-record"', b'id = "user-record\\n"'),
+            ("must be lower-case ASCII",),
+            0,
+            codes=("bad_id",),
+        ),
+        Case(
+            "terminal-escapes.toml",
+            _record_toml("x").replace(b'cancer_type = "hcc"', b'cancer_type = "\\u001b[2J\\u001b[31mhcc"'),
+            ("unknown cancer_type '\\x1b[2J\\x1b[31mhcc'",),
+            0,
+            codes=("unknown_value",),
+        ),
+        *amplifying_cases(),
         Case("record-with-script.toml", _record_toml(SCRIPT), (), 1, escaped=("<script>",)),
     ]
 
@@ -298,6 +333,108 @@ snippet = "median OS 13.2 months"
 note = "{quoted}"
 '''.encode()
 
+
+# --- shapes that multiply what a reader is shown, or what the server spends ------------------------
+
+
+def _unknown_arm_toml(arms: int = 1_000, values: int = 2_500) -> bytes:
+    """Many long arm ids, and many values naming an arm that is not one of them: each
+    problem once listed every arm id defined."""
+    head = _record_toml("x").split(b"[[arms]]")[0]
+    parts = [head]
+    parts += [f'[[arms]]\nid = "arm-{i:04d}-{"x" * 50}"\nlabel = "A"\n'.encode() for i in range(arms)]
+    parts.append(b'[[analyses]]\nid = "final"\nlabel = "Final"\nkind = "final"\n')
+    value = (
+        '[[values]]\nid = "v{i}"\nanalysis = "final"\nendpoint = "OS"\nmeasure = "median"\narm = "nope"\n'
+        'value = 13.2\nunit = "months"\nevidence_kind = "trial-report"\nsource = "s"\nsnippet = "13.2"\n'
+    )
+    parts += [value.format(i=i).encode() for i in range(values)]
+    return b"".join(parts)
+
+
+def _unknown_arm_csv(rows: int = 3_000) -> bytes:
+    """Valid arms with long ids, and rows whose arm is refused (bad role): every such row
+    names an arm that is not defined, beside thousands that are."""
+    out = []
+    for i in range(rows):
+        if i % 2:  # the arm 'bad' is refused once (its role), then named by every odd row
+            out.append(row(arm="bad", arm_role="bogus", value_id=f"v{i}"))
+        else:
+            out.append(row(arm=f"arm-{i:05d}-{'y' * 50}", value_id=f"v{i}"))
+    return to_csv(out)
+
+
+def _repeated_header_csv(rows: int = 1_000) -> bytes:
+    """Each row repeats a long trial title that differs from the first row's: each problem
+    once echoed the earlier title in full."""
+    return to_csv([row(trial_title=f"{i % 2}" + "T" * 3_990, value_id=f"v{i}") for i in range(rows)])
+
+
+def amplifying_cases() -> list[Case]:
+    """Inputs whose problems or parse once grew with the input (issue 9: a 256 KB CSV took the
+    server to 2.9 GB; a 300 KB dotted header held a core for 70 s)."""
+    huge_number = "1" * 5_000
+    return [
+        Case(
+            "unknown-arm-repeated.toml",
+            _unknown_arm_toml(),
+            ("unknown arm 'nope'", "more (2,500 in all)"),
+            0,
+            codes=("unknown_arm", "more_problems"),
+        ),
+        Case(
+            "unknown-arm-repeated.csv",
+            _unknown_arm_csv(),
+            ("unknown arm 'bad'",),
+            1_500,
+            codes=("unknown_arm", "unknown_value", "more_problems"),
+        ),
+        Case(
+            "repeated-header.csv",
+            _repeated_header_csv(),
+            ("differs from an earlier row of trial 'user-trial'",),
+            1_000,
+            codes=("differs_from_earlier", "more_problems"),
+        ),
+        Case(
+            "dotted-key.toml",
+            ("[" + ".".join(["a"] * 150_000) + "]\nx = 1\n").encode(),
+            ("dot-separated parts",),
+            0,
+            codes=("too_many_segments",),
+        ),
+        Case(
+            "deep-nesting.toml",
+            ("drugs = " + "[" * 100_000 + "]" * 100_000 + "\n").encode(),
+            ("nested more than 16 deep",),
+            0,
+            codes=("too_deep",),
+        ),
+        Case(
+            "huge-number.csv",
+            to_csv([row(value=huge_number, value_id="a"), GOOD_HR]),
+            ("a number of 5,000 digits",),
+            1,
+            codes=("number_too_long",),
+        ),
+        Case(
+            "huge-number.toml",
+            _record_toml("x").replace(b"value = 13.2", f"value = {huge_number}".encode()),
+            ("a number of 5,000 digits",),
+            0,
+            codes=("number_too_long",),
+        ),
+        Case(
+            "huge-cell.csv",
+            to_csv([row(note="x" * 140_000, value_id="a"), GOOD_HR]),
+            ("cell of 140,000 characters",),
+            1,
+            codes=("cell_too_long",),
+        ),
+    ]
+
+
+AMPLIFYING = [case.name for case in amplifying_cases()]
 
 CASES_BY_NAME = {case.name: case for case in cases()}
 
