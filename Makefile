@@ -61,6 +61,30 @@ export: $(STAMP)
 bench: $(STAMP) browser
 	$(BIN)/python -m bench
 
+# Debian's HAProxy balances `make serve` and the 2-replica load test; installed when it is
+# missing (needs root, as on CI).
+define INSTALL_HAPROXY
+	@if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then \
+	  echo "installing Debian haproxy"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
+	fi
+endef
+
+.PHONY: serve loadtest
+REPLICAS ?= 2
+
+# N app processes behind HAProxy on http://127.0.0.1:$(PORT) (sticky sessions, health checks,
+# websockets); the database is compiled once first. Ctrl-C stops everything.
+serve: $(STAMP)
+	$(INSTALL_HAPROXY)
+	$(BIN)/python -m core --data "$(EVIDENCE_DATA)" build
+	$(BIN)/python -m bench.cluster --replicas $(REPLICAS) --port $(PORT) --data "$(EVIDENCE_DATA)"
+
+# The capacity curve (about 9 minutes): prints it and rewrites its section of docs/benchmarks.md.
+loadtest: $(STAMP)
+	$(INSTALL_HAPROXY)
+	$(BIN)/python -m bench.capacity
+
 clean:
 	rm -rf build .pytest_cache
 

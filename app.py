@@ -6,6 +6,7 @@ No business logic here: pages are in ``pages/``, everything else in ``core/``.
 import streamlit as st
 
 from core.presentation.i18n import LANGUAGES
+from core.store import UploadExpired
 from pages import common
 
 st.set_page_config(page_title="Oncology Evidence Explorer", page_icon=":material/biotech:", layout="wide")
@@ -58,6 +59,12 @@ PAGES = [
         url_path="survival",
     ),
     st.Page(
+        "pages/compare.py",
+        title=common.tr("derived.nav_compare"),
+        icon=":material/compare_arrows:",
+        url_path="compare",
+    ),
+    st.Page(
         "pages/import.py", title=common.tr("nav.import"), icon=":material/upload_file:", url_path="import"
     ),
     st.Page(
@@ -67,4 +74,8 @@ PAGES = [
 page = st.navigation(PAGES, position="hidden" if common.present() else "sidebar")
 common.keep_shell_params()
 common.apply_theme()
-page.run()
+try:
+    page.run()
+except UploadExpired:
+    # the reader's import was dropped while this page ran: say so, never show a partial page
+    common.show_upload_expired()

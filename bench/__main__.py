@@ -21,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench import capacity
 from bench import run as phases
 from bench.machine import describe
 from bench.report import Results, render
@@ -40,7 +41,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--repeats", type=int, default=phases.Options.repeats, help="timed runs per query path"
     )
     parser.add_argument("--skip-browser", action="store_true", help="no first-view / interaction timing")
-    parser.add_argument("--skip-load", action="store_true", help="no load test")
+    parser.add_argument("--skip-load", action="store_true", help="no browser end-to-end check")
     parser.add_argument("--sessions", type=int, default=phases.Options.sessions, help="load-test sessions")
     parser.add_argument("--load-seconds", type=float, default=phases.Options.load_seconds)
     parser.add_argument(
@@ -49,9 +50,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="one sample of each browser measurement, short load test (smoke run)",
+        help="one sample of each browser measurement, short end-to-end check (smoke run)",
     )
     return parser.parse_args(argv)
+
+
+def write_report(out: Path, text: str) -> None:
+    """Write the report, keeping the capacity section of the last ``make loadtest``."""
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    if capacity.BEGIN in old and capacity.END in old:
+        kept = capacity.BEGIN + old.split(capacity.BEGIN, 1)[1].split(capacity.END, 1)[0] + capacity.END
+        text = capacity.splice(text, kept + "\n")
+    out.write_text(text, encoding="utf-8")
 
 
 def log(message: str, started: float) -> None:
@@ -81,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.render_only:
         results = pickle.loads(saved.read_bytes())
         results.targets = evaluate(results)
-        args.out.write_text(render(results, METHOD, FINDINGS), encoding="utf-8")
+        write_report(args.out, render(results, METHOD, FINDINGS))
         print(f"wrote {args.out} from {saved}")
         return 0
     started = time.perf_counter()
@@ -113,14 +123,17 @@ def main(argv: list[str] | None = None) -> int:
         log("first view, interaction and memory in Chromium", started)
         results.browser = phases.browser_phase(options, databases)
     if options.load:
-        log(f"load test: {options.sessions} sessions for {options.load_seconds:.0f} s", started)
+        log(
+            f"end-to-end check in Chromium: {options.sessions} sessions for {options.load_seconds:.0f} s",
+            started,
+        )
         results.load = phases.load_phase(options, bundled_cache, bundled_db)
 
     results.wall_s = time.perf_counter() - started
     results.targets = evaluate(results)
     saved.write_bytes(pickle.dumps(results))  # --render-only rewrites the report from this
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(render(results, METHOD, FINDINGS), encoding="utf-8")
+    write_report(args.out, render(results, METHOD, FINDINGS))
     log(f"wrote {args.out}", started)
     missed = [target.name for target in results.targets if target.met is False]
     print("targets missed: " + ("; ".join(missed) if missed else "none"))

@@ -143,6 +143,18 @@ def query_paths(con, frames: PandasEvidence) -> list[QueryPath]:
             _agree_facets,
         ),
         QueryPath(
+            f"facet_counts: {len(facet_keys)} facets in one query, facet + search",
+            lambda: queries.all_facet_counts(con, FILTERED, facet_keys),
+            lambda: {key: frames.facet_counts(FILTERED, key) for key in facet_keys},
+            _agree_facets,
+        ),
+        QueryPath(
+            f"facet_counts: {len(facet_keys)} facets in one query, unfiltered",
+            lambda: queries.all_facet_counts(con, UNFILTERED, facet_keys),
+            lambda: {key: frames.facet_counts(UNFILTERED, key) for key in facet_keys},
+            _agree_facets,
+        ),
+        QueryPath(
             f"forest_rows: limit {FOREST_LIMIT}",
             lambda: queries.forest_rows(con, limit=FOREST_LIMIT),
             lambda: frames.forest_rows(limit=FOREST_LIMIT),

@@ -36,8 +36,8 @@ class Options:
     clicks: int = 5
     corpus_warm_visits: int = 2
     corpus_clicks: int = 3
-    sessions: int = 20
-    load_seconds: float = 120.0
+    sessions: int = 4  # a few browser contexts: an end-to-end check, not the capacity measure
+    load_seconds: float = 60.0
 
 
 def corpus_dir(options: Options, n: int) -> Path:

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from core import db, queries
+from core import db, derived
 from core.presentation.export import write_csv
 from core.problems import Problem, escape_controls
 from core.records import DEFAULT_DATA_DIR, load_evidence, sources_dir_from_env
@@ -46,11 +46,15 @@ def _export(args: argparse.Namespace) -> int:
         _say(f"skipped: {problem}", file=sys.stderr)
     con = db.connect_memory(evidence)
     try:
-        frame = queries.export_frame(con)
+        frame = derived.export_frame(con)
     finally:
         con.close()
     write_csv(frame, args.path)
-    print(f"wrote {len(frame)} values to {args.path}")
+    n_derived = int((frame["evidence_kind"] == derived.DERIVED_EVIDENCE_KIND).sum())
+    print(
+        f"wrote {len(frame) - n_derived} values and {n_derived} derived values "
+        f"(evidence kind 'derived', with formula and input ids) to {args.path}"
+    )
     return 1 if evidence.errors else 0
 
 
@@ -94,7 +98,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    path = db.compiled_database(args.data)
+    try:
+        path = db.compiled_database(args.data)
+    except db.BuildError as exc:
+        print(f"cannot build: {exc}", file=sys.stderr)
+        return 1
     print(path)
     return 0
 

@@ -3,7 +3,9 @@
 The record files are compiled once into a DuckDB file named by a content hash of the data
 folder (and of this module's format version), so an app start does not re-parse every
 record: :func:`compiled_database` returns the existing file when nothing changed, and
-builds a new one atomically when a file did.
+builds a new one atomically when a file did. An existing file is verified before it is
+reused (:func:`verify`: checksum, try-open, the table a build writes last) and rebuilt when
+damaged; a cache folder that cannot be written raises :class:`BuildError` with a clear message.
 
 The app opens the file with :func:`connect_readonly`: read-only, no file or network access
 from SQL, configuration locked.
@@ -31,7 +33,7 @@ from core import records, schema
 from core.records import DEFAULT_DATA_DIR, PROJECT_ROOT, load_evidence
 from core.text import printed_number, search_key
 
-FORMAT_VERSION = "5"
+FORMAT_VERSION = "6"
 """Bump when the database layout changes, so stale compiled files are not reused."""
 
 CACHE_ENV = "EVIDENCE_CACHE"
@@ -286,12 +288,57 @@ def populate(con: duckdb.DuckDBPyConnection, evidence: schema.Evidence) -> None:
         con.execute((_SQL_DIR / script).read_text(encoding="utf-8"))
 
 
+COMPLETE_TABLE = "build_complete"
+"""Written last by :func:`build_database`: a file without it was never finished."""
+
+
 def build_database(evidence: schema.Evidence, path: Path | str) -> None:
     """Write the evidence to a new DuckDB file at ``path``."""
     con = duckdb.connect(str(path))
     try:
         populate(con, evidence)
+        con.execute(f"CREATE TABLE {COMPLETE_TABLE} AS SELECT ? AS format", [FORMAT_VERSION])  # noqa: S608
         con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+class BuildError(RuntimeError):
+    """The compiled database cannot be written; the message says where and what to do."""
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _checksum_path(target: Path) -> Path:
+    return target.with_name(target.name + ".sha256")
+
+
+def verify(target: Path) -> bool:
+    """Is ``target`` the database a finished build wrote, unchanged since?
+
+    The name hashes the records, not the file, so a file damaged after its build (a disk
+    error, a copy cut short, an edit) would otherwise be served after every restart. The
+    file must match the checksum written beside it at build time, open, and hold the table
+    a build writes last.
+    """
+    checksum = _checksum_path(target)
+    try:
+        if checksum.read_text(encoding="ascii").strip() != _file_digest(target):
+            return False
+        con = connect_readonly(target)
+    except (OSError, UnicodeDecodeError, duckdb.Error):
+        return False
+    try:
+        row = con.execute(f"SELECT format FROM {COMPLETE_TABLE}").fetchone()  # noqa: S608
+        return row is not None and row[0] == FORMAT_VERSION
+    except duckdb.Error:
+        return False
     finally:
         con.close()
 
@@ -362,30 +409,47 @@ def _load_chunks(jobs: list[tuple[str, list[str]]], workers: int) -> schema.Evid
 def compiled_database(data_dir: Path | str = DEFAULT_DATA_DIR, cache: Path | str | None = None) -> Path:
     """The compiled database for ``data_dir``, built only when the records changed.
 
+    An existing file is verified first (:func:`verify`) and rebuilt when it is damaged.
+
     Returns
     -------
     Path
         ``<cache>/evidence-<hash>.duckdb``. A build writes to a temporary file first and
         renames it into place, so a reader never sees a half-written database.
+
+    Raises
+    ------
+    BuildError
+        When the database has to be built and the cache folder cannot be written.
     """
     data_dir = Path(data_dir)
     cache = Path(cache) if cache is not None else cache_dir()
-    cache.mkdir(parents=True, exist_ok=True)
     target = cache / f"evidence-{content_hash(data_dir)}.duckdb"
-    if target.exists():
+    if target.exists() and verify(target):
         return target
-    evidence = load_records(data_dir)
-    handle, temp_name = tempfile.mkstemp(prefix=".build-", suffix=".duckdb", dir=cache)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=".build-", suffix=".duckdb", dir=cache)
+    except OSError as exc:
+        raise BuildError(
+            f"cannot write the compiled database in {cache}: {exc.strerror or exc}. "
+            f"Make the folder writable or set {CACHE_ENV} to a writable folder."
+        ) from exc
     os.close(handle)
     os.unlink(temp_name)  # duckdb wants to create the file itself
+    evidence = load_records(data_dir)
     try:
         build_database(evidence, temp_name)
+        checksum = _file_digest(Path(temp_name))
         os.replace(temp_name, target)
+        _checksum_path(target).write_text(checksum, encoding="ascii")
+        (cache / "latest.json").write_text(json.dumps({"data_dir": str(data_dir), "database": target.name}))
+    except OSError as exc:
+        raise BuildError(f"cannot write the compiled database in {cache}: {exc.strerror or exc}") from exc
     finally:
         for leftover in (temp_name, temp_name + ".wal"):
             if os.path.exists(leftover):
                 os.unlink(leftover)
-    (cache / "latest.json").write_text(json.dumps({"data_dir": str(data_dir), "database": target.name}))
     return target
 
 

@@ -42,6 +42,7 @@ csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES + 1))
 # One list of the long CSV's columns serves the export, the import and the tests (core/schema.py).
 REQUIRED_COLUMNS = schema.REQUIRED_COLUMNS
 OPTIONAL_COLUMNS = schema.OPTIONAL_COLUMNS
+DERIVED_EVIDENCE_KIND = "derived"
 _TRIAL_COLUMNS = {
     "trial_name": "name",
     "trial_title": "title",
@@ -249,6 +250,8 @@ def csv_records(name: str, text: str, result: ImportResult, log: ProblemLog | No
             row = {
                 key: unneutralise((value or "").strip()) for key, value in raw.items() if isinstance(key, str)
             }
+            if row.get("evidence_kind") == DERIVED_EVIDENCE_KIND:
+                continue  # a derived value is recomputed from the imported values, not imported
             _add_row(name, line, row, trials, links, log)
     except csv.Error as exc:
         log.append(Problem.of(name, "", "", "not_csv", line=reader.line_num, detail=str(exc)))

@@ -196,6 +196,62 @@ def facet_counts(con, filters: TrialFilter, key: str) -> pd.DataFrame:
     return _df(con, sql, [*params, facet.vocabulary or ""])
 
 
+def all_facet_counts(con, filters: TrialFilter, keys: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
+    """:func:`facet_counts` for several facets (default: all of :data:`FACETS`) in one query.
+
+    The search terms are applied once; each selected facet's condition becomes a column of
+    the filtered rows, and each facet counts the rows that meet every condition but its own
+    (a facet's options are counted as if it were not selected). Returns one frame per key,
+    equal to ``facet_counts(con, filters, key)``.
+    """
+    keys = list(FACETS) if keys is None else list(keys)
+    for key in [*keys, *filters.selected]:
+        if key not in FACETS:
+            raise KeyError(f"unknown facet {key!r}")
+    if not keys:
+        return {}
+    active = [key for key in FACETS if filters.selected.get(key)]
+    search, search_params = TrialFilter(q=filters.q).where()
+    flags, params = [], []  # the flags come first in the SQL text, then the search's WHERE
+    for key in active:
+        clause, clause_params = FACETS[key].clause(filters.selected[key])
+        flags.append(f"({clause}) AS m_{key}")
+        params += clause_params
+    params += search_params
+    columns = sorted({FACETS[key].column for key in keys})
+    branches = []
+    for position, key in enumerate(keys):
+        facet = FACETS[key]
+        others = " AND ".join(f"m_{other}" for other in active if other != key) or "TRUE"
+        value = f"unnest({facet.column})" if facet.is_list else facet.column
+        branches.append(
+            f"SELECT {position} AS facet, value FROM (SELECT {value} AS value FROM base WHERE {others})"
+        )
+    vocabularies = ", ".join(f"({position}, ?)" for position in range(len(keys)))
+    params += [FACETS[key].vocabulary or "" for key in keys]
+    sql = f"""
+        WITH base AS (SELECT {", ".join(columns + flags)} FROM trial_rows WHERE {search}),
+        options AS ({" UNION ALL ".join(branches)}),
+        counted AS (
+            SELECT facet, value, count(*) AS trials FROM options
+            WHERE value IS NOT NULL AND value <> ''
+            GROUP BY facet, value
+        ),
+        vocabularies(facet, vocabulary) AS (VALUES {vocabularies})
+        SELECT c.facet, c.value, c.trials, v.en, v.zh, coalesce(v.position, 999) AS position
+        FROM counted c
+        JOIN vocabularies w ON w.facet = c.facet
+        LEFT JOIN vocab v ON v.vocabulary = w.vocabulary AND v.key = c.value
+        ORDER BY c.facet, position, lower(c.value)
+    """
+    frame = _df(con, sql, params)
+    out = {}
+    for position, key in enumerate(keys):
+        rows = frame[frame["facet"] == position].drop(columns="facet").reset_index(drop=True)
+        out[key] = rows
+    return out
+
+
 def headlines(con, trial_ids: Sequence[str]) -> pd.DataFrame:
     """The headline value of each trial, plus its sibling values (the other arms' figures).
 
@@ -233,6 +289,68 @@ def trial_ids(con, limit: int = 300, include: str | None = None) -> pd.DataFrame
         ) ORDER BY lower(name), id
     """
     return _df(con, sql, [int(limit), include])
+
+
+def _loose(text: str) -> str:
+    """An id or name compared loosely: case, spaces and punctuation aside ("Profile 1014")."""
+    return "".join(ch for ch in str(text).casefold() if ch.isalnum())
+
+
+def resolve_trial(con, requested: str) -> str | None:
+    """The trial a link names: its id, the id in another case, or the trial's printed name
+    (English or Chinese). ``None`` when nothing — or more than one trial — matches: a link
+    never opens a trial other than the one asked for."""
+    requested = str(requested or "").strip()
+    if not requested or len(requested) > 200:
+        return None
+    exact = _df(con, "SELECT id FROM trials WHERE id = ?", [requested])
+    if len(exact):
+        return str(exact["id"].iloc[0])
+    loose = _loose(requested)
+    if not loose:
+        return None
+    sql = """
+        SELECT DISTINCT id FROM trials
+        WHERE lower(id) = lower(?) OR lower(name) = lower(?) OR name_zh = ?
+           OR regexp_replace(lower(id), '[^[:alnum:]]', '', 'g') = ?
+           OR regexp_replace(lower(name), '[^[:alnum:]]', '', 'g') = ?
+    """
+    found = _df(con, sql, [requested, requested, requested, loose, loose])
+    return str(found["id"].iloc[0]) if len(found) == 1 else None
+
+
+def trial_suggestions(con, requested: str, limit: int = 5) -> pd.DataFrame:
+    """The trials whose id or name is nearest to ``requested`` (for "did you mean").
+
+    DuckDB narrows a large corpus to a few candidates by string similarity; ``difflib``
+    orders them. Columns: ``id``, ``name``, ``name_zh``.
+    """
+    import difflib
+
+    loose = _loose(requested)[:200]
+    if not loose:
+        return pd.DataFrame(columns=["id", "name", "name_zh"])
+    sql = """
+        SELECT id, name, name_zh FROM trials
+        ORDER BY greatest(jaro_winkler_similarity(regexp_replace(lower(id), '[^[:alnum:]]', '', 'g'), ?),
+                          jaro_winkler_similarity(regexp_replace(lower(name), '[^[:alnum:]]', '', 'g'), ?))
+                 DESC, id
+        LIMIT 50
+    """
+    candidates = _df(con, sql, [loose, loose])
+
+    def score(row) -> float:
+        return max(
+            difflib.SequenceMatcher(None, loose, _loose(row["id"])).ratio(),
+            difflib.SequenceMatcher(None, loose, _loose(row["name"])).ratio(),
+        )
+
+    if candidates.empty:
+        return candidates
+    candidates = candidates.assign(score=candidates.apply(score, axis=1))
+    candidates = candidates[candidates["score"] >= 0.5]
+    ordered = candidates.sort_values(["score", "id"], ascending=[False, True], kind="stable")
+    return ordered.head(limit).drop(columns=["score"]).reset_index(drop=True)
 
 
 def all_trial_ids(con) -> set[str]:
@@ -454,7 +572,7 @@ def counts(con) -> dict[str, int]:
     return {key: int(row[key]) for key in row.index}
 
 
-_EXPORT_SELECT = ", ".join(f'"{name}"' for name in schema.EXPORT_COLUMNS)
+_EXPORT_SELECT = ", ".join(f'"{name}"' for name in schema.VALUE_COLUMNS)
 """The long export's columns in the schema's order (the one list the import reads too)."""
 
 EXPORT_LIST_MAX = 1000
@@ -474,3 +592,20 @@ def export_frame(con, trial_ids: Sequence[str] = ()) -> pd.DataFrame:
             con, f"SELECT {_EXPORT_SELECT} FROM v_export WHERE trial IN (SELECT unnest(?::VARCHAR[]))", [ids]
         )
     return _df(con, f"SELECT {_EXPORT_SELECT} FROM v_export")
+
+
+def derivation_rows(con, trial_ids: Sequence[str] = ()) -> pd.DataFrame:
+    """The value rows derived numbers are computed from (core.derived): hazard ratios,
+    medians, landmark rates and follow-up, of some trials or of all."""
+    where = "(measure IN ('hr', 'median', 'landmark') OR endpoint = 'FOLLOW-UP')"
+    order = "ORDER BY trial, analysis_sequence, position"
+    if trial_ids:
+        ids = list(trial_ids)
+        if len(ids) <= EXPORT_LIST_MAX:
+            # constants are pushed into the scan (see export_frame); a subquery is not
+            marks = ", ".join("?" for _ in ids)
+            sql = f"SELECT * FROM value_rows WHERE {where} AND trial IN ({marks}) {order}"  # noqa: S608 - marks only
+            return _df(con, sql, ids)
+        sql = f"SELECT * FROM value_rows WHERE {where} AND trial IN (SELECT unnest(?::VARCHAR[])) {order}"  # noqa: S608 - constant text
+        return _df(con, sql, [ids])
+    return _df(con, f"SELECT * FROM value_rows WHERE {where} {order}")  # noqa: S608 - constant text

@@ -102,6 +102,7 @@ TRIAL_FIELDS = (
     _f("presented", "strlist"),
     _f("note"),
     _f("note_zh"),
+    _f("caveats", "strlist", vocab=schema.CAVEATS),
 )
 TRIAL_TABLES = ("arms", "analyses", "values", "discrepancies")
 
@@ -178,6 +179,7 @@ SOURCE_FIELDS = (
     _f("urls", "strlist"),
     _f("citation"),
     _f("note"),
+    _f("title_kind", vocab=schema.TITLE_KINDS, default="printed"),
 )
 
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]*")  # used with fullmatch: no trailing newline slips by
@@ -381,6 +383,8 @@ def parse_toml(text: str, problems, label: str) -> dict | None:
         problems.append(Problem.of(label, "", "", exc.code, line=exc.line, **exc.params))
     except tomllib.TOMLDecodeError as exc:
         problems.append(Problem.of(label, "", "", "not_toml", detail=str(exc)))
+    except RecursionError:  # past the pre-scan's depth guard: one broken file, never a crash
+        problems.append(Problem.of(label, "", "", "not_toml", detail="nested too deeply"))
     return None
 
 

@@ -59,6 +59,7 @@ LINES: dict[str, tuple[str, str]] = {
     "conversion": ("Conversion / perioperative", "转化/围手术期"),
     "secondary-prevention": ("Secondary prevention", "二级预防"),
     "mixed": ("Mixed lines", "多线混合"),
+    "not-stated": ("Line not stated", "治疗线数未说明"),
 }
 
 PHASES: dict[str, tuple[str, str]] = {
@@ -185,9 +186,39 @@ SOURCE_KINDS: dict[str, tuple[str, str]] = {
     "user-upload": ("User-supplied source (not checked against a text)", "用户提供的来源(未与原文核对)"),
 }
 
+# Whether a source's ``title`` is printed in it or was written by the curator to name it.
+TITLE_KINDS: dict[str, tuple[str, str]] = {
+    "printed": ("Title as printed", "原文标题"),
+    "descriptive": (
+        "Descriptive title written by the curator (not printed)",
+        "整理者拟定的描述性标题(原文未印)",
+    ),
+}
+
 ORIGINS: dict[str, tuple[str, str]] = {
     "curated": ("Curated", "已整理"),
     "user": ("User-supplied", "用户提供"),
+}
+
+# Caveats that belong to a whole trial and carry no number: the record's ``caveats`` list.
+# Each is shown as a badge on the trial page, on the trial's forest rows and on its card.
+CAVEATS: dict[str, tuple[str, str]] = {
+    "non-proportional-hazards": (
+        "Survival curves crossed: proportional hazards doubtful, a single hazard ratio may mislead",
+        "生存曲线交叉:比例风险假设存疑,单一风险比可能误导",
+    ),
+    "responder-comparison": (
+        "Compares patients by their response (responders vs non-responders), not randomized arms",
+        "按疗效反应比较患者(应答者对比非应答者),而非随机分组比较",
+    ),
+    "garbled-design-statement": (
+        "A design statement in the source is garbled; that part of the design is not confirmed",
+        "来源中的研究设计表述有误,该部分设计未经证实",
+    ),
+    "mistranslation": (
+        "The source mistranslates parts of the primary report",
+        "来源对原始报告的部分内容存在误译",
+    ),
 }
 
 # Flags a curator puts on a value; each is a caveat the pages show beside the number.
@@ -215,6 +246,8 @@ FLAGS: dict[str, tuple[str, str]] = {
     "ci-crosses-1": ("The interval includes no effect (HR 1)", "置信区间包含1(无差异)"),
     "not-a-p-value": ("Bayesian probability, not a p-value or a rate", "贝叶斯概率,不是P值或发生率"),
     "inferred-count": ("Number derived by the curator, not printed", "整理者推算,原文未直接给出"),
+    "non-proportional-hazards": CAVEATS["non-proportional-hazards"],
+    "responder-comparison": CAVEATS["responder-comparison"],
 }
 
 DISCREPANCY_KINDS: dict[str, tuple[str, str]] = {
@@ -285,6 +318,8 @@ VOCABULARIES: dict[str, Vocabulary] = {
         Vocabulary("evidence_kind", EVIDENCE_KINDS, "evidence", "facet.evidence"),
         Vocabulary("source_kind", SOURCE_KINDS, catalog_key="sources.kind"),
         Vocabulary("flag", FLAGS, catalog_key="sources.group.flag"),
+        Vocabulary("caveat", CAVEATS),
+        Vocabulary("title_kind", TITLE_KINDS),
         Vocabulary("discrepancy_kind", DISCREPANCY_KINDS, catalog_key="sources.discrepancy_kind"),
         Vocabulary("origin", ORIGINS, "origin", "facet.origin"),
         Vocabulary("count_term", COUNT_TERMS),
@@ -389,9 +424,18 @@ CSV_COLUMNS: tuple[tuple[str, bool], ...] = (
     ("discrepancies", False),
     ("value_id", False),
     ("note", False),
+    # filled on derived rows only (core.derived): recomputed from their inputs, never imported
+    ("formula", False),
+    ("inputs", False),
+    ("method", False),
+    ("reason", False),
 )
 EXPORT_COLUMNS = tuple(name for name, _ in CSV_COLUMNS)
-"""The long export's columns, in order (core/sql/export.sql selects exactly these)."""
+"""The long export's columns, in order: a printed value's, then a derived value's extras."""
+DERIVED_COLUMNS = ("formula", "inputs", "method", "reason")
+"""The columns only derived rows fill (core.derived appends them after the value columns)."""
+VALUE_COLUMNS = tuple(name for name in EXPORT_COLUMNS if name not in DERIVED_COLUMNS)
+"""A printed value's columns, in order (core/sql/export.sql selects exactly these)."""
 REQUIRED_COLUMNS = tuple(name for name, required in CSV_COLUMNS if required)
 """What an imported CSV must have."""
 OPTIONAL_COLUMNS = tuple(name for name, required in CSV_COLUMNS if not required)
@@ -416,6 +460,7 @@ class Source:
     urls: tuple[str, ...] = ()
     citation: str = ""
     note: str = ""
+    title_kind: str = "printed"  # TITLE_KINDS: printed | descriptive
 
 
 @dataclass(frozen=True)
@@ -514,6 +559,7 @@ class Trial:
     note: str = ""
     note_zh: str = ""
     origin: str = "curated"  # curated | user (imported in a session)
+    caveats: tuple[str, ...] = ()  # CAVEATS keys
 
 
 @dataclass

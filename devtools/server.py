@@ -69,6 +69,9 @@ class Server:
         """Peak resident memory so far (kernel high-water mark)."""
         return memory_mb(self.pid)["VmHWM"]
 
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()

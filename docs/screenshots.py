@@ -22,6 +22,7 @@ PAGES = {
     "survival": ("/survival?lang=en&endpoint=OS", 1500, 2200),
     "sources": ("/sources?lang=en", 1500, 1700),
     "import": ("/import?lang=en", 1500, 1100),
+    "compare": ("/compare?lang=en&endpoint=PFS&pair=alex:a2020-pfs-hr|crown:jco-pfs-hr&swap=1", 1500, 1500),
     "trials-zh-hant": ("/trials?lang=zh-Hant&q=肝癌", 1500, 1000),
     "forest-present": ("/forest?lang=zh-Hans&present=1&endpoint=PFS", 1500, 1300),
 }

@@ -1,4 +1,7 @@
-"""What every page shares: the database connection, cached queries, URL state, downloads.
+"""What every page shares: which database the reader sees, URL state, downloads, the look.
+
+The queries themselves are in ``pages/data.py`` (typed, cached); the process-wide state behind
+them in ``core/store.py``. May import ``core`` (never ``bench``) and streamlit.
 
 UI only: all logic lives in ``core``. State that belongs in a shareable link is kept in
 the URL with stable, short parameter names whose values are vocabulary keys (never
@@ -8,130 +11,97 @@ translated labels), so a link opens the same view in any language.
 from __future__ import annotations
 
 import os
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from core import db, queries
+from core import db, store
 from core.presentation.export import to_csv_bytes
 from core.presentation.i18n import DEFAULT_LANGUAGE, resolve_language, t
 from core.records import DEFAULT_DATA_DIR
+from core.store import Database
 
 DATA_ENV = "EVIDENCE_DATA"
 TRUE_VALUES = ("1", "true", "yes", "on")
 
 
 # --- database --------------------------------------------------------------------------------
+# Which data this reader sees is a small frozen value (core.store.Database); the typed,
+# cached queries in pages/data.py take it as an argument. The compiled file, connections and
+# uploads are process-wide state in core.store, out of reach of Streamlit's clear_cache.
 
-
-@st.cache_resource(show_spinner=False)
-def database_path(data_dir: str) -> str:
-    """The compiled database of ``data_dir`` (built on first use, reused while unchanged)."""
-    return str(db.compiled_database(Path(data_dir)))
-
-
-@st.cache_resource(show_spinner=False)
-def _connection(path: str):
-    return db.connect_readonly(path)
+UPLOAD_KEY = "import__digest"
+_OWNER_KEY = "_upload_owner"
 
 
 def data_dir() -> str:
     return os.environ.get(DATA_ENV) or str(DEFAULT_DATA_DIR)
 
 
-# Uploaded evidence, by content digest: the session keeps only the digest, so every page and
-# every cached query sees the same data, and equal uploads share one connection.
-_UPLOADS: OrderedDict[str, Any] = OrderedDict()
-_MAX_UPLOADS = 32
-UPLOAD_KEY = "import__digest"
+def compiled() -> str:
+    """The compiled database of the data folder; a clear message (and stop) if it cannot be built."""
+    try:
+        return store.compiled_path(data_dir())
+    except db.BuildError as exc:
+        st.error(tr("shell.build_failed", reason=str(exc)), icon=":material/error:")
+        st.stop()
+        raise  # unreachable: st.stop() raises
 
 
-def register_upload(digest: str, evidence) -> None:
-    _UPLOADS[digest] = evidence
-    _UPLOADS.move_to_end(digest)
-    while len(_UPLOADS) > _MAX_UPLOADS:
-        _UPLOADS.popitem(last=False)
+def _owner() -> store.Owner:
+    """This session's token in the upload store: its imports live as long as it does."""
+    token = st.session_state.get(_OWNER_KEY)
+    if not isinstance(token, store.Owner):
+        token = st.session_state[_OWNER_KEY] = store.Owner()
+    return token
 
 
-@st.cache_resource(show_spinner=False, max_entries=_MAX_UPLOADS)
-def _upload_connection(digest: str, compiled: str):
-    return db.connect_with_upload(compiled, _UPLOADS[digest])
+def register_upload(digest: str, evidence, size: int) -> None:
+    """Keep this session's valid uploaded records (by content digest) for every page."""
+    store.UPLOADS.put(digest, evidence, size, _owner())
+    st.session_state[UPLOAD_KEY] = digest
 
 
-def connection_for(key: str):
-    """The connection a cache key names: the curated file, or curated + a session's uploads."""
-    if key.startswith("upload:"):
-        digest, compiled = key.removeprefix("upload:").split("|", 1)
-        return _upload_connection(digest, compiled)
-    return _connection(key)
+def forget_upload() -> None:
+    digest = st.session_state.pop(UPLOAD_KEY, None)
+    if digest:
+        store.UPLOADS.release(digest, _owner())
 
 
-def db_key() -> str:
-    """Names this session's database in cache keys: never serves another session's uploads,
-    nor stale rows after a rebuild."""
-    compiled = database_path(data_dir())
+def upload_expired() -> bool:
+    """This session imported trials, and the store no longer holds them."""
     digest = st.session_state.get(UPLOAD_KEY)
-    if digest and digest in _UPLOADS:
-        return f"upload:{digest}|{compiled}"
-    return compiled
+    return bool(digest) and digest not in store.UPLOADS
 
 
-def con():
-    """This session's read-only connection; queries take a cursor of their own."""
-    return connection_for(db_key())
+def database() -> Database:
+    """The data this reader sees: the curated file, plus their import if they made one.
+
+    When their import is gone (dropped to keep the store within its size bound) the page
+    says so, rather than silently showing the curated trials alone.
+    """
+    path = compiled()
+    digest = st.session_state.get(UPLOAD_KEY)
+    if digest and digest in store.UPLOADS:
+        store.UPLOADS.touch(digest)
+        return Database(path, digest)
+    if digest:
+        show_upload_expired()
+    return Database(path)
 
 
-def curated_con():
-    """The curated data alone, whatever this session uploaded."""
-    return _connection(database_path(data_dir()))
+def curated_database() -> Database:
+    """The curated data alone, whatever this session imported."""
+    return Database(compiled())
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def trials_page(
-    database: str, selected: tuple, q: str, sort: str, descending: bool, limit: int | None, offset: int
-):
-    filters = queries.TrialFilter(dict(selected), q)
-    return queries.trials_page(con(), filters, sort, descending, limit, offset)
-
-
-@st.cache_data(max_entries=512, show_spinner=False)
-def facet_counts(database: str, selected: tuple, q: str, key: str) -> pd.DataFrame:
-    return queries.facet_counts(con(), queries.TrialFilter(dict(selected), q), key)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def cached(database: str, name: str, *args: Any) -> Any:
-    """Any read-only query of :mod:`core.queries` by name, cached on its arguments."""
-    allowed = {
-        "headlines",
-        "trial",
-        "trial_ids",
-        "trial_arms",
-        "trial_analyses",
-        "trial_values",
-        "discrepancies",
-        "forest_rows",
-        "survival_rows",
-        "follow_up_rows",
-        "endpoints_with",
-        "sources",
-        "vocabulary",
-        "problems",
-        "counts",
-        "export_frame",
-        "trial_count",
-    }
-    if name not in allowed:
-        raise ValueError(f"not a cached query: {name}")
-    return getattr(queries, name)(connection_for(database), *args)
-
-
-def query(name: str, *args: Any) -> Any:
-    return cached(db_key(), name, *args)
+def show_upload_expired() -> None:
+    st.warning(tr("import.expired"), icon=":material/history_toggle_off:")
+    st.page_link(
+        "pages/import.py", label=tr("nav.import"), icon=":material/upload_file:", query_params=shell_params()
+    )
 
 
 # --- shell state: language and presentation mode -------------------------------------------------
@@ -197,6 +167,19 @@ def link(page: str, **params: str) -> str:
 
 
 # --- URL-bound widgets -------------------------------------------------------------------------------
+#
+# Where Streamlit's own binding fits, pages use it: ``bind="query-params"`` with the widget key
+# as the URL name (the Trials search ``q`` and ``page``). These helpers remain for the widgets
+# it does not fit, because a bound widget
+# - writes its *displayed* option into the URL: a selectbox or multiselect shows translated
+#   labels (with counts, on the Trials facets), so a link would only work in the language it was
+#   made in, and would break when a count changed; these helpers keep vocabulary keys;
+# - reads a toggle only as ``true``/``false``, and drops anything else: every shared link
+#   carries ``desc=1`` / ``cuts=1`` (README), which would silently be lost;
+# - takes its URL name from its key, and ``cancer``, ``endpoint``, ``evidence`` and ``cuts`` are
+#   short names shared by several pages, whose state keys carry the page's prefix;
+# - drops a value that is not an option: the trial page must keep an unknown id in the
+#   address (pages/trial.py), so it reads ``trial`` itself.
 
 
 def seed(
@@ -301,13 +284,6 @@ def url_selectbox(
     return value
 
 
-def url_text(label: str, key: str, param: str, container=st, **kwargs) -> str:
-    seed(key, param, "", parse=lambda raw: str(raw)[:200])
-    value = container.text_input(label, key=key, max_chars=200, **kwargs)
-    publish(param, value.strip(), "")
-    return value.strip()
-
-
 def url_toggle(label: str, key: str, param: str, container=st, **kwargs) -> bool:
     seed(key, param, False, parse=lambda raw: str(raw).lower() in TRUE_VALUES)
     value = container.toggle(label, key=key, **kwargs)
@@ -318,22 +294,35 @@ def url_toggle(label: str, key: str, param: str, container=st, **kwargs) -> bool
 # --- output --------------------------------------------------------------------------------------
 
 
+EAGER_DOWNLOAD_TRIALS = 2000
+"""Up to this many trials a page's downloads are built while it runs (the reader's data as the
+page shows it); above, a callable closed over plain values builds them on click."""
+
+
 def csv_download(
-    frame: pd.DataFrame | Callable[[], pd.DataFrame],
-    file_name: str,
-    label: str | None = None,
-    key: str | None = None,
+    frame: pd.DataFrame, file_name: str, label: str | None = None, key: str | None = None
 ) -> None:
-    """A CSV download: UTF-8 with BOM, formula-safe. A callable is only run when clicked."""
-    data = (lambda: to_csv_bytes(frame())) if callable(frame) else to_csv_bytes(frame)
-    st.download_button(
-        label or tr("download.csv"),
-        data=data,
-        file_name=file_name,
-        mime="text/csv",
-        key=key,
-        icon=":material/download:",
-    )
+    """A CSV download of ``frame``, built now from the reader's data: UTF-8 with BOM, formula-safe."""
+    download(to_csv_bytes(frame), file_name, "text/csv", label or tr("download.csv"), key=key)
+
+
+def download(
+    data: bytes | Callable[[], bytes],
+    file_name: str,
+    mime: str,
+    label: str,
+    key: str | None = None,
+    icon: str = ":material/download:",
+) -> None:
+    """A download button.
+
+    Pass the bytes, built while the page runs, so the file is the reader's data as the page
+    shows it. Streamlit runs a callable on click *outside* the reader's session, with no
+    session state: pass one only where building the file on every run is too slow (a large
+    corpus), and only a callable closed over plain values (a :class:`Database`, filters),
+    never one that reads session state.
+    """
+    st.download_button(label, data=data, file_name=file_name, mime=mime, key=key, icon=icon)
 
 
 def theme() -> str:

@@ -4,20 +4,21 @@ import pandas as pd
 import streamlit as st
 
 from core import schema
-from core.presentation import formatting, plots
+from core.presentation import derivations, formatting, plots
 from core.presentation.i18n import data_text, vocab_label
-from pages import common
+from pages import common, data
 from pages.common import tr
 
 common.ensure_shell()
 
 lang = common.lang()
+database = common.database()
 
 st.title(tr("forest.title"))
 st.warning(tr("forest.banner"), icon=":material/info:")
 
-endpoint_options = list(common.query("endpoints_with", ("hr",))["endpoint"])
-cancer_options = list(common.query("vocabulary", "cancer_type")["key"])
+endpoint_options = list(data.endpoints_with(database=database, measures=("hr",))["endpoint"])
+cancer_options = list(data.vocabulary(database=database, name="cancer_type")["key"])
 
 controls = st.expander(tr("trials.filters"), expanded=not common.present(), icon=":material/filter_list:")
 columns = controls.columns([3, 3, 2, 2, 2])
@@ -49,13 +50,35 @@ all_cuts = common.url_toggle(
     help=tr("forest.all_cuts_help"),
 )
 
+at_95 = common.url_toggle(
+    tr("derived.forest_ci95"),
+    key="forest__ci95",
+    param="ci95",
+    container=controls,
+    help=tr("derived.forest_ci95_help"),
+)
+
 FOREST_ROWS = 60  # a readable plot; the total is stated and filters narrow it
-rows = common.query(
-    "forest_rows", tuple(endpoints), tuple(cancers), tuple(evidence), not all_cuts, (), FOREST_ROWS
+rows = data.forest_rows(
+    database=database,
+    endpoints=tuple(endpoints),
+    cancer_types=tuple(cancers),
+    evidence_kinds=tuple(evidence),
+    latest_only=not all_cuts,
+    limit=FOREST_ROWS,
 )
 if rows.empty:
     st.info(tr("forest.none"), icon=":material/search_off:")
     st.stop()
+
+if at_95:
+    rows, converted, not_stated = derivations.forest_at_95(rows)
+    st.caption(
+        " ".join(
+            [tr("derived.forest_converted", n=converted)]
+            + ([tr("derived.forest_not_converted", n=not_stated)] if not_stated else [])
+        )
+    )
 
 total = int(rows["total_rows"].iloc[0])
 st.caption(tr("forest.count", n=len(rows), trials=rows["trial"].nunique()))
@@ -68,6 +91,8 @@ figure = plots.forest_figure(
 name = "forest-hr-" + "-".join(endpoints or ["all"]) + ("-all-cuts" if all_cuts else "-latest")
 common.show_chart(figure, name, key="forest__chart")
 st.caption(tr("forest.legend_help"))
+if rows["trial_caveats"].map(lambda c: c is not None and len(c) > 0).any():
+    st.caption(tr("derived.forest_caveat_help"))
 
 records = [row.to_dict() for _, row in rows.iterrows()]
 table = {

@@ -4,7 +4,7 @@ import hashlib
 
 import streamlit as st
 
-from core import queries
+from core import queries, store
 from core.importer import (
     MAX_BYTES,
     MAX_FILES,
@@ -17,7 +17,7 @@ from core.importer import (
 from core.presentation.problems import problems_frame
 from core.problems import clip
 from core.text import markdown_escape as md
-from pages import common
+from pages import common, data
 from pages.common import tr
 
 PROBLEMS_PER_PAGE = 50
@@ -27,14 +27,17 @@ common.ensure_shell()
 lang = common.lang()
 
 
-@st.cache_resource(show_spinner=False)
+# Process-wide (core.store), not st.cache_resource: clear_cache must not throw them away.
 def curated_registry(data_dir: str):
-    return curated_context(data_dir)
+    """The curated source registry and, when on this machine, the source texts."""
+    return store.once(("curated_context", data_dir), lambda: curated_context(data_dir))
 
 
-@st.cache_resource(show_spinner=False)
-def curated_ids(database: str) -> frozenset[str]:
-    return frozenset(queries.all_trial_ids(common.curated_con()))
+def curated_ids(compiled: str) -> frozenset[str]:
+    return store.once(
+        ("curated_ids", compiled),
+        lambda: frozenset(queries.all_trial_ids(store.curated_connection(compiled))),
+    )
 
 
 st.title(tr("import.title"))
@@ -44,7 +47,7 @@ RESULT_KEY = "import__result"
 
 
 def forget_import() -> None:
-    st.session_state.pop(common.UPLOAD_KEY, None)
+    common.forget_upload()
     st.session_state.pop(RESULT_KEY, None)
     st.session_state.pop("import__problems_page", None)
 
@@ -66,18 +69,17 @@ if uploads:
         (upload.name, upload.getvalue() if index < MAX_FILES else b"") for index, upload in enumerate(uploads)
     ]
     digest = hashlib.sha256(
-        b"".join(name.encode() + b"\0" + data + b"\0" for name, data in files)
+        b"".join(name.encode() + b"\0" + content + b"\0" for name, content in files)
     ).hexdigest()[:20]
     previous = st.session_state.get(RESULT_KEY)
-    if previous is None or previous["digest"] != digest:
+    # the same files are still in the uploader after the store dropped them: read them again
+    if previous is None or previous["digest"] != digest or common.upload_expired():
         st.session_state.pop("import__problems_page", None)  # a new list starts at its first page
         registry, texts = curated_registry(common.data_dir())
-        result = read_uploads(files, registry, texts, curated_ids(common.database_path(common.data_dir())))
+        result = read_uploads(files, registry, texts, curated_ids(common.compiled()))
+        common.forget_upload()
         if result.evidence.trials:
-            common.register_upload(digest, result.evidence)
-            st.session_state[common.UPLOAD_KEY] = digest
-        else:
-            st.session_state.pop(common.UPLOAD_KEY, None)
+            common.register_upload(digest, result.evidence, sum(len(content) for _, content in files))
         st.session_state[RESULT_KEY] = {
             "digest": digest,
             "names": [clip(name, NAME_CHARS) for name, _ in files],
@@ -124,6 +126,9 @@ def show_problems(problems: list, total: int) -> None:
     )
 
 
+database = common.database()  # after the upload above, so this run sees it
+
+
 imported = st.session_state.get(RESULT_KEY)
 if imported is None:
     st.info(tr("import.none"), icon=":material/upload_file:")
@@ -138,7 +143,7 @@ else:
         show_problems(imported["problems"], imported["problem_total"])
     if imported.get("unchecked"):
         st.warning(tr("import.unchecked", n=imported["unchecked"]), icon=":material/warning:")
-    if imported["trials"]:
+    if imported["trials"] and database.upload is not None:
         st.success(
             tr("import.kept", trials=len(imported["trials"]), values=imported["values"]),
             icon=":material/check:",
@@ -153,7 +158,7 @@ else:
         )
         with actions[1]:
             common.csv_download(
-                lambda: common.query("export_frame", ids),
+                data.export_frame(database=database, trial_ids=tuple(ids)),
                 "imported-values.csv",
                 tr("import.download"),
                 key="import__csv",
@@ -163,7 +168,7 @@ else:
 st.subheader(tr("import.format"))
 st.markdown(tr("import.format_text", columns=", ".join(f"`{c}`" for c in REQUIRED_COLUMNS)))
 common.csv_download(
-    lambda: queries.export_frame(common.curated_con(), ("lead",)),
+    data.export_frame(database=common.curated_database(), trial_ids=("lead",)),
     "template-lead.csv",
     tr("import.template"),
     key="import__template",

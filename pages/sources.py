@@ -6,27 +6,30 @@ import streamlit as st
 from core import schema
 from core.presentation import formatting
 from core.presentation.i18n import data_text, vocab_label
-from pages import common
+from core.presentation.problems import problems_table
+from pages import common, data, derived_sections
 from pages.common import tr
 
 common.ensure_shell()
 
 lang = common.lang()
+database = common.database()
 
 st.title(tr("sources.title"))
-counts = common.query("counts")
+counts = data.counts(database=database)
 st.caption(tr("trials.subtitle", **counts))
 
 st.header(tr("sources.registry"))
-sources = common.query("sources")
+sources = data.sources(database=database)
 st.dataframe(
     pd.DataFrame(
         {
             "id": sources["id"],
             tr("sources.kind"): [vocab_label(schema.SOURCE_KINDS, k, lang) for k in sources["kind"]],
             tr("sources.source_title"): [
-                data_text(en, zh, lang) if lang == "en" else zh or en
-                for en, zh in zip(sources["title_en"], sources["title"])
+                (data_text(en, zh, lang) if lang == "en" else zh or en)
+                + (f" ({vocab_label(schema.TITLE_KINDS, kind, lang)})" if kind == "descriptive" else "")
+                for en, zh, kind in zip(sources["title_en"], sources["title"], sources["title_kind"])
             ],
             tr("sources.outlet"): sources["outlet"],
             tr("sources.date"): sources["date"],
@@ -47,9 +50,11 @@ st.dataframe(
 st.header(tr("sources.method"))
 st.markdown(tr("sources.method_text"))
 
+derived_sections.sources_section()
+
 st.header(tr("sources.discrepancies"))
 DISCREPANCY_ROWS = 500
-discrepancies = common.query("discrepancies", None, DISCREPANCY_ROWS)
+discrepancies = data.discrepancies(database=database, limit=DISCREPANCY_ROWS)
 if len(discrepancies) == DISCREPANCY_ROWS:
     st.caption(tr("sources.discrepancies_limited", n=DISCREPANCY_ROWS))
 kinds = [k for k in schema.DISCREPANCY_KINDS if k in set(discrepancies["kind"])]
@@ -110,8 +115,16 @@ st.dataframe(
     width="stretch",
 )
 
-problems = common.query("problems")
+problems = data.problems(database=database)
 if not problems.empty:
     st.header(tr("sources.problems"))
     st.error(tr("sources.problems_text", n=len(problems)))
-    st.dataframe(problems, hide_index=True, width="stretch")
+    labels = {
+        "file": tr("import.col_file"),
+        "row": tr("import.col_record"),
+        "field": tr("import.col_field"),
+        "message": tr("import.col_reason"),
+        "code": tr("import.col_code"),
+    }
+    shown = problems_table(problems, lang)[list(labels)].rename(columns=labels)
+    st.dataframe(shown, hide_index=True, width="stretch")

@@ -7,19 +7,20 @@ from core import schema
 from core.presentation import plots
 from core.presentation.i18n import vocab_label
 from core.presentation.survival import LANDMARK_MONTHS, comparison_table
-from pages import common
+from pages import common, data, derived_sections
 from pages.common import tr
 
 common.ensure_shell()
 
 lang = common.lang()
+database = common.database()
 
 st.title(tr("survival.title"))
 st.warning(tr("survival.banner"), icon=":material/info:")
 
-available = common.query("endpoints_with", ("median", "landmark"))
+available = data.endpoints_with(database=database, measures=("median", "landmark"))
 endpoint_options = [e for e in schema.SURVIVAL_ENDPOINTS if e in set(available["endpoint"])]
-cancer_options = list(common.query("vocabulary", "cancer_type")["key"])
+cancer_options = list(data.vocabulary(database=database, name="cancer_type")["key"])
 controls = st.expander(tr("trials.filters"), expanded=not common.present(), icon=":material/filter_list:")
 columns = controls.columns([3, 3, 2, 2])
 endpoint = common.url_selectbox(
@@ -42,7 +43,14 @@ all_cuts = common.url_toggle(
 )
 
 SURVIVAL_TRIALS = 25  # a readable chart; the total is stated and filters narrow it
-rows = common.query("survival_rows", endpoint, tuple(cancers), not all_cuts, tuple(evidence), SURVIVAL_TRIALS)
+rows = data.survival_rows(
+    database=database,
+    endpoint=endpoint,
+    cancer_types=tuple(cancers),
+    evidence_kinds=tuple(evidence),
+    latest_only=not all_cuts,
+    max_trials=SURVIVAL_TRIALS,
+)
 if rows.empty:
     st.info(tr("survival.none"), icon=":material/search_off:")
     st.stop()
@@ -73,8 +81,10 @@ else:
     )
     common.show_chart(figure, f"survival-{endpoint}-landmarks", key="survival__landmarks")
 
+derived_sections.survival_differences(rows, lang)
+
 st.subheader(tr("survival.table"))
-follow_up = common.query("follow_up_rows", tuple(rows["trial"].unique()))
+follow_up = data.follow_up_rows(database=database, trial_ids=tuple(rows["trial"].unique()))
 table = comparison_table(rows, follow_up, lang)
 labels = {
     "trial": tr("col.trial"),
@@ -83,6 +93,7 @@ labels = {
     "analysis": tr("label.analysis"),
     "median": tr("survival.col_median", endpoint=endpoint),
     "difference": tr("survival.col_difference"),
+    "absolute": tr("derived.survival_col"),
     **{f"rate_{m}": tr("survival.col_rate", time=m // 12) for m in LANDMARK_MONTHS},
     "other_rates": tr("survival.col_other_rates"),
     "events": tr("survival.col_events"),

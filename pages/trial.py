@@ -1,45 +1,94 @@
 """Trial: design, arms, and every value grouped by analysis and endpoint, each with its source."""
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
 from core import schema
 from core.presentation import formatting
-from core.presentation.card import evidence_card_html
 from core.presentation.i18n import data_text, vocab_label
 from core.text import markdown_escape as md
-from pages import common
+from pages import common, data, derived_sections
 from pages.common import tr
 
 common.ensure_shell()
 
 lang = common.lang()
+database = common.database()
 
 PICKER_SIZE = 300
-requested = st.query_params.get("trial") or st.session_state.get("trial__id")
-trials = common.query("trial_ids", PICKER_SIZE, requested)
+PICK_KEY = "trial__pick"
+
+
+def choose(key: str) -> None:
+    """The reader picked a trial: the address names it, and the next run shows it."""
+    chosen = st.session_state.get(key)
+    if chosen:
+        st.query_params["trial"] = chosen
+
+
+# The address is the truth: ``trial=<id>`` names the trial, and nothing else — no default
+# trial, no remembered one. A link that names no known trial says so and never shows (or
+# rewrites the address to) another trial. The picker is a plain selectbox, not one bound to
+# the URL with bind="query-params": a bound widget drops an unknown value from the address.
+requested = str(st.query_params.get("trial") or "").strip()
+trial_id = data.resolve_trial(database=database, requested=requested) if requested else None
+if trial_id is not None and trial_id != requested:
+    st.query_params["trial"] = trial_id  # the same trial, named by its id (case, printed name)
+
+trials = data.trial_ids(database=database, limit=PICKER_SIZE, include=trial_id)
 ids = list(trials["id"])
 names = {i: data_text(n, z, lang) for i, n, z in zip(trials["id"], trials["name"], trials["name_zh"])}
 if not ids:
     st.warning(tr("trial.no_data"))
     st.stop()
-trial_id = common.url_selectbox(
+# The widget follows the address, not the other way: its key names the trial shown, so a
+# new address (a suggestion, a link) starts it afresh on that trial.
+pick_key = f"{PICK_KEY}:{trial_id or ''}"
+st.selectbox(
     tr("trial.pick"),
     ids,
-    key="trial__id",
-    param="trial",
-    default=ids[0],
+    index=ids.index(trial_id) if trial_id in ids else None,
+    key=pick_key,
     format_func=lambda i: names.get(i, i),
-    always_in_url=True,  # a trial page's link always names its trial
+    placeholder=tr("trial.choose"),
+    on_change=choose,
+    args=(pick_key,),
 )
-if common.query("trial_count") > PICKER_SIZE:
+if data.trial_count(database=database) > PICKER_SIZE:
     st.caption(tr("trial.picker_limited", n=PICKER_SIZE))
 
-header = common.query("trial", trial_id).iloc[0].to_dict()
-arms = common.query("trial_arms", trial_id)
-analyses = common.query("trial_analyses", trial_id)
-values = common.query("trial_values", trial_id)
-discrepancies = common.query("discrepancies", trial_id)
+if trial_id is None:
+    st.title(tr("nav.trial"))
+    if not requested:
+        st.info(tr("trial.choose_help"), icon=":material/description:")
+        st.stop()
+    st.error(tr("trial.not_found", requested=md(requested[:80])), icon=":material/search_off:")
+    nearest = data.trial_suggestions(database=database, requested=requested)
+    if not nearest.empty:
+        st.markdown(tr("trial.suggestions"))
+        for suggestion in nearest.to_dict("records"):
+            name = data_text(suggestion["name"], suggestion["name_zh"], lang)
+            st.page_link(
+                "pages/trial.py",
+                label=md(name),
+                icon=":material/arrow_forward:",
+                query_params={"trial": suggestion["id"], **common.shell_params()},
+            )
+    st.page_link(
+        "pages/trials.py",
+        label=tr("trial.search_all"),
+        icon=":material/search:",
+        query_params=common.shell_params(),
+    )
+    st.stop()
+
+header = data.trial(database=database, trial_id=trial_id).iloc[0].to_dict()
+arms = data.trial_arms(database=database, trial_id=trial_id)
+analyses = data.trial_analyses(database=database, trial_id=trial_id)
+values = data.trial_values(database=database, trial_id=trial_id)
+discrepancies = data.discrepancies(database=database, trial_id=trial_id)
 
 st.title(md(formatting.trial_label({"trial_name": header["name"], "origin": header["origin"]}, lang)))
 st.subheader(md(data_text(header["title"], header["title_zh"], lang)))
@@ -64,26 +113,28 @@ if values["disputed"].any():
     badges.append(f":red-badge[{tr('caveat.disputed')}]")
 if values["flags"].map(lambda f: "immature" in list(f)).any():
     badges.append(f":orange-badge[{tr('caveat.immature')}]")
+badges += derived_sections.caveat_badges(header.get("caveats"), lang)
 if badges:
     st.markdown(" ".join(badges))
 
 facts = {
     tr("col.cancer"): vocab_label(schema.CANCER_TYPES, header["cancer_type"], lang),
-    tr("trial.condition"): data_text(header["condition"], header["condition_zh"], lang),
-    tr(
-        "col.setting"
-    ): f"{vocab_label(schema.SETTINGS, header['setting'], lang)} · {vocab_label(schema.LINES, header['line'], lang)}",
+    tr("trial.condition"): md(data_text(header["condition"], header["condition_zh"], lang)),
+    tr("col.setting"): (
+        f"{vocab_label(schema.SETTINGS, header['setting'], lang)} · {vocab_label(schema.LINES, header['line'], lang)}"
+    ),
     tr("col.phase"): vocab_label(schema.PHASES, header["phase"], lang),
-    tr(
-        "col.design"
-    ): f"{vocab_label(schema.DESIGNS, header['design'], lang)} · {vocab_label(schema.BLINDING, header['blinding'], lang)}",
-    tr("trial.control"): header["control"] or "—",
+    tr("col.design"): (
+        f"{vocab_label(schema.DESIGNS, header['design'], lang)} · {vocab_label(schema.BLINDING, header['blinding'], lang)}"
+    ),
+    tr("trial.control"): md(header["control"]) or "—",
     tr("col.primary"): vocab_label(schema.ENDPOINTS, header["primary_endpoint"], lang)
     if header["primary_endpoint"]
     else tr("trials.not_stated"),
     tr("col.patients"): "—" if pd.isna(header["n_patients"]) else str(int(header["n_patients"])),
-    tr("trial.registry"): ", ".join(header["registry_ids"]) or "—",
-    tr("trial.presented"): "; ".join(header["presented"]) or "—",
+    # st.table renders its cells as Markdown: every data field is escaped
+    tr("trial.registry"): ", ".join(md(r) for r in header["registry_ids"]) or "—",
+    tr("trial.presented"): "; ".join(md(p) for p in header["presented"]) or "—",
 }
 st.table(
     pd.DataFrame({tr("trial.field"): list(facts), tr("trial.value"): list(facts.values())}).set_index(
@@ -171,6 +222,10 @@ if effects.empty:
 else:
     st.dataframe(value_table(effects), hide_index=True, width="stretch", column_config=TABLE_CONFIG)
 
+# --- derived: absolute effects and how estimates matured across data cuts --------------------------
+derived_sections.absolute_effects_section(values, lang, key="trial__absolute")
+derived_sections.timeline_section(values, lang, trial_id)
+
 # --- efficacy, by analysis (data cut) and endpoint --------------------------------------------------
 st.header(tr("trial.results"))
 efficacy = values[~values["endpoint"].isin(SAFETY + CONTEXT) & (values["measure"] != "hr")]
@@ -182,7 +237,7 @@ for _, analysis in analyses.iloc[::-1].iterrows():
     kind = vocab_label(schema.ANALYSIS_KINDS, analysis["kind"], lang)
     st.subheader(f"{md(label)} · {kind}")
     for endpoint, group in in_cut.groupby("endpoint", sort=False):
-        st.markdown(f"**{vocab_label(schema.ENDPOINTS, endpoint, lang)}** ({endpoint})")
+        st.markdown(f"**{md(vocab_label(schema.ENDPOINTS, endpoint, lang))}** ({md(endpoint)})")
         st.dataframe(value_table(group), hide_index=True, width="stretch", column_config=TABLE_CONFIG)
 
 # --- safety ------------------------------------------------------------------------------------------
@@ -218,18 +273,22 @@ if not discrepancies.empty:
             st.dataframe(linked, hide_index=True, width="stretch", column_config=TABLE_CONFIG)
 
 st.divider()
+# Built while the page runs, from this reader's data (their import included).
 download_columns = st.columns(2)
-download_columns[0].download_button(
-    tr("card.download"),
-    data=lambda: evidence_card_html(common.con(), trial_id, lang).encode("utf-8"),
-    file_name=f"evidence-card-{trial_id}-{lang}.html",
-    mime="text/html",
-    icon=":material/print:",
-    key="trial__card",
-)
+with download_columns[0]:
+    common.download(
+        data.evidence_card(database=database, trial_id=trial_id, lang=lang, day=dt.date.today()).encode(
+            "utf-8"
+        ),
+        f"evidence-card-{trial_id}-{lang}.html",
+        "text/html",
+        tr("card.download"),
+        key="trial__card",
+        icon=":material/print:",
+    )
 with download_columns[1]:
     common.csv_download(
-        common.query("export_frame", (trial_id,)),
+        derived_sections.export_frame(database, (trial_id,)),
         f"{trial_id}-values.csv",
         tr("trial.download"),
         key="trial__csv",

@@ -1,18 +1,23 @@
 """Trials: one row per trial, facets, free-text search across scripts, CSV of the filtered rows."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from core import queries, schema
 from core.presentation import formatting
-from core.presentation.i18n import data_text, vocab_label
+from core.presentation.export import to_csv_bytes
+from core.presentation.i18n import data_text, t, vocab_label
+from core.store import Database
 from core.text import markdown_escape as md
-from pages import common
+from pages import common, data, derived_sections
 from pages.common import tr
 
 common.ensure_shell()
 
 lang = common.lang()
+database = common.database()
 PAGE_SIZE = 50
 
 VOCABS = {key: vocabulary.labels for key, vocabulary in schema.VOCABULARIES_BY_URL_KEY.items()}
@@ -28,16 +33,22 @@ FACET_ORDER = [
     "setting",
     "source",
 ]
-if common.db_key().startswith("upload:"):
+if database.upload is not None:
     FACET_ORDER.append("origin")  # only meaningful once this session has imported trials
 
 st.title(tr("trials.title"))
-counts = common.query("counts")
+counts = data.counts(database=database)
 st.caption(tr("trials.subtitle", **counts))
 
-q = common.url_text(
-    tr("trials.search"), key="trials__q", param="q", placeholder=tr("trials.search_placeholder")
-)
+# Bound to the URL by Streamlit itself: the widget key is the URL name, and a text is its own
+# stable value. (Facets, sort and toggles keep common's helpers: see the note there.)
+q = st.text_input(
+    tr("trials.search"),
+    key="q",
+    bind="query-params",
+    max_chars=200,
+    placeholder=tr("trials.search_placeholder"),
+).strip()
 
 # Facets read the URL first, then show counts given every other filter (and the search).
 for key in FACET_ORDER:
@@ -59,7 +70,7 @@ def option_label(key: str, counts_by_value: dict[str, int]):
 with st.expander(tr("trials.filters"), expanded=not common.present(), icon=":material/filter_list:"):
     columns = st.columns(5)
     for index, key in enumerate(FACET_ORDER):
-        options_frame = common.facet_counts(common.db_key(), selected_key, q, key)
+        options_frame = data.facet_counts(database=database, selected=selected_key, q=q, key=key)
         counts_by_value = dict(zip(options_frame["value"], options_frame["trials"]))
         options = list(options_frame["value"])
         # keep a selection visible even when other filters leave it no trials
@@ -91,15 +102,23 @@ descending = common.url_toggle(
     tr("trials.descending"), key="trials__desc", param="desc", container=sort_columns[1]
 )
 
-_, total = common.trials_page(common.db_key(), selected_key, q, sort, descending, 0, 0)
+_, total = data.trials_page(
+    database=database, selected=selected_key, q=q, sort=sort, descending=descending, limit=0, offset=0
+)
 pages = max(1, -(-total // PAGE_SIZE))
 page_number = 1
 if pages > 1:
-    common.seed("trials__page", "page", 1, parse=lambda raw: max(1, min(int(raw), pages)))
-    page_number = sort_columns[2].number_input(tr("trials.page", pages=pages), 1, pages, key="trials__page")
-    common.publish("page", page_number, 1)
-rows, total = common.trials_page(
-    common.db_key(), selected_key, q, sort, descending, PAGE_SIZE, (page_number - 1) * PAGE_SIZE
+    page_number = sort_columns[2].number_input(
+        tr("trials.page", pages=pages), 1, pages, key="page", bind="query-params"
+    )
+rows, total = data.trials_page(
+    database=database,
+    selected=selected_key,
+    q=q,
+    sort=sort,
+    descending=descending,
+    limit=PAGE_SIZE,
+    offset=(page_number - 1) * PAGE_SIZE,
 )
 
 described = []
@@ -119,18 +138,22 @@ if rows.empty:
     st.info(tr("trials.none"), icon=":material/search_off:")
     st.stop()
 
-headline_rows = common.query("headlines", tuple(rows["id"]))
+headline_rows = data.headlines(database=database, trial_ids=tuple(rows["id"]))
 headline_by_trial = {
     trial: formatting.headline_text([r.to_dict() for _, r in group.iterrows()], lang)
     for trial, group in (headline_rows.groupby("trial", sort=False) if not headline_rows.empty else [])
 }
 
 
-def display_frame(frame: pd.DataFrame, headlines: dict[str, str]) -> pd.DataFrame:
-    """The table as a clinician scans it, in the chosen language."""
+def display_frame(frame: pd.DataFrame, headlines: dict[str, str], links: bool = True) -> pd.DataFrame:
+    """The table as a clinician scans it, in the chosen language.
+
+    Reads no session state but through ``links`` (the links keep the reader's shell
+    parameters), so a download can build it outside the session.
+    """
     out = pd.DataFrame(
         {
-            "link": [common.link("trial", trial=trial_id) for trial_id in frame["id"]],
+            "link": [common.link("trial", trial=trial_id) if links else "" for trial_id in frame["id"]],
             "trial": [
                 formatting.trial_label({"trial_name": n, "trial_name_zh": z, "origin": o}, lang)
                 for n, z, o in zip(frame["name"], frame["name_zh"], frame["origin"])
@@ -147,7 +170,7 @@ def display_frame(frame: pd.DataFrame, headlines: dict[str, str]) -> pd.DataFram
                 for labels_en, labels_zh in zip(frame["arm_labels"], frame["arm_labels_zh"])
             ],
             "primary": [
-                vocab_label(schema.ENDPOINTS, v, lang) if v else tr("trials.not_stated")
+                vocab_label(schema.ENDPOINTS, v, lang) if v else t("trials.not_stated", lang)
                 for v in frame["primary_endpoint"]
             ],
             "headline": [headlines.get(trial_id, "") for trial_id in frame["id"]],
@@ -206,10 +229,12 @@ if event and event.selection and event.selection.rows:
     st.switch_page("pages/trial.py", query_params={"trial": chosen, **common.shell_params()})
 
 
-def filtered_table() -> pd.DataFrame:
-    """Every filtered row (not only this page), built only when the download is clicked."""
-    all_rows, _ = common.trials_page(common.db_key(), selected_key, q, sort, descending, None, 0)
-    all_headlines = common.query("headlines", tuple(all_rows["id"]))
+def filtered_table(database: Database, selected_key: tuple, q: str, sort: str, descending: bool) -> bytes:
+    """Every filtered row (not only this page) as the table shows it, as CSV."""
+    all_rows, _ = data.trials_page(
+        database=database, selected=selected_key, q=q, sort=sort, descending=descending, limit=None, offset=0
+    )
+    all_headlines = data.headlines(database=database, trial_ids=tuple(all_rows["id"]))
     frame = display_frame(
         all_rows,
         {
@@ -218,20 +243,32 @@ def filtered_table() -> pd.DataFrame:
                 all_headlines.groupby("trial", sort=False) if not all_headlines.empty else []
             )
         },
+        links=False,
     ).drop(columns=["link"])
-    frame.columns = [tr(f"col.{c}") for c in frame.columns]
-    return frame
+    frame.columns = [t(f"col.{c}", lang) for c in frame.columns]
+    return to_csv_bytes(frame)
 
 
-def filtered_values() -> pd.DataFrame:
-    all_rows, _ = common.trials_page(common.db_key(), selected_key, q, sort, descending, None, 0)
-    return common.query("export_frame", tuple(all_rows["id"]))
+def filtered_values(database: Database, selected_key: tuple, q: str, sort: str, descending: bool) -> bytes:
+    """Every value of every filtered trial, in the export's long format, as CSV."""
+    all_rows, _ = data.trials_page(
+        database=database, selected=selected_key, q=q, sort=sort, descending=descending, limit=None, offset=0
+    )
+    return to_csv_bytes(derived_sections.export_frame(database, tuple(all_rows["id"])))
 
 
+view = (database, selected_key, q, sort, descending)
+# Small enough: built now (see common.EAGER_DOWNLOAD_TRIALS); else on click, from plain values.
+if total <= common.EAGER_DOWNLOAD_TRIALS:
+    table_csv, values_csv = filtered_table(*view), filtered_values(*view)
+else:
+    table_csv, values_csv = partial(filtered_table, *view), partial(filtered_values, *view)
 download_columns = st.columns(2)
 with download_columns[0]:
-    common.csv_download(filtered_table, f"trials-{lang}.csv", tr("trials.download_table"), key="trials__csv")
+    common.download(
+        table_csv, f"trials-{lang}.csv", "text/csv", tr("trials.download_table"), key="trials__csv"
+    )
 with download_columns[1]:
-    common.csv_download(
-        filtered_values, "evidence-values.csv", tr("trials.download_values"), key="trials__values_csv"
+    common.download(
+        values_csv, "evidence-values.csv", "text/csv", tr("trials.download_values"), key="trials__values_csv"
     )

@@ -102,3 +102,122 @@ def test_report_writes_markdown_tables():
     # the report names every facet path from this allow-list: the trials page's URL filters
     assert set(queries.FACETS) >= {"cancer", "line", "design", "phase", "endpoint", "evidence", "origin"}
     assert all(facet.key == key for key, facet in queries.FACETS.items())
+
+
+# --- the protocol-level load client and the capacity report (no server needed) -----------------
+
+
+def test_protocol_session_follows_the_delta_stream():
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    from bench.protocol import ProtocolError, Session
+
+    session = Session("http://127.0.0.1:8501")
+    start = ForwardMsg()
+    start.new_session.initialize.session_id = "abc"
+    start.new_session.page_script_hash = "h-trials"
+    page = start.new_session.app_pages.add()
+    page.url_pathname, page.page_script_hash = "trials", "h-trials"
+    page = start.new_session.app_pages.add()
+    page.url_pathname, page.page_script_hash = "forest", "h-forest"
+    assert session._handle(start) is None
+    assert (session.session_id, session.page_hash, session.pages["forest"]) == ("abc", "h-trials", "h-forest")
+
+    widget = ForwardMsg()
+    widget.delta.new_element.multiselect.id = "$$ID-0123abcd-trials__cancer"
+    widget.delta.new_element.multiselect.options.extend(["Breast cancer (2)", "Hepatocellular carcinoma (5)"])
+    widget.hash, widget.metadata.cacheable = "h1", True
+    session._handle(widget)
+    assert session.options("trials__cancer") == ["Breast cancer (2)", "Hepatocellular carcinoma (5)"]
+    with pytest.raises(ProtocolError, match="no widget"):
+        session.options("trials__phase")
+
+    # a later run refers to the cached element by its hash, as the server does for a browser
+    reference = ForwardMsg()
+    reference.ref_hash = "h1"
+    session.widgets = {}
+    session._handle(reference)
+    assert "trials__cancer" in session.widgets
+    unknown = ForwardMsg()
+    unknown.ref_hash = "never-sent"
+    with pytest.raises(ProtocolError, match="never received"):
+        session._handle(unknown)
+
+    failure = ForwardMsg()
+    failure.delta.new_element.exception.type = "KeyError"
+    failure.delta.new_element.exception.message = "'trial'"
+    session._handle(failure)
+    assert session.exceptions == ["KeyError: 'trial'"]
+
+    info = ForwardMsg()
+    info.page_info_changed.query_string = "lang=en&cancer=hcc"
+    session._handle(info)
+    finished = ForwardMsg()
+    finished.script_finished = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
+    assert session._handle(finished) == finished.script_finished
+    assert session.query == "lang=en&cancer=hcc"
+
+
+def _level(setup, sessions, samples, errors=None):
+    from collections import Counter
+
+    from bench.capacity import Level
+
+    level = Level(setup, sessions, 30.0, 5.0, wall_s=30.0, server_cpu_s=15.0)
+    level.steps["open /trials"] = list(samples)
+    level.errors = Counter(errors or {})
+    return level
+
+
+def test_capacity_levels_hold_only_with_low_p95_and_no_error():
+    from bench.capacity import largest_held
+
+    fast = _level("1 process", 10, [300.0] * 40)
+    slow = _level("1 process", 25, [300.0] * 30 + [2500.0] * 10)
+    failing = _level("1 process", 50, [300.0] * 40, {"timeout": 1})
+    assert (fast.holds, slow.holds, failing.holds) == (True, False, False)
+    assert largest_held([fast, slow, failing]) == 10
+    assert largest_held([slow]) == 0
+
+
+def test_capacity_targets_and_report():
+    from bench.capacity import BEGIN, END, Capacity, Saturation, render, splice, targets
+
+    result = Capacity("today", {"CPU": "test CPU", "cores (nproc)": "2"})
+    result.levels = [
+        _level("1 process", 10, [300.0] * 40),
+        _level("1 process", 50, [300.0] * 30 + [2500.0] * 10),
+        _level("2 replicas", 10, [300.0] * 40),
+        _level("2 replicas", 50, [300.0] * 40),
+    ]
+    result.saturation = [
+        Saturation("app: /trials?lang=en", 8, 10.0, views=30, server_cpu_s=9.0),
+        Saturation("minimal page: /", 8, 10.0, views=60, server_cpu_s=6.0),
+    ]
+    verdicts = {name: met for name, _goal, _measured, met, _why in targets(result)}
+    assert verdicts["50 sessions (5 s think) on one process"] is False
+    assert verdicts["2 replicas hold more sessions than one process"] is True  # 50 vs 10
+    assert verdicts["server cost of a fresh page view (8 clients, no think time)"] is False  # 2× and 3×
+    text = render(result)
+    assert text.startswith(BEGIN) and text.rstrip().endswith(END)
+    assert "test CPU" in text and "shared with other work" in text
+    assert "10 on one process, 50 on 2 replicas" in text
+
+    document = "# Benchmarks\n\nbefore\n"
+    once = splice(document, text)
+    assert once.startswith(document.rstrip("\n")) and once.count(BEGIN) == 1
+    again = splice(once + "\nafter\n", text.replace("test CPU", "other CPU"))
+    assert again.count(BEGIN) == 1 and "other CPU" in again and "test CPU" not in again
+    assert again.rstrip().endswith("after")
+
+
+def test_bench_report_keeps_the_capacity_section(tmp_path):
+    from bench.__main__ import write_report
+    from bench.capacity import BEGIN, END
+
+    out = tmp_path / "benchmarks.md"
+    out.write_text(f"# old report\n\n{BEGIN}\ncapacity table\n{END}\n", encoding="utf-8")
+    write_report(out, "# new report\n")
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# new report") and "old report" not in text
+    assert f"{BEGIN}\ncapacity table\n{END}" in text

@@ -144,3 +144,118 @@ def test_a_module_the_builder_starts_to_import_is_covered_from_then_on(core_copy
         source + "\n\ndef later():\n    from core.presentation import formatting\n", encoding="utf-8"
     )
     assert helper in db.build_code_files(core_copy)
+
+
+# --- faults --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("damage", ["overwrite-middle", "truncate", "garbage"])
+def test_a_damaged_compiled_database_is_detected_on_open_and_rebuilt(data_copy, tmp_path, damage):
+    cache = tmp_path / "cache"
+    path = db.compiled_database(data_copy, cache)
+    content = path.read_bytes()
+    if damage == "overwrite-middle":
+        middle = len(content) // 2
+        path.write_bytes(content[:middle] + b"\xff" * 4096 + content[middle + 4096 :])
+    elif damage == "truncate":
+        path.write_bytes(content[: len(content) // 3])
+    else:
+        path.write_bytes(b"not a database at all")
+    assert not db.verify(path)
+    again = db.compiled_database(data_copy, cache)
+    assert again == path and db.verify(again)
+    con = db.connect_readonly(again)
+    try:
+        assert con.execute("SELECT count(*) FROM trials").fetchone()[0] == 23
+    finally:
+        con.close()
+
+
+def test_an_unfinished_build_is_not_served(data_copy, tmp_path):
+    """A file without the table a build writes last (and without its checksum) is rebuilt."""
+    cache = tmp_path / "cache"
+    path = db.compiled_database(data_copy, cache)
+    con = duckdb.connect(str(path))
+    con.execute(f"DROP TABLE {db.COMPLETE_TABLE}")
+    con.close()
+    assert not db.verify(path)
+    db.compiled_database(data_copy, cache)
+    assert db.verify(path)
+
+
+def test_an_unwritable_build_folder_gives_a_clear_error(data_copy, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the build folder should be")
+    with pytest.raises(db.BuildError, match="cannot write the compiled database"):
+        db.compiled_database(data_copy, blocker / "cache")
+
+
+def run_cli(*args: str, env: dict | None = None):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+
+
+def test_core_build_in_an_unwritable_folder_says_so_without_a_traceback(data_copy, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    result = run_cli("--data", str(data_copy), "build", env={db.CACHE_ENV: str(blocker / "cache")})
+    assert result.returncode == 1
+    assert "cannot write the compiled database" in result.stderr and "EVIDENCE_CACHE" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+@pytest.mark.skipif(
+    not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() == 0, reason="root"
+)
+def test_core_build_in_a_read_only_folder_says_so(data_copy, tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    cache.chmod(0o555)
+    try:
+        result = run_cli("--data", str(data_copy), "build", env={db.CACHE_ENV: str(cache)})
+    finally:
+        cache.chmod(0o755)
+    assert result.returncode == 1 and "cannot write" in result.stderr and "Traceback" not in result.stderr
+
+
+NESTED = "id = " + "[" * 20_000 + "]" * 20_000 + "\n"
+
+
+def test_one_deeply_nested_record_file_does_not_stop_the_rest(data_copy, tmp_path):
+    (data_copy / "trials" / "zz-nested.toml").write_text(NESTED, encoding="utf-8")
+    path = db.compiled_database(data_copy, tmp_path / "cache")
+    con = db.connect_readonly(path)
+    try:
+        assert con.execute("SELECT count(*) FROM trials").fetchone()[0] == 23
+        problems = con.execute("SELECT file, reason FROM problems").fetchall()
+    finally:
+        con.close()
+    assert any(file.endswith("zz-nested.toml") and "nested" in reason for file, reason in problems)
+    for command in (["validate"], ["export", str(tmp_path / "out.csv")], ["build"]):
+        result = run_cli("--data", str(data_copy), *command, env={db.CACHE_ENV: str(tmp_path / "cli-cache")})
+        assert "Traceback" not in result.stderr, command
+        assert "zz-nested.toml" in result.stdout + result.stderr or command == ["build"]
+    assert (tmp_path / "out.csv").stat().st_size > 10_000
+
+
+def test_core_check_without_source_texts_says_snippets_were_not_checked(tmp_path):
+    from tests.hostile.corpus import GOOD_HR, to_csv
+
+    upload = tmp_path / "mine.csv"  # cites a curated source with a snippet that is not in it
+    upload.write_bytes(
+        to_csv([dict(GOOD_HR, source="001_eddef5fca2ee7ab0", snippet="HR 0.60 (95% CI 0.45-0.80) invented")])
+    )
+    result = run_cli("check", str(upload), env={"EVIDENCE_SOURCES": str(tmp_path / "missing")})
+    assert result.returncode == 0 and "were not checked" in result.stdout + result.stderr

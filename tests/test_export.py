@@ -8,7 +8,7 @@ import pandas as pd
 from core import queries
 from core.__main__ import main
 from core.presentation.export import neutralise, to_csv_bytes
-from core.schema import EXPORT_COLUMNS, REQUIRED_COLUMNS
+from core.schema import DERIVED_COLUMNS, EXPORT_COLUMNS, REQUIRED_COLUMNS, VALUE_COLUMNS
 
 
 def test_cli_export_writes_every_value(tmp_path, evidence, capsys):
@@ -17,7 +17,7 @@ def test_cli_export_writes_every_value(tmp_path, evidence, capsys):
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets show Chinese
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert len(rows) == len(evidence.values)
+    assert len([r for r in rows if r["evidence_kind"] != "derived"]) == len(evidence.values)
     # exactly the schema's columns, in its order: the list the import reads too
     assert list(rows[0]) == list(EXPORT_COLUMNS)
     lead = [
@@ -75,8 +75,10 @@ def test_validate_summary_counts(capsys, sources_dir):
 def test_the_export_view_selects_the_schema_columns_in_order(con):
     """core/sql/export.sql and core.schema.CSV_COLUMNS are the same list."""
     view = list(con.execute("SELECT * FROM v_export LIMIT 0").df().columns)
-    assert view == list(EXPORT_COLUMNS)
-    assert list(queries.export_frame(con, ["lead"]).columns) == list(EXPORT_COLUMNS)
+    assert view == list(VALUE_COLUMNS)
+    assert list(queries.export_frame(con, ["lead"]).columns) == list(VALUE_COLUMNS)
+    # the derived rows' own columns come last
+    assert EXPORT_COLUMNS == VALUE_COLUMNS + DERIVED_COLUMNS
 
 
 def test_every_required_column_is_filled_in_the_export(con):
@@ -86,3 +88,25 @@ def test_every_required_column_is_filled_in_the_export(con):
             continue
         empty = frame[frame[column].isna() | (frame[column].astype(str) == "")]
         assert empty.empty, f"{column} empty in {list(empty['value_id'])[:5]}"
+
+
+def test_cli_export_marks_every_derived_value(tmp_path, evidence):
+    target = tmp_path / "evidence.csv"
+    assert main(["export", str(target)]) == 0
+    rows = list(csv.DictReader(io.StringIO(target.read_bytes().decode("utf-8-sig"))))
+    derived_rows = [r for r in rows if r["evidence_kind"] == "derived"]
+    assert derived_rows
+    ids = {f"{v.trial}:{v.id}" for v in evidence.values}
+    for row in derived_rows:
+        assert "derived" in row["flags"].split(";")
+        assert row["formula"] and row["method"] and row["value"]
+        inputs = row["inputs"].split(";")
+        assert inputs and set(inputs) <= ids, row  # every input is a printed, curated value
+        assert row["source"] == "" and row["snippet"] == ""
+    printed = [r for r in rows if r["evidence_kind"] != "derived"]
+    assert all(r["formula"] == "" and r["inputs"] == "" for r in printed)
+    crown = [r for r in derived_rows if r["inputs"] == "crown:jco-5y-pfs;crown:jco-5y-pfs-crizotinib"]
+    assert {r["measure"]: (r["value"], r["ci_low"], r["ci_high"]) for r in crown} == {
+        "rate-difference": ("52", "41.88", "62.12"),
+        "nnt": ("1.92", "1.61", "2.39"),
+    }

@@ -192,3 +192,405 @@ def test_chart_download_format_is_chosen_beside_the_chart():
     app.run()
     config = json.loads(app.get("plotly_chart")[0].proto.config)
     assert config["toImageButtonOptions"]["format"] == "svg"
+
+
+def test_the_cold_deep_link_workaround_still_has_its_private_attribute():
+    """pages/common.ensure_shell switches Streamlit's legacy pages-folder mode off through a
+    private attribute; this fails the day Streamlit renames or removes it."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    assert "uses_pages_directory" in vars(PagesManager)
+
+
+# --- imported data, downloads ------------------------------------------------------------------
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Every download a page offers: file name → bytes built while the page ran, and
+    file name → callable (built on click). Captured from Streamlit's media file manager."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    built: dict[str, bytes] = {}
+    deferred: dict[str, object] = {}
+    add, add_deferred = MediaFileManager.add, MediaFileManager.add_deferred
+
+    def record(self, path_or_data, mimetype, coordinates, file_name=None, is_for_static_download=False):
+        if file_name:
+            built[file_name] = path_or_data
+        return add(self, path_or_data, mimetype, coordinates, file_name, is_for_static_download)
+
+    def record_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        deferred[file_name] = data_callable
+        return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add", record)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record_deferred)
+    return built, deferred
+
+
+def import_files(app: AppTest, *files: tuple[str, bytes]) -> AppTest:
+    """Upload files on the Import page of ``app`` (a session already on that page)."""
+    payload = [
+        (name, data, "text/csv" if name.endswith(".csv") else "application/toml") for name, data in files
+    ]
+    app.get("file_uploader")[0].set_value(payload if len(payload) > 1 else payload[0]).run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def visit(app: AppTest, page: str, **params: str) -> AppTest:
+    for key in list(app.query_params):
+        if key not in ("lang", "present"):
+            del app.query_params[key]
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.switch_page(f"pages/{page}.py").run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def csv_rows(data: bytes) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+@pytest.fixture
+def imported():
+    """A session that imported one trial (a median and a hazard ratio of PFS in SCLC)."""
+    from tests.hostile.corpus import GOOD_HR, row, to_csv
+
+    data = to_csv([row(trial="mine", trial_name="MINE-1"), dict(GOOD_HR, trial="mine", trial_name="MINE-1")])
+    app = import_files(open_page("import"), ("mine.csv", data))
+    assert {m.label: m.value for m in app.metric}["Valid values"] == "2"
+    return app
+
+
+def test_every_download_holds_the_imported_data(downloads, imported):
+    built, deferred = downloads
+    app = imported
+    rows = csv_rows(built["imported-values.csv"])
+    assert {r["trial"] for r in rows} == {"mine"} and len(rows) == 2
+
+    visit(app, "trials")
+    table = csv_rows(built["trials-en.csv"])
+    assert "MINE-1 [user-supplied]" in {r["Trial"] for r in table} and len(table) == 24
+    values = csv_rows(built["evidence-values.csv"])
+    assert {"mine", "lead", "crown"} <= {r["trial"] for r in values}
+
+    visit(app, "trial", trial="mine")
+    assert app.title[0].value.startswith("MINE\\-1")
+    assert {r["trial"] for r in csv_rows(built["mine-values.csv"])} == {"mine"}
+    card = built["evidence-card-mine-en.html"].decode("utf-8")
+    assert "MINE-1" in card and "8.3" in card
+
+    visit(app, "forest", cancer="sclc", endpoint="PFS")
+    forest = csv_rows(next(data for name, data in built.items() if name.startswith("forest-hr-PFS")))
+    assert any(r["Trial"] == "MINE-1 [user-supplied]" for r in forest)
+
+    visit(app, "survival", cancer="sclc", endpoint="PFS")
+    survival = csv_rows(built["survival-PFS-en.csv"])
+    assert any(r["Trial"] == "MINE-1 [user-supplied]" for r in survival)
+    assert not deferred  # every file was built while its page ran
+
+
+def test_large_corpus_downloads_are_built_on_click_from_the_readers_data(downloads, imported, monkeypatch):
+    """Above the eager limit the Trials CSVs are built on click, outside the session: they
+    must still hold the reader's imported trial."""
+    from pages import common
+
+    built, deferred = downloads
+    monkeypatch.setattr(common, "EAGER_DOWNLOAD_TRIALS", 0)
+    visit(imported, "trials")
+    assert "trials-en.csv" not in built
+    # Streamlit calls these on click, from a thread with no session: so does this test
+    table = csv_rows(deferred["trials-en.csv"]())
+    assert "MINE-1 [user-supplied]" in {r["Trial"] for r in table}
+    assert "mine" in {r["trial"] for r in csv_rows(deferred["evidence-values.csv"]())}
+
+
+def test_an_import_lives_while_other_readers_import(imported):
+    from core import store
+    from tests.hostile.corpus import row, to_csv
+
+    for index in range(40):  # more than the old limit of 32 uploads, from other sessions
+        other = to_csv([row(trial=f"other-{index}", value=str(5 + index / 10))])
+        import_files(open_page("import"), (f"other-{index}.csv", other))
+    assert len(store.UPLOADS) >= 1
+    visit(imported, "trials")
+    assert "MINE-1 [user-supplied]" in trial_names(imported)
+
+
+def test_an_expired_import_is_said_on_every_page_and_never_shows_another_trial(imported):
+    from core import store
+    from pages import common
+
+    digest = imported.session_state[common.UPLOAD_KEY]
+    with store.UPLOADS._lock:
+        store.UPLOADS._drop(digest)  # as the size bound would
+
+    visit(imported, "trials")
+    assert any("expired" in w.value for w in imported.warning)
+    assert "MINE-1 [user-supplied]" not in trial_names(imported)
+
+    visit(imported, "trial", trial="mine")
+    assert any("expired" in w.value for w in imported.warning)
+    assert [t.value for t in imported.title] == ["Trial"]
+    assert not imported.dataframe and param(imported, "trial") == ["mine"]
+
+
+def test_clear_cache_keeps_the_compiled_database_catalogs_and_imports(imported, monkeypatch):
+    """Any client can send clear_cache; it empties st.cache_data and st.cache_resource (and the
+    sender's session state). The process-wide state lives outside them."""
+
+    from core import db, store
+
+    compiled = store.compiled_path(str(db.DEFAULT_DATA_DIR))
+    connection = store.curated_connection(compiled)
+    builds = []
+    monkeypatch.setattr(db, "compiled_database", lambda *a, **k: builds.append(a))
+    monkeypatch.setattr(db, "connect_readonly", lambda *a, **k: builds.append(a))
+
+    # the installed Streamlit's own handler of a clear_cache message, sent by another reader
+    from streamlit.runtime.app_session import AppSession
+
+    class OtherReader:
+        _session_state: dict = {"lang": "en"}
+
+    AppSession._handle_clear_cache_request(OtherReader())
+    assert OtherReader._session_state == {}  # the handler ran (it clears the sender's state)
+    assert trial_names(open_page("trials"))  # another session carries on
+
+    visit(imported, "trials")
+    assert "MINE-1 [user-supplied]" in trial_names(imported)
+    assert store.curated_connection(compiled) is connection
+    assert builds == []  # nothing compiled or opened again
+
+
+# --- unknown trial ids ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("requested", ["../../etc/passwd", "crwn", "alexx", "no such trial"])
+def test_an_unknown_trial_id_is_said_and_never_shows_another_trial(requested):
+    app = open_page("trial", trial=requested)
+    assert [t.value for t in app.title] == ["Trial"]
+    assert not app.dataframe and not app.table  # no trial's data
+    assert param(app, "trial") == [requested]  # the address is not rewritten
+    assert any("No trial has the id or name" in e.value for e in app.error)
+    assert app.selectbox[0].value is None
+
+
+def test_an_unknown_trial_id_suggests_the_nearest_trials_as_links():
+    app = open_page("trial", trial="crwn")
+    links = [(link.proto.label, link.proto.page) for link in app.get("page_link")]
+    assert links[0][0] == "CROWN" and "trial=crown" in app.get("page_link")[0].proto.query_string
+
+
+@pytest.mark.parametrize(("requested", "title"), [("LEAD", "LEAD"), ("Profile 1014", "PROFILE 1014")])
+def test_a_trial_id_in_another_case_or_the_printed_name_opens_that_trial(requested, title):
+    app = open_page("trial", trial=requested)
+    assert app.title[0].value == title
+    assert param(app, "trial") == [title.lower().replace(" ", "-")]
+
+
+def test_without_an_id_the_trial_page_is_a_chooser():
+    app = open_page("trial")
+    assert app.selectbox[0].value is None and not app.dataframe
+    app.selectbox[0].select("crown").run()
+    assert param(app, "trial") == ["crown"]
+    assert app.title[0].value == "CROWN"
+
+
+# --- markdown from data ----------------------------------------------------------------------------
+
+PAYLOADS = {
+    "image": "![x](http://127.0.0.1:9/p.png)",
+    "link": "[a](javascript:alert(1))",
+    "latex": "$x^2$",
+    "colour": ":red[x]",
+    "html": "<b>bold</b>",
+    "emphasis": "**loud** _quiet_",
+}
+
+
+def _toml_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def markdown_record() -> bytes:
+    """A valid record whose every free-text field carries Markdown, LaTeX, image and link payloads."""
+    p = {key: _toml_text(value) for key, value in PAYLOADS.items()}
+    return f"""
+id = "md-trial"
+name = "MD-1"
+title = {p["emphasis"]}
+cancer_type = "hcc"
+setting = "advanced"
+line = "first-line"
+phase = "3"
+design = "randomized"
+blinding = "open-label"
+condition = {p["image"]}
+control = {p["link"]}
+registry_ids = [{p["latex"]}, {p["colour"]}]
+presented = [{p["html"]}, {p["image"]}]
+note = {p["link"]}
+
+[[arms]]
+id = "a"
+label = {p["colour"]}
+
+[[analyses]]
+id = "final"
+label = {p["latex"]}
+kind = "final"
+
+[[values]]
+id = "os"
+analysis = "final"
+endpoint = "OS"
+measure = "median"
+arm = "a"
+value = 13.2
+unit = "months"
+evidence_kind = "trial-report"
+source = "user-source"
+snippet = "median OS 13.2 months"
+""".encode()
+
+
+def markdown_sources(app: AppTest) -> list[str]:
+    """The Markdown source of everything the page renders as Markdown."""
+    texts = [
+        e.value for kind in ("title", "header", "subheader", "markdown", "caption") for e in app.get(kind)
+    ]
+    texts += [e.value for kind in ("info", "warning", "error", "success") for e in app.get(kind)]
+    texts += [e.label for e in app.expander]
+    for table in app.table:  # st.table renders its cells as Markdown
+        frame = table.value
+        texts += [str(v) for v in frame.to_numpy().ravel()] + [str(i) for i in frame.index]
+    texts += [link.proto.label for link in app.get("page_link")]
+    return texts
+
+
+def assert_escaped(texts: list[str], payload: str) -> None:
+    from core.text import markdown_escape
+
+    assert not any(payload in text for text in texts), f"{payload!r} rendered as Markdown"
+    assert any(markdown_escape(payload) in text for text in texts), f"{payload!r} not shown at all"
+
+
+def test_data_text_through_markdown_is_escaped_on_the_trial_and_import_pages():
+    app = import_files(open_page("import"), (PAYLOADS["image"] + ".toml", markdown_record()))
+    assert {m.label: m.value for m in app.metric}["Valid values"] == "1"
+    assert_escaped(markdown_sources(app), PAYLOADS["image"])  # the file name in the caption
+
+    visit(app, "trial", trial="md-trial")
+    texts = markdown_sources(app)
+    facts = app.table[0].value
+    assert facts.loc["Condition"].iloc[0].startswith(r"\!\[x\]\(http")
+    for payload in PAYLOADS.values():
+        assert_escaped(texts, payload)
+
+
+@pytest.mark.parametrize("name", ["script-tags.csv", "record-with-script.toml"])
+def test_hostile_corpus_escaped_text_is_shown_literally(name):
+    """The hostile corpus declares which text must be shown literally: on the trial page of the
+    imported trial nothing renders it as Markdown, and it is shown (escaped)."""
+    from tests.hostile.corpus import CASES_BY_NAME
+
+    case = CASES_BY_NAME[name]
+    assert case.escaped
+    app = import_files(open_page("import"), (name, case.data))
+    trial = next(iter(app.session_state["import__result"]["trials"]))
+    visit(app, "trial", trial=trial)
+    texts = markdown_sources(app)
+    for text in case.escaped:
+        assert_escaped(texts, text)
+
+
+def test_a_broken_record_file_leaves_the_app_serving_the_rest(tmp_path, monkeypatch):
+    """One deeply nested record file: every page still opens, with the valid trials, and the
+    Sources page shows the broken file's problem."""
+    import shutil
+
+    from core.records import DEFAULT_DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    (data / "trials" / "lead.toml").write_text("id = " + "[" * 20_000 + "]" * 20_000 + "\n", encoding="utf-8")
+    monkeypatch.setenv("EVIDENCE_DATA", str(data))
+    monkeypatch.setenv("EVIDENCE_CACHE", str(tmp_path / "cache"))
+    for page in PAGES:
+        open_page(page, trial="crown")
+    assert len(trial_names(open_page())) == 22
+    sources = open_page("sources")
+    problems = dataframes(sources)[-1]
+    assert any(str(f).endswith("lead.toml") for f in problems["File"])
+    assert any("nested more than" in str(r) for r in problems["Reason"])
+    # a link to the broken trial says it is not there, and shows no other trial
+    broken = open_page("trial", trial="lead")
+    assert [t.value for t in broken.title] == ["Trial"] and not broken.dataframe
+
+
+def test_without_source_texts_an_import_says_its_snippets_were_not_checked(monkeypatch, tmp_path):
+    from core.presentation.export import to_csv_bytes
+    from core.queries import export_frame
+    from core.records import DEFAULT_DATA_DIR
+    from core.store import compiled_path, curated_connection
+
+    monkeypatch.setenv("EVIDENCE_SOURCES", str(tmp_path / "no-sources-here"))
+    monkeypatch.setenv("EVIDENCE_DATA", str(DEFAULT_DATA_DIR) + "/")  # a fresh catalog key
+    lead = export_frame(curated_connection(compiled_path(str(DEFAULT_DATA_DIR))), ["lead"]).head(1)
+    lead = lead.assign(trial="lead-mine", trial_name="LEAD-MINE", snippet="an invented snippet 8.3")
+    lead["value"] = 8.3
+    app = import_files(open_page("import"), ("invented.csv", to_csv_bytes(lead)))
+    assert {m.label: m.value for m in app.metric}["Valid values"] == "1"
+    assert any("were not checked" in w.value.replace("*", "") for w in app.warning)
+
+
+# --- widgets bound to the URL by Streamlit ---------------------------------------------------------
+
+
+def test_the_search_is_bound_to_the_url():
+    """A bound widget's URL is written by the browser (tested in tests/browser); here: the
+    URL seeds it, and typing changes the rows."""
+    app = open_page(q="crizotinib")
+    assert app.text_input(key="q").value == "crizotinib"
+    assert "ALEX" in trial_names(app) and "LEAD" not in trial_names(app)
+    app.text_input(key="q").input("durvalumab").run()
+    assert "LEAD" in trial_names(app) and "ALEX" not in trial_names(app)
+
+
+@pytest.fixture
+def many_trials(tmp_path, monkeypatch):
+    """The bundled data plus 40 renamed copies of LEAD: three pages of trials."""
+    import shutil
+
+    from core.records import DEFAULT_DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    lead = (data / "trials" / "lead.toml").read_text(encoding="utf-8")
+    for index in range(40):
+        copy = lead.replace('id = "lead"', f'id = "lead-{index:02d}"', 1)
+        copy = copy.replace('name = "LEAD"', f'name = "LEAD {index:02d}"', 1)
+        (data / "trials" / f"lead-{index:02d}.toml").write_text(copy, encoding="utf-8")
+    monkeypatch.setenv("EVIDENCE_DATA", str(data))
+    monkeypatch.setenv("EVIDENCE_CACHE", str(tmp_path / "cache"))
+    return data
+
+
+def test_the_page_number_is_bound_to_the_url(many_trials):
+    first = open_page()
+    assert len(dataframes(first)[0]) == 50
+    second = AppTest.from_file(APP, default_timeout=60)
+    second.query_params["page"] = "2"  # (open_page's own first argument is named page)
+    second.run()
+    assert second.number_input(key="page").value == 2
+    assert len(dataframes(second)[0]) == 13
+    assert not set(trial_names(first)) & set(trial_names(second))
+    first.number_input(key="page").set_value(2).run()
+    assert trial_names(first) == trial_names(second)

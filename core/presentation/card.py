@@ -121,7 +121,10 @@ def evidence_card_html(con, trial_id: str, lang: str = "en", generated: dt.date 
     ]
     headline = _headline_values(values).to_dict("records")
 
-    badges = []
+    badges = [
+        vocab_label(schema.CAVEATS, c, lang)
+        for c in list(trial.get("caveats") if trial.get("caveats") is not None else [])
+    ]
     if trial["design"] == "single-arm":
         badges.append(t("caveat.single_arm_trial", lang))
     if trial["design"] == "evidence-summary":
@@ -169,6 +172,7 @@ def evidence_card_html(con, trial_id: str, lang: str = "en", generated: dt.date 
             f'<td>{_e(row["source"])}<div class="snippet">“{_e(row["snippet"])}”</div></td></tr>'
         )
     parts.append("</table>")
+    parts += _derived_rows(values, lang)
     if not disputes.empty:
         parts.append(f"<h2>{_e(t('trial.discrepancies', lang))}</h2><ul>")
         for summary in dict.fromkeys(
@@ -190,3 +194,30 @@ def evidence_card_html(con, trial_id: str, lang: str = "en", generated: dt.date 
         f"<footer>{_e(t('card.footer', lang, date=generated.isoformat(), trial=trial_id))}</footer></body></html>"
     )
     return "".join(parts)
+
+
+def _derived_rows(values: pd.DataFrame, lang: str) -> list[str]:
+    """The card's absolute effects: computed rows only, each marked derived with its inputs."""
+    from core import derived
+    from core.presentation import derivations
+
+    effects = derived.absolute_effects(values)
+    if effects.empty:
+        return []
+    effects = effects[effects["value"].notna()]
+    if effects.empty:
+        return []
+    table = derivations.absolute_table(effects, lang)
+    out = [
+        f"<h2>{_e(t('derived.absolute_title', lang))}</h2><table><tr><th>{_e(t('derived.col_kind', lang))}</th>"
+        f"<th>{_e(t('derived.col_result', lang))}</th><th>{_e(t('derived.col_method', lang))}</th>"
+        f"<th>{_e(t('derived.col_inputs', lang))}</th></tr>"
+    ]
+    for row in table.to_dict("records"):
+        label = f"{row['kind']} · {row['endpoint']} {row['timepoint']}".strip()
+        out.append(
+            f"<tr><td>{_e(label)}</td><td><b>{_e(row['result'])}</b></td><td>{_e(row['method'])}</td>"
+            f'<td><div class="snippet">{_e(row["inputs"])}</div></td></tr>'
+        )
+    out.append("</table>")
+    return out

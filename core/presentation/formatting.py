@@ -174,6 +174,19 @@ def caveats(row: Mapping[str, Any], lang: str = "en") -> list[str]:
         out.append(vocab_label(schema.FLAGS, flag, lang))
     if row.get("design") == "single-arm" and row.get("measure") in ("median", "landmark"):
         out.append(t("caveat.single_arm", lang))
+    if str(row.get("derived_ci")) == "True":
+        out.append(
+            t(
+                "derived.ci95_caveat",
+                lang,
+                level=row.get("printed_ci_level"),
+                low=row.get("printed_ci_low"),
+                high=row.get("printed_ci_high"),
+            )
+        )
+    trial_caveats = row.get("trial_caveats")
+    for caveat in list(trial_caveats) if trial_caveats is not None else []:
+        out.append(vocab_label(schema.CAVEATS, caveat, lang))
     return list(dict.fromkeys(out))
 
 

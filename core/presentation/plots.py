@@ -63,13 +63,27 @@ PALETTES = {
         "#1f1f1f",
         "#555555",
         "rgba(128,128,128,0.25)",
-        {"95": "#0072B2", "90": "#009E73", "80": "#D55E00", "unknown": "#6b6b6b", "none": "#6b6b6b"},
+        {
+            "95": "#0072B2",
+            "90": "#009E73",
+            "80": "#D55E00",
+            "unknown": "#6b6b6b",
+            "none": "#6b6b6b",
+            "derived95": "#A4457F",
+        },
     ),
     "dark": Palette(
         "#f0f0f0",
         "#c8c8c8",
         "rgba(200,200,200,0.22)",
-        {"95": "#56B4E9", "90": "#2ED3A0", "80": "#F5A623", "unknown": "#b4b4b4", "none": "#b4b4b4"},
+        {
+            "95": "#56B4E9",
+            "90": "#2ED3A0",
+            "80": "#F5A623",
+            "unknown": "#b4b4b4",
+            "none": "#b4b4b4",
+            "derived95": "#E59CD0",
+        },
     ),
 }
 
@@ -84,6 +98,8 @@ INTERVAL_STYLES = {
     "80": IntervalStyle("80", "dot", 3.5, "square-open"),
     "unknown": IntervalStyle("unknown", "dash", 2.5, "square"),
     "none": IntervalStyle("none", "solid", 0, "circle-open"),
+    # an interval printed at 80% or 90% re-expressed at 95% (core.derived): never printed
+    "derived95": IntervalStyle("derived95", "longdash", 2.5, "diamond"),
 }
 
 
@@ -103,6 +119,8 @@ def _style_key(row) -> str:
     low, high = _num(row.get("ci_low")), _num(row.get("ci_high"))
     if low is None and high is None:
         return "none"
+    if str(row.get("derived_ci")) == "True":
+        return "derived95"
     level = str(row.get("ci_level") or "unknown")
     return level if level in INTERVAL_STYLES else "unknown"
 
@@ -160,7 +178,13 @@ def _row_label(row, group_by: str, lang: str) -> str:
         parts.append(_esc(formatting.population_text(row, lang)))
     if row.get("assessment") in ("BICR", "investigator"):
         parts.append(_esc(row["assessment"] if row["assessment"] == "BICR" else t("forest.inv", lang)))
-    return " · ".join(parts)
+    label = " · ".join(parts)
+    caveats = row.get("trial_caveats")
+    if caveats is not None and len(caveats):
+        # a trial-level caveat (crossing curves, responder comparison, …): a badge on the row,
+        # spelled out in the hover and the table
+        label += " ⚠"
+    return label
 
 
 def _group_title(row, group_by: str, lang: str) -> str:
@@ -324,6 +348,8 @@ def forest_figure(
         label = _esc(formatting.value_text(row, lang, with_p=False).removeprefix("HR "))
         if _style_key(row) == "none":
             label += f"  <i>{_esc(t('forest.no_ci', lang))}</i>"
+        elif _style_key(row) == "derived95":
+            label += f"  <i>{_esc(t('derived.badge', lang))}</i>"
         fig.add_annotation(
             text=label,
             xref="paper",

@@ -84,6 +84,7 @@ def comparison_table(rows: pd.DataFrame, follow_up: pd.DataFrame, lang: str = "e
     for _, row in follow_up.iterrows():
         follow.setdefault(row["trial"], []).append(row.to_dict())
 
+    absolute = _absolute_texts(rows, lang)
     out = []
     for key, entry in series.items():
         first = entry["first"]
@@ -98,6 +99,11 @@ def comparison_table(rows: pd.DataFrame, follow_up: pd.DataFrame, lang: str = "e
             "analysis": first.get("analysis_label", ""),
             "median": formatting.value_text(median, lang, with_p=False) if median else "",
             "difference": "" if is_control or median is None else median_difference(control, median, lang),
+            "absolute": ""
+            if is_control
+            else absolute.get(
+                (first["trial"], first.get("arm"), first.get("population"), first.get("analysis")), ""
+            ),
         }
         for months in LANDMARK_MONTHS:
             landmark = entry["landmarks"].get(float(months))
@@ -118,6 +124,23 @@ def comparison_table(rows: pd.DataFrame, follow_up: pd.DataFrame, lang: str = "e
         row["snippet"] = (median or first).get("snippet", "")
         out.append(row)
     return pd.DataFrame(out)
+
+
+def _absolute_texts(rows: pd.DataFrame, lang: str) -> dict[tuple, str]:
+    """Derived rate differences and NNTs (core.derived) of each experimental arm, as text."""
+    from core import derived
+    from core.presentation import derivations
+
+    effects = derived.absolute_effects(rows)
+    if effects.empty:
+        return {}
+    effects = effects[effects["value"].notna() & effects["kind"].isin(("rate-difference", "nnt"))]
+    texts: dict[tuple, list[str]] = {}
+    for record in effects.to_dict("records"):
+        key = (record["trial"], record["arm"], record["population"], record["analysis"])
+        when = formatting.timepoint_text(record.get("timepoint"), lang)
+        texts.setdefault(key, []).append(f"{when}: {derivations.result_text(record, lang)}")
+    return {key: "; ".join(parts) for key, parts in texts.items()}
 
 
 def _maturity(first: dict, median: dict | None, lang: str) -> list[str]:

@@ -27,6 +27,7 @@ SELECT
     t.name AS trial_name,
     t.name_zh AS trial_name_zh,
     t.origin,
+    CAST(t.caveats AS VARCHAR[]) AS trial_caveats,
     t.cancer_type,
     t.design,
     t.phase,

@@ -199,3 +199,168 @@ def test_hostile_upload_is_shown_as_text_beside_the_curated_trials(server, page,
     assert page.locator("img[src='x']").count() == 0
     assert dialogs == []  # no script ran
     screenshot(page, "import-hostile-trial")
+
+
+# --- the reader's own data: downloads, unknown ids, Markdown in data -------------------------------
+
+
+def _mine_csv(tmp_path):
+    from tests.hostile.corpus import GOOD_HR, row, to_csv
+
+    path = tmp_path / "mine.csv"
+    path.write_bytes(
+        to_csv([row(trial="mine", trial_name="MINE-1"), dict(GOOD_HR, trial="mine", trial_name="MINE-1")])
+    )
+    return path
+
+
+def _download(tab, label: str) -> str:
+    with tab.expect_download() as info:
+        tab.get_by_role("button", name=label).click()
+    return open(info.value.path(), encoding="utf-8-sig").read()
+
+
+def test_downloads_hold_the_imported_data(server, page, tmp_path):
+    page.goto(server + "/import?lang=en")
+    settle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(_mine_csv(tmp_path)))
+    page.get_by_text("See them on the Trials page").wait_for()
+    settle(page)
+    imported = _download(page, "Download the imported values (CSV)")
+    assert imported.count("\nmine,") == 2
+
+    page.get_by_text("See them on the Trials page").click()
+    page.wait_for_url(re.compile(r"/trials\?.*origin=user"))
+    settle(page)
+    table = _download(page, "Download these trials (CSV)")
+    assert "MINE-1 [user-supplied]" in table
+    assert "\nmine," in _download(page, "Download their values (CSV)")
+
+    click_grid_row(page, 0)
+    page.wait_for_function("() => location.search.includes('trial=mine')")
+    settle(page)
+    card = _download(page, "Evidence card (printable HTML)")
+    assert "MINE-1" in card and "8.3" in card
+    assert _download(page, "Download this trial's values (CSV)").count("\nmine,") == 2
+
+
+@pytest.mark.parametrize("requested", ["../../etc/passwd", "alexx"])
+def test_an_unknown_trial_id_is_said_and_the_address_kept(server, page, requested):
+    from urllib.parse import quote
+
+    page.goto(server + f"/trial?lang=en&trial={quote(requested)}")
+    settle(page)
+    assert page.locator("h1").first.inner_text() == "Trial"
+    assert page.get_by_text("No trial has the id or name").is_visible()
+    assert page.locator('[data-testid="stDataFrame"]').count() == 0
+    assert parse_qs(urlparse(page.url).query)["trial"] == [requested]
+
+
+def test_a_suggested_trial_opens_from_a_typo(server, page):
+    page.goto(server + "/trial?lang=en&trial=crwn")
+    settle(page)
+    page.get_by_role("link", name="CROWN").click()
+    page.wait_for_function("() => location.search.includes('trial=crown')")
+    settle(page)
+    assert page.locator("h1").first.inner_text() == "CROWN"
+
+
+def test_a_trial_id_in_another_case_opens_that_trial(server, page):
+    page.goto(server + "/trial?lang=en&trial=LEAD")
+    settle(page)
+    assert page.locator("h1").first.inner_text() == "LEAD"
+    assert parse_qs(urlparse(page.url).query)["trial"] == ["lead"]
+
+
+def test_markdown_in_imported_data_is_shown_as_text(server, page, tmp_path):
+    from tests.test_pages import PAYLOADS, markdown_record
+
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    record = tmp_path / "record.toml"
+    record.write_bytes(markdown_record())
+    page.goto(server + "/import?lang=en")
+    settle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(record))
+    page.get_by_text("See them on the Trials page").wait_for()
+    settle(page)
+    page.get_by_text("See them on the Trials page").click()  # the same session: no new page load
+    page.wait_for_url(re.compile(r"/trials\?.*origin=user"))
+    settle(page)
+    click_grid_row(page, 0)
+    page.wait_for_function("() => location.search.includes('trial=md-trial')")
+    settle(page)
+    page.get_by_text(PAYLOADS["image"]).first.wait_for()  # the payload is text on the page
+    assert page.locator("img[src*='127.0.0.1:9']").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert page.locator(".katex").count() == 0  # no LaTeX rendered
+    assert not [url for url in requests if "127.0.0.1:9/" in url]
+    screenshot(page, "trial-markdown-payloads")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans", "zh-Hant"])
+def test_unknown_trial_page_screenshots(server, browser, lang):
+    for name, viewport, present in (
+        ("desktop", {"width": 1440, "height": 900}, ""),
+        ("present", {"width": 1920, "height": 1080}, "&present=1"),
+        ("phone", {"width": 390, "height": 844}, ""),
+    ):
+        context = browser.new_context(viewport=viewport)
+        tab = context.new_page()
+        tab.goto(server + f"/trial?lang={lang}&trial=crwn{present}")
+        settle(tab)
+        assert tab.locator('[data-testid="stException"]').count() == 0
+        screenshot(tab, f"trial-unknown-{lang}-{name}")
+        tab.goto(server + f"/trial?lang={lang}{present}")
+        settle(tab)
+        screenshot(tab, f"trial-chooser-{lang}-{name}")
+        context.close()
+
+
+def test_an_import_dropped_for_another_readers_says_so_on_every_page(browser, tmp_path, monkeypatch):
+    """A server whose upload store holds one small import: when another reader imports, the
+    first reader's pages say their import expired — never silently the curated trials alone."""
+    from tests.browser.conftest import start_server
+    from tests.hostile.corpus import row, to_csv
+
+    monkeypatch.setenv("EVIDENCE_UPLOAD_BUDGET", "1")
+    url, process = start_server(tmp_path / "server")
+    try:
+        first = browser.new_context(viewport={"width": 1440, "height": 900})
+        mine = first.new_page()
+        mine.goto(url + "/import?lang=en")
+        settle(mine)
+        mine.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(_mine_csv(tmp_path)))
+        mine.get_by_text("See them on the Trials page").wait_for()
+        settle(mine)
+
+        second = browser.new_context()
+        other = second.new_page()
+        other.goto(url + "/import?lang=en")
+        settle(other)
+        theirs = tmp_path / "theirs.csv"
+        theirs.write_bytes(to_csv([row(trial="theirs")]))
+        other.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(theirs))
+        other.get_by_text("See them on the Trials page").wait_for()
+        second.close()
+
+        mine.get_by_role("link", name="Trials").first.click()
+        mine.wait_for_url(re.compile(r"/trials"))
+        settle(mine)
+        assert mine.get_by_text("Your imported data has expired").is_visible()
+        screenshot(mine, "import-expired-trials")
+        first.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_the_trial_chooser_opens_the_chosen_trial(server, page):
+    page.goto(server + "/trial?lang=en")
+    settle(page)
+    assert page.locator('[data-testid="stDataFrame"]').count() == 0  # no trial by default
+    page.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="CROWN").click()
+    page.wait_for_function("() => location.search.includes('trial=crown')")
+    settle(page)
+    assert page.locator("h1").first.inner_text() == "CROWN"

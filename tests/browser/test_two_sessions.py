@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, settle, start_server
+from tests.browser.conftest import CHROMIUM, settle, start_server
 from tests.hostile.corpus import CASES_BY_NAME
 
 pytestmark = pytest.mark.browser
@@ -91,7 +91,8 @@ def direct_upload(request, cookies: list[dict], size: int):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def own_server(tmp_path_factory):
+    """A server of its own: the hostile uploads must not slow the other browser tests."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{CHROMIUM} not found")
@@ -105,49 +106,48 @@ def server(tmp_path_factory):
         process.kill()
 
 
-def test_a_hostile_upload_does_not_starve_another_reader(server, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    url, process = server
+def test_a_hostile_upload_does_not_starve_another_reader(own_server, browser, tmp_path):
+    """Shares the session's Chromium: a second sync Playwright cannot run beside it."""
+    url, process = own_server
     loads: list[tuple[str, float]] = []
     checks: list[float] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            attacker = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-            reader = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-            uploads: list = []
-            attacker.on("request", lambda r: uploads.append(r) if "/_stcore/upload_file/" in r.url else None)
-            attacker.goto(url + "/import?lang=en")
-            settle(attacker, timeout=120_000)
-            reader.goto(url + "/trials?lang=en")  # warm: the first load compiles nothing twice
-            settle(reader, timeout=120_000)
-            for index, name in enumerate(HOSTILE):
-                path = tmp_path / name
-                path.write_bytes(CASES_BY_NAME[name].data)
-                uploader = attacker.locator('[data-testid="stFileUploaderDropzoneInput"]')
-                uploader.set_input_files(str(path))  # returns at once; the server reads it
-                page = ("forest", "trials", "survival")[index % 3]
-                started = time.perf_counter()
-                reader.goto(f"{url}/{page}?lang=en")
-                settle(reader, timeout=OTHER_LOAD_SECONDS * 3 * 1000)
-                loads.append((f"{page} during {name}", time.perf_counter() - started))
-                checks.append(health(url))
-                assert reader.locator('[data-testid="stException"]').count() == 0
-                # the attacker is answered too: the problems with their total, never a raw error
-                settle(attacker, timeout=OTHER_LOAD_SECONDS * 3 * 1000)
-                assert attacker.get_by_text("problem(s) found").count() == 1, name
-                assert attacker.locator('[data-testid="stException"]').count() == 0
-                assert "MessageSizeError" not in attacker.content()
-            # the limit holds on the server, not only in the widget: a direct 150 MB PUT with the
-            # attacker's own session and XSRF token is refused while it streams
-            assert uploads, "no upload request seen"
-            before = peak_rss_mb(process.pid)
-            status = direct_upload(uploads[-1], attacker.context.cookies(), 150 * 2**20)
-            assert status in (413, "refused"), status
-            assert peak_rss_mb(process.pid) - before < 100  # not held in memory
-        finally:
-            browser.close()
+    contexts = []
+    try:
+        contexts = [browser.new_context(viewport={"width": 1440, "height": 900}) for _ in range(2)]
+        attacker, reader = (context.new_page() for context in contexts)
+        uploads: list = []
+        attacker.on("request", lambda r: uploads.append(r) if "/_stcore/upload_file/" in r.url else None)
+        attacker.goto(url + "/import?lang=en")
+        settle(attacker, timeout=120_000)
+        reader.goto(url + "/trials?lang=en")  # warm: the first load compiles nothing twice
+        settle(reader, timeout=120_000)
+        for index, name in enumerate(HOSTILE):
+            path = tmp_path / name
+            path.write_bytes(CASES_BY_NAME[name].data)
+            uploader = attacker.locator('[data-testid="stFileUploaderDropzoneInput"]')
+            uploader.set_input_files(str(path))  # returns at once; the server reads it
+            page = ("forest", "trials", "survival")[index % 3]
+            started = time.perf_counter()
+            reader.goto(f"{url}/{page}?lang=en")
+            settle(reader, timeout=OTHER_LOAD_SECONDS * 3 * 1000)
+            loads.append((f"{page} during {name}", time.perf_counter() - started))
+            checks.append(health(url))
+            assert reader.locator('[data-testid="stException"]').count() == 0
+            # the attacker is answered too: the problems with their total, never a raw error
+            settle(attacker, timeout=OTHER_LOAD_SECONDS * 3 * 1000)
+            assert attacker.get_by_text("problem(s) found").count() == 1, name
+            assert attacker.locator('[data-testid="stException"]').count() == 0
+            assert "MessageSizeError" not in attacker.content()
+        # the limit holds on the server, not only in the widget: a direct 150 MB PUT with the
+        # attacker's own session and XSRF token is refused while it streams
+        assert uploads, "no upload request seen"
+        before = peak_rss_mb(process.pid)
+        status = direct_upload(uploads[-1], attacker.context.cookies(), 150 * 2**20)
+        assert status in (413, "refused"), status
+        assert peak_rss_mb(process.pid) - before < 100  # not held in memory
+    finally:
+        for context in contexts:
+            context.close()
     print("other reader's loads:", [(what, round(seconds, 1)) for what, seconds in loads])
     print("health checks:", [round(seconds, 2) for seconds in checks])
     assert process.poll() is None, "the server died"

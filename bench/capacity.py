@@ -1,0 +1,820 @@
+"""The capacity curve: how many readers one process, and two replicas, hold.
+
+``make loadtest`` (``python -m bench.capacity``) runs, on the bundled data:
+
+1. **Readers with think time**, for 10, 25, 50, 100 and 200 concurrent sessions, first
+   against one ``streamlit run`` process, then against 2 replicas behind HAProxy
+   (``bench/cluster.py``). Each session is a :class:`bench.protocol.Session` (Streamlit's
+   websocket protocol, no browser) and loops as a reader does: open ``/trials`` with its
+   query string (a deep link: a language, a facet or a search), pick a cancer-type facet,
+   switch the language, open a trial by selecting a row of the table, follow the sidebar to
+   the forest plot, pick an endpoint there, and go on to the survival comparison. Between
+   steps it thinks (uniformly 0.5–1.5 × the think time, 5 s by default). A step's latency
+   is from sending the message (or from the page's HTML request, for a fresh view) to
+   ``script_finished``. Errors by kind: ``exception`` (an exception element in the delta
+   stream, or a page not found), ``disconnect`` (the websocket closed or was refused),
+   ``timeout`` (no finished run within 30 s), ``http`` (the page's HTML request failed),
+   ``protocol`` (the page did not offer the widget a reader would click, or the click did
+   not lead where it should).
+2. **A replica killed under load**: 25 sessions against 2 replicas; one replica is killed
+   (SIGKILL) in the middle. Its sessions reconnect through the balancer to the other one
+   and rerun the view their address names; a reconnect that fails, or reopens another view,
+   is an error.
+3. **Saturated page views**: 8 clients opening fresh sessions back to back (no think time),
+   the app's ``/trials`` against the minimal one-table page (``bench/minimal_app.py``), in
+   the same run: page views per second and server CPU per view.
+
+Server CPU and memory come from ``/proc`` of every server process (sampled each second).
+It prints the tables and rewrites the capacity section of docs/benchmarks.md (between
+:data:`BEGIN` and :data:`END`; the rest of the report is ``make bench``'s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import math
+import os
+import pickle
+import random
+import re
+import resource
+import sys
+import time
+import urllib.parse
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.cluster import start_cluster
+from bench.machine import describe
+from bench.protocol import ProtocolError, Session, check_local
+from bench.report import markdown_table, ms
+from bench.server import APP, MINIMAL_APP, ROOT, cpu_seconds, memory_mb, start_server
+from bench.timing import Stats
+from core import db
+from core.records import DEFAULT_DATA_DIR
+
+BEGIN = "<!-- capacity: begin (written by make loadtest) -->"
+END = "<!-- capacity: end -->"
+DEFAULT_OUT = ROOT / "docs" / "benchmarks.md"
+
+LEVELS = (10, 25, 50, 100, 200)
+STEPS = ("open /trials", "facet", "language", "open trial", "forest", "endpoint", "survival")
+START_QUERIES = (
+    "lang=en",
+    "lang=zh-Hans",
+    "lang=zh-Hant&q=肝癌",
+    "lang=en&cancer=nsclc-alk",
+    "lang=en&cancer=hcc&cancer=sclc",
+)
+"""The deep links sessions arrive with (session n uses START_QUERIES[n % 5])."""
+LANGUAGES = ("en", "zh-Hans", "zh-Hant")  # the order of the sidebar's language control
+STEP_TIMEOUT_S = 30.0
+TARGET_SESSIONS = 50
+TARGET_P95_MS = 2000.0
+TARGET_REPLICA_GAIN = 1.6
+MAX_SESSIONS = 500
+MAX_SECONDS = 600.0
+COUNT = re.compile(r"\((\d+)\)$")
+
+
+# --- results ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Level:
+    """One run of ``sessions`` readers against one setup."""
+
+    setup: str
+    sessions: int
+    duration_s: float
+    think_s: float
+    steps: dict[str, list[float]] = field(default_factory=dict)
+    errors: Counter = field(default_factory=Counter)
+    examples: list[str] = field(default_factory=list)
+    cut: list[float] = field(default_factory=list)  # steps under way at the hard stop (ms so far)
+    reconnects: list[float] = field(default_factory=list)
+    views_reopened: int = 0
+    server_cpu_s: float = 0.0
+    client_cpu_s: float = 0.0
+    peak_rss_mb: float = 0.0  # the largest sum of the server processes' resident memory
+    wall_s: float = 0.0
+    per_replica: Counter = field(default_factory=Counter)  # sessions opened per replica cookie
+    settle_s: float = 0.0  # how long the servers stayed busy after the level's stop
+
+    def samples(self) -> list[float]:
+        return [value for values in self.steps.values() for value in values] + self.cut
+
+    def stats(self, step: str | None = None) -> Stats:
+        return Stats.of(self.samples() if step is None else self.steps.get(step, []))
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+    def error(self, kind: str, detail: str) -> None:
+        self.errors[kind] += 1
+        if len(self.examples) < 6:
+            self.examples.append(f"{kind}: {detail[:160]}")
+
+    @property
+    def holds(self) -> bool:
+        """p95 step ≤ 2 s and no error."""
+        stats = self.stats()
+        return stats.n > 0 and stats.p95_ms <= TARGET_P95_MS and self.error_count == 0
+
+
+@dataclass
+class Saturation:
+    label: str
+    clients: int
+    seconds: float
+    views: int = 0
+    errors: Counter = field(default_factory=Counter)
+    latencies: list[float] = field(default_factory=list)
+    server_cpu_s: float = 0.0
+    client_cpu_s: float = 0.0
+
+    @property
+    def per_second(self) -> float:
+        return self.views / self.seconds if self.seconds else math.nan
+
+    @property
+    def cpu_ms_per_view(self) -> float:
+        return 1000 * self.server_cpu_s / self.views if self.views else math.nan
+
+
+@dataclass
+class Capacity:
+    started: str
+    machine: dict[str, str]
+    levels: list[Level] = field(default_factory=list)
+    kill: Level | None = None
+    saturation: list[Saturation] = field(default_factory=list)
+    wall_s: float = 0.0
+    load_average: tuple[float, float, float] = (math.nan, math.nan, math.nan)
+
+
+# --- one reader ---------------------------------------------------------------------------------
+
+
+def _facet_choice(session: Session, rng: random.Random) -> list[str] | None:
+    """A cancer type with trials under the current filter (its label ends in a count > 0)."""
+    options = [o for o in session.options("trials__cancer") if (m := COUNT.search(o)) and int(m.group(1)) > 0]
+    return [rng.choice(options)] if options else None
+
+
+def _current_language(session: Session) -> str:
+    match = re.search(r"(?:^|&)lang=([^&]+)", session.query)
+    return match.group(1) if match and match.group(1) in LANGUAGES else "en"
+
+
+async def _reader_steps(session: Session, rng: random.Random, query: str):
+    """The reader's loop as (step name, coroutine factory) pairs; a factory may return None."""
+
+    async def facet():
+        choice = _facet_choice(session, rng)
+        return None if choice is None else await session.set_widget("trials__cancer", choice)
+
+    async def language():
+        options = session.options("lang")
+        current = LANGUAGES.index(_current_language(session))
+        return await session.set_widget("lang", options[(current + 1) % len(options)])
+
+    async def open_trial():
+        elapsed = await session.select_row("trials__table", 0)
+        if session.path != "trial" or "trial=" not in session.query:
+            raise ProtocolError("protocol", f"selecting a row did not open a trial (on /{session.path})")
+        return elapsed
+
+    async def endpoint():
+        options = session.options("forest__endpoint")
+        return await session.set_widget("forest__endpoint", [rng.choice(options)]) if options else None
+
+    return (
+        ("open /trials", lambda: session.open("trials", query)),
+        ("facet", facet),
+        ("language", language),
+        ("open trial", open_trial),
+        ("forest", lambda: session.navigate("forest")),
+        ("endpoint", endpoint),
+        ("survival", lambda: session.navigate("survival")),
+    )
+
+
+def _params(query: str) -> Counter:
+    return Counter(urllib.parse.parse_qsl(query, keep_blank_values=True))
+
+
+async def _recover(session: Session, level: Level) -> bool:
+    """After a dropped websocket: reconnect as the frontend does; was the same view reopened?"""
+    path, query = session.path, session.query
+    try:
+        elapsed = await session.reconnect()
+    except ProtocolError as exc:
+        level.error(exc.kind, f"reconnect: {exc.detail}")
+        return False
+    level.reconnects.append(elapsed)
+    if session.path != path or not _params(query) <= _params(session.query):
+        level.error("protocol", f"reconnect opened /{session.path}?{session.query}, not /{path}?{query}")
+        return False
+    level.views_reopened += 1
+    return True
+
+
+async def _reader(number: int, base_url: str, level: Level, deadline: float, ramp_s: float, tracker: dict):
+    rng = random.Random(number)
+    session = Session(base_url, timeout_s=STEP_TIMEOUT_S)
+    query = START_QUERIES[number % len(START_QUERIES)]
+    steps = await _reader_steps(session, rng, query)
+    await asyncio.sleep(rng.uniform(0, ramp_s))
+    index = 0
+    try:
+        while time.monotonic() < deadline:
+            name, step = steps[index]
+            tracker[number] = time.perf_counter()
+            try:
+                elapsed = await step()
+            except Exception as exc:  # counted by kind, then the reader goes on
+                tracker.pop(number, None)
+                kind = exc.kind if isinstance(exc, ProtocolError) else "client"
+                level.error(kind, f"{name}: {exc.detail if isinstance(exc, ProtocolError) else repr(exc)}")
+                if kind == "disconnect" and await _recover(session, level):
+                    index = (index + 1) % len(steps)
+                else:
+                    with contextlib.suppress(Exception):
+                        await session.close()
+                    index = 0  # an unknown state: start again from a fresh page view
+                await asyncio.sleep(level.think_s * rng.uniform(0.5, 1.5))
+                continue
+            tracker.pop(number, None)
+            if name == "open /trials":
+                level.per_replica[session.cookies.get("EXPLORER_REPLICA", "-")] += 1
+            if elapsed is not None:
+                level.steps.setdefault(name, []).append(elapsed)
+            index = (index + 1) % len(steps)
+            if index == 0:
+                await session.close()
+            await asyncio.sleep(level.think_s * rng.uniform(0.5, 1.5))
+    finally:
+        with contextlib.suppress(Exception):
+            await session.close()
+
+
+async def _sample(pids, stop: asyncio.Event, level: Level) -> None:
+    """Each second: the servers' summed RSS, and each process's CPU time (first and last seen).
+
+    A process that exits (a killed replica) keeps the CPU time it had at its last sample.
+    """
+    first: dict[int, float] = {}
+    last: dict[int, float] = {}
+    while True:
+        for pid in (get() for get in pids):
+            used = cpu_seconds(pid)
+            if used:
+                first.setdefault(pid, used)
+                last[pid] = used
+        level.peak_rss_mb = max(level.peak_rss_mb, sum(memory_mb(get())["VmRSS"] for get in pids))
+        level.server_cpu_s = sum(last[pid] - first[pid] for pid in last)
+        if stop.is_set():
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=1.0)
+
+
+async def _drive(level: Level, base_url: str, pids, ramp_s: float, grace_s: float, on_tick=None) -> Level:
+    check_local(base_url)
+    started = time.monotonic()
+    deadline = started + level.duration_s
+    tracker: dict[int, float] = {}
+    stop = asyncio.Event()
+    sampler = asyncio.create_task(_sample(pids, stop, level))
+    client_before = resource.getrusage(resource.RUSAGE_SELF)
+    readers = [
+        asyncio.create_task(_reader(n, base_url, level, deadline, ramp_s, tracker))
+        for n in range(level.sessions)
+    ]
+    ticker = asyncio.create_task(on_tick(started)) if on_tick else None
+    done, pending = await asyncio.wait(readers, timeout=level.duration_s + grace_s)
+    now = time.perf_counter()
+    level.cut = [(now - began) * 1000 for began in tracker.values()]  # still waiting at the hard stop
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    for task in done:
+        if task.exception() is not None:
+            level.error("client", f"{type(task.exception()).__name__}: {task.exception()}")
+    if ticker is not None:
+        ticker.cancel()
+        await asyncio.gather(ticker, return_exceptions=True)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    level.client_cpu_s = (after.ru_utime + after.ru_stime) - (client_before.ru_utime + client_before.ru_stime)
+    stop.set()
+    await sampler
+    level.wall_s = time.monotonic() - started
+    return level
+
+
+# --- saturation ---------------------------------------------------------------------------------
+
+
+async def _saturate(result: Saturation, base_url: str, path: str, query: str, pid) -> Saturation:
+    check_local(base_url)
+    deadline = time.monotonic() + result.seconds
+
+    async def client() -> None:
+        while time.monotonic() < deadline:
+            session = Session(base_url, timeout_s=STEP_TIMEOUT_S)
+            try:
+                result.latencies.append(await session.open(path, query))
+                result.views += 1
+            except ProtocolError as exc:
+                result.errors[exc.kind] += 1
+            finally:
+                await session.close()
+
+    before, started = cpu_seconds(pid), time.monotonic()
+    client_before = resource.getrusage(resource.RUSAGE_SELF)
+    await asyncio.gather(*(client() for _ in range(result.clients)))
+    result.server_cpu_s = cpu_seconds(pid) - before
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    result.client_cpu_s = (after.ru_utime + after.ru_stime) - (
+        client_before.ru_utime + client_before.ru_stime
+    )
+    result.seconds = time.monotonic() - started  # views are counted until the last one finished
+    return result
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    levels: tuple[int, ...] = LEVELS
+    duration_s: float = 30.0
+    think_s: float = 5.0
+    ramp_s: float = 10.0
+    grace_s: float = 5.0
+    replicas: int = 2
+    kill_sessions: int = 16
+    kill_s: float = 30.0
+    saturation_clients: int = 8
+    saturation_s: float = 15.0
+    workdir: Path = Path("/tmp/loadtest-run")
+    data_dir: Path = DEFAULT_DATA_DIR
+
+
+def _warm(base_url: str) -> None:
+    """One reader's loop before measuring: first-use work (database, catalogs) is not a step."""
+
+    async def once():
+        session = Session(base_url, timeout_s=60)
+        try:
+            for _name, step in await _reader_steps(session, random.Random(0), START_QUERIES[0]):
+                await step()
+        finally:
+            await session.close()
+
+    try:
+        asyncio.run(once())
+    except ProtocolError as exc:
+        print(f"  warm-up failed: {exc}", flush=True)
+
+
+def _settle(pids, timeout: float = 20.0) -> float:
+    """Wait until the servers are idle (< 5% of a core for a second): an overloaded level leaves
+    script runs of abandoned sessions behind, which must not be charged to the next level.
+    Returns the seconds waited."""
+    started = time.monotonic()
+    previous = sum(cpu_seconds(get()) for get in pids)
+    while time.monotonic() - started < timeout:
+        time.sleep(1.0)
+        now = sum(cpu_seconds(get()) for get in pids)
+        if now - previous < 0.05:
+            break
+        previous = now
+    return time.monotonic() - started
+
+
+def _levels(options: Options, setup: str, base_url: str, pids, log, began: float) -> list[Level]:
+    out = []
+    for sessions in options.levels:
+        if time.monotonic() - began > MAX_SECONDS * 0.8:
+            log(f"{setup}: {sessions} sessions skipped, the run is near its time bound")
+            continue
+        level = Level(setup, sessions, options.duration_s, options.think_s)
+        asyncio.run(_drive(level, base_url, pids, options.ramp_s, options.grace_s))
+        level.settle_s = _settle(pids)
+        stats = level.stats()
+        log(
+            f"{setup}, {sessions} sessions: {stats.n} steps, p50 {ms(stats.median_ms)} / p95 "
+            f"{ms(stats.p95_ms)} / max {ms(stats.max_ms)} ms, errors {dict(level.errors) or 0}, "
+            f"server CPU {level.server_cpu_s / level.wall_s:.0%}, RSS {level.peak_rss_mb:,.0f} MB"
+        )
+        out.append(level)
+    return out
+
+
+def run(options: Options, log=print) -> Capacity:
+    """Every measurement of the module docstring; bounded by :data:`MAX_SECONDS`."""
+    if max(options.levels) > MAX_SESSIONS or options.kill_sessions > MAX_SESSIONS:
+        raise ValueError(f"at most {MAX_SESSIONS} sessions")
+    begun = time.monotonic()
+    result = Capacity(dt.datetime.now().strftime("%Y-%m-%d %H:%M"), describe())
+    options.workdir.mkdir(parents=True, exist_ok=True)
+    cache = options.workdir / "cache"
+    db.compiled_database(options.data_dir, cache)
+    logs = options.workdir / "logs"
+
+    log("one process: starting the app")
+    server = start_server(APP, logs, data_dir=options.data_dir, cache_dir=cache)
+    try:
+        _warm(server.url)
+        _settle([lambda: server.pid])
+        log(f"saturated page views: {options.saturation_clients} clients, app /trials")
+        app = Saturation("app: /trials?lang=en", options.saturation_clients, options.saturation_s)
+        result.saturation.append(asyncio.run(_saturate(app, server.url, "trials", "lang=en", server.pid)))
+        _settle([lambda: server.pid])
+        result.levels += _levels(options, "1 process", server.url, [lambda: server.pid], log, begun)
+    finally:
+        server.stop()
+    log("saturated page views: minimal page")
+    minimal_server = start_server(MINIMAL_APP, logs)
+    try:
+        asyncio.run(Session(minimal_server.url, timeout_s=60).open(""))
+        _settle([lambda: minimal_server.pid])
+        minimal = Saturation("minimal page: /", options.saturation_clients, options.saturation_s)
+        result.saturation.append(
+            asyncio.run(_saturate(minimal, minimal_server.url, "", "", minimal_server.pid))
+        )
+    finally:
+        minimal_server.stop()
+
+    log(f"{options.replicas} replicas behind HAProxy: starting")
+    cluster = start_cluster(options.replicas, options.workdir / "cluster", options.data_dir, cache)
+    try:
+        pids = [lambda i=i: cluster.replicas[i].pid for i in range(options.replicas)]
+        for _ in range(options.replicas * 2):  # the balancer spreads the warm-up over the replicas
+            _warm(cluster.url)
+        _settle(pids)
+        result.levels += _levels(options, f"{options.replicas} replicas", cluster.url, pids, log, begun)
+
+        log(f"{options.kill_sessions} sessions on {options.replicas} replicas, one killed mid-run")
+        kill = Level(
+            f"{options.replicas} replicas, r1 killed", options.kill_sessions, options.kill_s, options.think_s
+        )
+
+        async def killer(started: float) -> None:
+            await asyncio.sleep(options.kill_s / 2)
+            cluster.kill(0)
+            kill.examples.insert(
+                0, f"r1 (pid {cluster.replicas[0].pid}) killed at {time.monotonic() - started:.0f} s"
+            )
+
+        asyncio.run(_drive(kill, cluster.url, pids, options.ramp_s / 2, options.grace_s, killer))
+        result.kill = kill
+        log(
+            f"kill run: {len(kill.reconnects)} reconnects, {kill.views_reopened} views reopened, "
+            f"errors {dict(kill.errors)}"
+        )
+    finally:
+        cluster.stop()
+    result.wall_s = time.monotonic() - begun
+    result.load_average = os.getloadavg()
+    return result
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def largest_held(levels: list[Level]) -> int:
+    held = [level.sessions for level in levels if level.holds]
+    return max(held) if held else 0
+
+
+def _level_rows(levels: list[Level]) -> list[list[str]]:
+    rows = []
+    for level in levels:
+        stats = level.stats()
+        errors = ", ".join(f"{kind}: {count}" for kind, count in sorted(level.errors.items())) or "0"
+        rows.append(
+            [
+                level.setup,
+                str(level.sessions),
+                str(stats.n),
+                ms(stats.median_ms),
+                ms(stats.p95_ms),
+                ms(stats.max_ms),
+                errors + (f" ({len(level.cut)} cut at the stop)" if level.cut else ""),
+                f"{level.server_cpu_s / level.wall_s:.0%}" if level.wall_s else "–",
+                f"{level.peak_rss_mb:,.0f}",
+                f"{level.client_cpu_s / level.wall_s:.0%}" if level.wall_s else "–",
+                "yes" if level.holds else "no",
+            ]
+        )
+    return rows
+
+
+def targets(result: Capacity) -> list[tuple[str, str, str, bool | None, str]]:
+    """(target, goal, measured, met, why) for the capacity targets of this run."""
+    one = [level for level in result.levels if level.setup == "1 process"]
+    two = [level for level in result.levels if level.setup != "1 process"]
+    out = []
+    at_target = next((level for level in one if level.sessions == TARGET_SESSIONS), None)
+    if at_target is not None:
+        stats = at_target.stats()
+        met = at_target.holds
+        why = ""
+        if not met:
+            why = _why(at_target, one, result)
+        out.append(
+            (
+                f"{TARGET_SESSIONS} sessions (5 s think) on one process",
+                "p95 step ≤ 2 s, 0 errors",
+                f"p95 {ms(stats.p95_ms)} ms, {at_target.error_count} errors",
+                met,
+                why,
+            )
+        )
+    held_one, held_two = largest_held(one), largest_held(two)
+    if one and two:
+        gain = held_two / held_one if held_one else math.nan
+        met = bool(held_one) and gain >= TARGET_REPLICA_GAIN
+        why = ""
+        if not held_one:
+            why = (
+                "one process held none of the measured levels on this machine while it was shared "
+                f"(load average {result.load_average[1]:.0f}), so there is no ratio to state"
+            )
+        elif not met:
+            why = (
+                f"both replicas share the same {result.machine.get('cores (nproc)', '?')} cores with the load "
+                "client and with other work on this machine; a second process adds no CPU here"
+            )
+        out.append(
+            (
+                "2 replicas hold more sessions than one process",
+                f"≥ {TARGET_REPLICA_GAIN}×",
+                f"{held_two} vs {held_one} sessions" + (f" = {gain:.1f}×" if held_one else ""),
+                met,
+                why,
+            )
+        )
+    if result.kill is not None:
+        kill = result.kill
+        errors = {k: v for k, v in kill.errors.items() if k != "disconnect"}
+        drops = kill.errors.get("disconnect", 0)
+        failed = drops - len(kill.reconnects)
+        met = not errors and failed <= 0 and kill.views_reopened == len(kill.reconnects)
+        out.append(
+            (
+                "a replica killed under load",
+                "0 errors besides the reconnect",
+                f"{drops} dropped websockets, {len(kill.reconnects)} reconnected, {kill.views_reopened} "
+                f"reopened the same view; other errors: {sum(errors.values())}",
+                met,
+                ""
+                if met
+                else "; ".join(e for e in kill.examples[1:] if not e.startswith("disconnect"))[:400],
+            )
+        )
+    app = next((s for s in result.saturation if s.label.startswith("app")), None)
+    minimal = next((s for s in result.saturation if s.label.startswith("minimal")), None)
+    if app and minimal and app.views and minimal.views:
+        rate = minimal.per_second / app.per_second
+        cpu = app.cpu_ms_per_view / minimal.cpu_ms_per_view
+        met = max(rate, cpu) <= 1.5
+        why = (
+            "judged on the worse of two ratios: views per second are capped by the CPU the server "
+            "gets on a shared machine, CPU per view is not; the trials page's script (facet counts, "
+            "the page query, formatting, eleven multiselects) costs more than one table (issue 13 item 2)"
+        )
+        out.append(
+            (
+                "server cost of a fresh page view (8 clients, no think time)",
+                "≤ 1.5× the minimal page's",
+                f"{app.per_second:.1f} vs {minimal.per_second:.1f} views/s = {rate:.2f}×; server CPU "
+                f"{app.cpu_ms_per_view:,.0f} vs {minimal.cpu_ms_per_view:,.0f} ms a view = {cpu:.2f}×",
+                met,
+                "" if met else why,
+            )
+        )
+    return out
+
+
+def _why(level: Level, levels: list[Level], result: Capacity) -> str:
+    share = level.server_cpu_s / level.wall_s if level.wall_s else math.nan
+    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(level.errors.items()))
+    return (
+        f"the server process got {share:.0%} of one core (load average {result.load_average[1]:.0f} on "
+        f"{result.machine.get('cores (nproc)', '?')} cores: other work shared the machine); Streamlit runs "
+        "every session's script in one Python process, so the runs queue behind each other"
+        + (f"; errors: {kinds}" if kinds else "")
+        + f"; the largest count held on one process: {largest_held(levels) or 'none of those measured'}"
+    )
+
+
+def render(result: Capacity) -> str:
+    one = [level for level in result.levels if level.setup == "1 process"]
+    two = [level for level in result.levels if level.setup != "1 process"]
+    machine = result.machine
+    parts = [
+        BEGIN,
+        "## Capacity: readers per server (protocol-level load test)\n",
+        f"Generated by `make loadtest` (`python -m bench.capacity`) on {result.started} in "
+        f"{result.wall_s / 60:.1f} minutes, on {machine.get('CPU', '?')}, {machine.get('cores (nproc)', '?')} "
+        f"cores, {machine.get('memory', '?')}, Streamlit {machine.get('Streamlit', '?')}, HAProxy from "
+        "Debian. **This machine was shared with other work while it ran** (load average "
+        f"{result.load_average[0]:.1f} / {result.load_average[1]:.1f} / {result.load_average[2]:.1f} at "
+        "the end, for 1 / 5 / 15 minutes), and the load client runs on the same cores as the "
+        "servers: the numbers are noisy and a quiet machine would do better; rerun "
+        "`make loadtest` to compare.\n",
+        "The load client speaks Streamlit's websocket protocol (`bench/protocol.py`: the `BackMsg` "
+        "/ `ForwardMsg` classes of the installed `streamlit`), so no browser competes with the "
+        "server for the CPU. Each session loops as a reader does: open `/trials` from a deep link "
+        "(`lang=en`, `lang=zh-Hans`, `lang=zh-Hant&q=肝癌`, `lang=en&cancer=nsclc-alk`, "
+        "`lang=en&cancer=hcc&cancer=sclc`), pick a cancer type, switch the language, open a trial "
+        "(a click on a row), the forest plot, pick an endpoint, the survival comparison; "
+        f"{result.levels[0].think_s if result.levels else 5:.0f} s think time on average between "
+        "steps (0.5–1.5×); sessions arrive over the first 10 s. A step is timed from the message "
+        "(or the page's HTML request, for a fresh view) to `script_finished`. Static files a "
+        "browser caches are not fetched. Errors by kind: exception element, disconnect, "
+        f"time-out ({STEP_TIMEOUT_S:.0f} s), HTTP, protocol (the expected widget or page did not "
+        f"come). Each level runs {result.levels[0].duration_s if result.levels else 0:.0f} s; steps "
+        "still waiting at the stop count with the time they had waited so far. *Server CPU* is "
+        "the server processes' CPU time over the wall time (100% = one core); *RSS* the largest "
+        "sum of their resident memory; *client CPU* the load client's own.\n",
+        markdown_table(
+            [
+                "setup",
+                "sessions",
+                "steps",
+                "p50 (ms)",
+                "p95 (ms)",
+                "max (ms)",
+                "errors",
+                "server CPU",
+                "server RSS (MB)",
+                "client CPU",
+                "p95 ≤ 2 s, 0 errors",
+            ],
+            _level_rows(result.levels),
+            "lrrrrrlrrrl",
+        ),  # fmt: skip
+        f"\n**Largest session count with p95 ≤ 2 s and no error: {largest_held(one) or 'none'} on one "
+        f"process, {largest_held(two) or 'none'} on 2 replicas** (of the levels measured: "
+        f"{', '.join(str(n) for n in sorted({level.sessions for level in result.levels}))}).\n",
+    ]
+    if two:
+        spread = Counter()
+        for level in two:
+            spread.update(level.per_replica)
+        parts.append(
+            "Fresh page views per replica over the 2-replica levels (the balancer's sticky cookie): "
+            + ", ".join(f"{name}: {count}" for name, count in sorted(spread.items()))
+            + ".\n"
+        )
+    step_rows = []
+    for level in result.levels:
+        if level.sessions in (TARGET_SESSIONS, min(x.sessions for x in result.levels)):
+            for step in STEPS:
+                stats = level.stats(step)
+                step_rows.append(
+                    [
+                        level.setup,
+                        str(level.sessions),
+                        step,
+                        str(stats.n),
+                        ms(stats.median_ms),
+                        ms(stats.p95_ms),
+                    ]
+                )
+    if step_rows:
+        parts.append(
+            "### Step latency by step\n\n"
+            "At the smallest level and at the target's 50 sessions. A step with no sample was not "
+            "reached in the level's time: the sessions were still waiting for earlier steps.\n\n"
+            + markdown_table(["setup", "sessions", "step", "n", "p50 (ms)", "p95 (ms)"], step_rows, "lrlrrr")
+        )
+    if result.kill is not None:
+        kill = result.kill
+        reconnect = Stats.of(kill.reconnects)
+        parts.append(
+            "### A replica killed under load\n\n"
+            f"{kill.sessions} sessions ({kill.think_s:.0f} s think) on 2 replicas for {kill.duration_s:.0f} s; replica r1 "
+            "was killed with SIGKILL half-way. A session whose websocket dropped did what the "
+            "frontend does: health check through the balancer (whose cookie still named r1; "
+            "`option redispatch` sends it to r2, which sets a new cookie), a new websocket "
+            "offering the old session id (unknown to r2: a new session), and a rerun of the page "
+            "and query string of its address. **"
+            f"{kill.errors.get('disconnect', 0)} websockets dropped, {len(kill.reconnects)} "
+            f"reconnected (p50 {ms(reconnect.median_ms)} ms, max {ms(reconnect.max_ms)} ms), "
+            f"{kill.views_reopened} reopened exactly the view they had; other errors: "
+            f"{sum(v for k, v in kill.errors.items() if k != 'disconnect')}.**"
+            + ("\n\n" + "\n".join(f"- {e}" for e in kill.examples) if kill.examples else "")
+            + "\n\nWhat a reconnect loses: the session's state in the dead process. Every view is "
+            "in the address, so the page comes back as it was; an uploaded import does not (it "
+            "lived in that process) and the pages say that the imported data has expired. See "
+            "docs/deploy.md."
+        )
+    if result.saturation:
+        rows = [
+            [
+                s.label,
+                str(s.clients),
+                f"{s.seconds:.0f}",
+                str(s.views),
+                f"{s.per_second:.1f}",
+                f"{s.cpu_ms_per_view:,.0f}",
+                ms(Stats.of(s.latencies).median_ms),
+                f"{s.client_cpu_s / s.seconds:.0%}" if s.seconds else "–",
+                ", ".join(f"{k}: {v}" for k, v in sorted(s.errors.items())) or "0",
+            ]
+            for s in result.saturation
+        ]
+        parts.append(
+            "### Saturated page views: the app against a minimal page, same run\n\n"
+            "Clients opening fresh sessions back to back (HTML request, websocket, first script "
+            "run to `script_finished`), no think time, against one process each. *CPU a view* is "
+            "the server's CPU time over the views served, less sensitive to other work on the "
+            "machine than views per second.\n\n"
+            + markdown_table(
+                [
+                    "page",
+                    "clients",
+                    "seconds",
+                    "views",
+                    "views/s",
+                    "server CPU a view (ms)",
+                    "p50 view (ms)",
+                    "client CPU",
+                    "errors",
+                ],
+                rows,
+                "lrrrrrrrl",
+            )
+        )
+    target_rows = [
+        [name, goal, measured, "not measured" if met is None else ("**met**" if met else "**missed**"), why]
+        for name, goal, measured, met, why in targets(result)
+    ]
+    parts.append(
+        "### Capacity targets\n\n"
+        + markdown_table(["target", "goal", "measured", "", "why / notes"], target_rows)
+    )
+    parts.append(END)
+    return "\n\n".join(part.strip("\n") for part in parts) + "\n"
+
+
+def splice(document: str, section: str) -> str:
+    """``document`` with its capacity section replaced by ``section`` (appended if absent)."""
+    if BEGIN in document and END in document:
+        head, rest = document.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        return head + section.rstrip("\n") + tail
+    return document.rstrip("\n") + "\n\n" + section
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.capacity", description=__doc__.splitlines()[0])
+    parser.add_argument("--levels", default=",".join(str(n) for n in LEVELS), help="session counts")
+    parser.add_argument("--seconds", type=float, default=Options.duration_s, help="per level")
+    parser.add_argument("--think", type=float, default=Options.think_s, help="mean think time (s)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--workdir", type=Path, default=Options.workdir)
+    parser.add_argument(
+        "--render-only", action="store_true", help="rewrite the section from the last run's saved results"
+    )
+    args = parser.parse_args(argv)
+    saved = args.workdir / "capacity.pickle"
+    if args.render_only:
+        section = render(pickle.loads(saved.read_bytes()))
+        args.out.write_text(splice(args.out.read_text(encoding="utf-8"), section), encoding="utf-8")
+        print(f"wrote the capacity section of {args.out} from {saved}")
+        return 0
+    options = Options(
+        levels=tuple(int(n) for n in args.levels.split(",") if n.strip()),
+        duration_s=args.seconds,
+        think_s=args.think,
+        workdir=args.workdir,
+    )
+    begun = time.monotonic()
+
+    def log(message: str) -> None:
+        print(f"[{time.monotonic() - begun:6.1f} s] {message}", flush=True)
+
+    result = run(options, log)
+    saved.write_bytes(pickle.dumps(result))  # --render-only rewrites the section from this
+    section = render(result)
+    print(section)
+    old = args.out.read_text(encoding="utf-8") if args.out.exists() else "# Benchmarks\n"
+    args.out.write_text(splice(old, section), encoding="utf-8")
+    log(f"wrote the capacity section of {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
