@@ -238,7 +238,7 @@ def all_facet_counts(con, filters: TrialFilter, keys: Sequence[str] | None = Non
             GROUP BY facet, value
         ),
         vocabularies(facet, vocabulary) AS (VALUES {vocabularies})
-        SELECT c.facet, c.value, c.trials, v.en, v.zh, coalesce(v.position, 999) AS position
+        SELECT c.facet, c.value, c.trials, coalesce(v.position, 999) AS position
         FROM counted c
         JOIN vocabularies w ON w.facet = c.facet
         LEFT JOIN vocab v ON v.vocabulary = w.vocabulary AND v.key = c.value
