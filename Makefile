@@ -32,7 +32,7 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; \
 	fi
 
-test: $(STAMP) browser
+test: $(STAMP) browser haproxy
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
@@ -70,7 +70,11 @@ define INSTALL_HAPROXY
 	fi
 endef
 
-.PHONY: serve loadtest
+.PHONY: serve loadtest haproxy
+
+# The kill-a-replica and balancing tests of `make test` need it too.
+haproxy:
+	$(INSTALL_HAPROXY)
 REPLICAS ?= 2
 
 # N app processes behind HAProxy on http://127.0.0.1:$(PORT) (sticky sessions, health checks,
