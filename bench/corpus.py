@@ -740,11 +740,6 @@ class _TrialWriter:
         )
 
 
-def trial_text(index: int, seed: int = DEFAULT_SEED, sources: list[SyntheticSource] | None = None) -> str:
-    """The record file of synthetic trial ``index`` (the same for every corpus size)."""
-    return _TrialWriter(index, seed, sources or synthetic_sources()).text()
-
-
 def _write_range(args: tuple[str, int, int, int]) -> int:
     folder, start, stop, seed = args
     sources = synthetic_sources()

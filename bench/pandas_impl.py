@@ -15,24 +15,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import pandas as pd
 
-from core import queries
+from core import queries, schema
 from core.text import search_key
 
-SURVIVAL_MEASURES = ("median", "landmark", "hr", "events")
-TABLES = (
-    "trial_rows",
-    "headline_value_rows",
-    "forest_value_rows",
-    "survival_value_rows",
-    "search_words",
-    "search_runs",
-    "search_run_texts",
-    "vocab",
-)
+SURVIVAL_MEASURES = schema.SURVIVAL_MEASURES
 
 
 def _lower(series: pd.Series) -> pd.Series:
@@ -59,11 +49,11 @@ class PandasEvidence:
         def table(name: str) -> pd.DataFrame:
             cursor = con.cursor()
             try:
-                return cursor.execute(f"SELECT * FROM {name}").df()  # noqa: S608 - names from TABLES
+                return cursor.execute(f"SELECT * FROM {name}").df()  # noqa: S608 - names are this class's fields
             finally:
                 cursor.close()
 
-        return cls(**{name: table(name) for name in TABLES})
+        return cls(**{column.name: table(column.name) for column in fields(cls)})
 
     # --- the trials table ---------------------------------------------------------------------
 
@@ -132,13 +122,11 @@ class PandasEvidence:
         options = options[options.notna() & (options != "")]
         counts = options.value_counts().rename_axis("value").reset_index(name="trials")
         vocab = self.vocab[self.vocab["vocabulary"] == (facet.vocabulary or "")]
-        out = counts.merge(
-            vocab[["key", "en", "zh", "position"]], left_on="value", right_on="key", how="left"
-        )
+        out = counts.merge(vocab[["key", "position"]], left_on="value", right_on="key", how="left")
         out["position"] = out["position"].fillna(999).astype("int64")
         out["_lower"] = out["value"].astype(str).str.lower()
         out = out.sort_values(["position", "_lower"], kind="stable")
-        return out[["value", "trials", "en", "zh", "position"]].reset_index(drop=True)
+        return out[["value", "trials", "position"]].reset_index(drop=True)
 
     def headlines(self, trial_ids: Sequence[str]) -> pd.DataFrame:
         """:func:`core.queries.headlines`: each trial's headline value with its sibling rows."""

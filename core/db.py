@@ -13,6 +13,7 @@ from SQL, configuration locked.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import hashlib
 import json
@@ -43,22 +44,64 @@ materialised rows."""
 DEFAULT_CACHE_DIR = PROJECT_ROOT / "build"
 
 
-_BUILD_CODE = sorted(Path(__file__).parent.glob("*.py")) + sorted(_SQL_DIR.glob("*.sql"))
+def build_code_files(package: Path | None = None) -> list[Path]:
+    """The source files that decide what the compiled database holds.
+
+    ``db.py``, every module of the ``core`` package it imports, directly or through another
+    (read from the import statements, so a new dependency is covered the day it is added),
+    and the SQL scripts. Figures, tables, catalogs, queries and pages are not among them:
+    editing one must not force a recompile of a large corpus.
+    """
+    package = Path(package) if package is not None else Path(__file__).parent
+    seen: set[Path] = set()
+    pending = [package / "db.py"]
+    while pending:
+        path = pending.pop()
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        pending += _imported_core_files(path, package)
+    return sorted(seen) + sorted((package / "sql").glob("*.sql"))
 
 
-def content_hash(data_dir: Path | str) -> str:
+def _imported_core_files(path: Path, package: Path) -> list[Path]:
+    """The files of ``package`` (``core``) that the module at ``path`` imports."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+    files = []
+    for name in names:
+        parts = name.split(".")
+        if parts[0] != package.name:
+            continue
+        base = package.joinpath(*parts[1:])
+        files += [
+            candidate for candidate in (base.with_suffix(".py"), base / "__init__.py") if candidate.is_file()
+        ]
+    return files
+
+
+_BUILD_CODE = build_code_files()
+
+
+def content_hash(data_dir: Path | str, code: Iterable[Path] | None = None) -> str:
     """A hash of every record file's path and bytes, and of the code that builds the database.
 
     So the compiled file is rebuilt when a record changes, and also when the schema, the
-    loader or the views change (a stale layout would otherwise be served).
+    loader or the views change (a stale layout would otherwise be served) — and only then:
+    ``code`` is :func:`build_code_files` unless given.
     """
     data_dir = Path(data_dir)
+    code = list(_BUILD_CODE if code is None else code)
     digest = hashlib.sha256(FORMAT_VERSION.encode())
     files = [data_dir / "sources.toml", *sorted((data_dir / "trials").glob("*.toml"))]
-    for path in [*files, *_BUILD_CODE]:
+    for path in [*files, *code]:
         if path.exists():
             digest.update(
-                path.name.encode() if path in _BUILD_CODE else path.relative_to(data_dir).as_posix().encode()
+                path.name.encode() if path in code else path.relative_to(data_dir).as_posix().encode()
             )
             digest.update(b"\0")
             digest.update(path.read_bytes())
@@ -211,32 +254,25 @@ def frames(evidence: schema.Evidence) -> dict[str, pd.DataFrame]:
 
 
 def _vocab_frame() -> pd.DataFrame:
-    rows = []
-    vocabularies = {
-        "cancer_type": schema.CANCER_TYPES,
-        "setting": schema.SETTINGS,
-        "line": schema.LINES,
-        "phase": schema.PHASES,
-        "design": schema.DESIGNS,
-        "blinding": schema.BLINDING,
-        "analysis_kind": schema.ANALYSIS_KINDS,
-        "endpoint": schema.ENDPOINTS,
-        "measure": schema.MEASURES,
-        "unit": schema.UNITS,
-        "assessment": schema.ASSESSMENTS,
-        "evidence_kind": schema.EVIDENCE_KINDS,
-        "source_kind": schema.SOURCE_KINDS,
-        "flag": schema.FLAGS,
-        "caveat": schema.CAVEATS,
-        "title_kind": schema.TITLE_KINDS,
-        "discrepancy_kind": schema.DISCREPANCY_KINDS,
-        "origin": schema.ORIGINS,
-    }
-    for vocabulary, entries in vocabularies.items():
-        for position, (key, (english, chinese)) in enumerate(entries.items()):
-            rows.append(
-                {"vocabulary": vocabulary, "key": key, "en": english, "zh": chinese, "position": position}
-            )
+    """Every vocabulary of :data:`core.schema.VOCABULARIES` and every named subset of
+    :data:`core.schema.SUBSETS` (its keys in priority order, labelled from its vocabulary)."""
+    rows = [
+        {"vocabulary": name, "key": key, "en": english, "zh": chinese, "position": position}
+        for name, vocabulary in schema.VOCABULARIES.items()
+        for position, (key, (english, chinese)) in enumerate(vocabulary.labels.items())
+    ]
+    for subset in schema.SUBSETS.values():
+        labels = schema.VOCABULARIES[subset.vocabulary].labels
+        rows += [
+            {
+                "vocabulary": subset.name,
+                "key": key,
+                "en": labels[key][0],
+                "zh": labels[key][1],
+                "position": position,
+            }
+            for position, key in enumerate(subset.keys)
+        ]
     return pd.DataFrame(rows)
 
 

@@ -813,7 +813,7 @@ def refs(inputs: str) -> Sequence[str]:
 
 # --- the CSV export ------------------------------------------------------------------------
 
-EXPORT_EXTRA_COLUMNS = ("formula", "inputs", "method", "reason")
+EXPORT_EXTRA_COLUMNS = schema.DERIVED_COLUMNS
 """Columns the long export adds for derived rows (empty on printed values)."""
 
 DERIVED_EVIDENCE_KIND = "derived"

@@ -39,59 +39,9 @@ NAME_CHARS = 120
 # that loses the whole file; no cell can be larger than the file itself
 csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES + 1))
 
-REQUIRED_COLUMNS = (
-    "trial",
-    "analysis",
-    "endpoint",
-    "measure",
-    "value",
-    "unit",
-    "source",
-    "snippet",
-    "evidence_kind",
-)
-OPTIONAL_COLUMNS = (
-    "trial_name",
-    "trial_title",
-    "cancer_type",
-    "setting",
-    "line",
-    "phase",
-    "design",
-    "blinding",
-    "analysis_label",
-    "analysis_kind",
-    "cutoff",
-    "arm",
-    "arm_label",
-    "arm_role",
-    "comparator",
-    "comparator_label",
-    "comparator_role",
-    "population",
-    "population_zh",
-    "timepoint",
-    "value_high",
-    "qualifier",
-    "ci_low",
-    "ci_high",
-    "ci_level",
-    "p_value",
-    "assessment",
-    "term",
-    "term_zh",
-    "n",
-    "n_total",
-    "flags",
-    "discrepancies",
-    "value_id",
-    "note",
-    # derived rows of the export (core.derived): recomputed from their inputs, never imported
-    "formula",
-    "inputs",
-    "method",
-    "reason",
-)
+# One list of the long CSV's columns serves the export, the import and the tests (core/schema.py).
+REQUIRED_COLUMNS = schema.REQUIRED_COLUMNS
+OPTIONAL_COLUMNS = schema.OPTIONAL_COLUMNS
 DERIVED_EVIDENCE_KIND = "derived"
 _TRIAL_COLUMNS = {
     "trial_name": "name",
@@ -465,7 +415,7 @@ def _read(name, data, result, log, registry, texts, taken) -> None:
     lowered = name.lower()
     if lowered.endswith(".toml"):
         records = toml_records(name, text, result, log)
-    elif lowered.endswith(".csv") or "," in text.splitlines()[0]:
+    elif lowered.endswith(".csv") or "," in text.partition("\n")[0]:
         records = csv_records(name, text, result, log)
     else:
         log.append(Problem.of(name, "", "", "unknown_format"))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from core import schema
 from core.text import search_key
 
 _CJK = re.compile("[\u3400-\u9fff]")
@@ -172,7 +173,8 @@ def trials_page(
 def facet_counts(con, filters: TrialFilter, key: str) -> pd.DataFrame:
     """Options of one facet with how many trials each would match, given the other filters.
 
-    Columns: ``value``, ``trials``, ``en``, ``zh``, ``position`` (vocabulary order).
+    Columns: ``value``, ``trials``, ``position`` (vocabulary order; labels come from
+    :data:`core.schema.VOCABULARIES` in the reader's language).
     """
     facet = FACETS[key]
     where, params = filters.where(skip=key)
@@ -186,7 +188,7 @@ def facet_counts(con, filters: TrialFilter, key: str) -> pd.DataFrame:
             WHERE value IS NOT NULL AND value <> ''
             GROUP BY value
         )
-        SELECT c.value, c.trials, v.en, v.zh, coalesce(v.position, 999) AS position
+        SELECT c.value, c.trials, coalesce(v.position, 999) AS position
         FROM counted c
         LEFT JOIN vocab v ON v.vocabulary = ? AND v.key = c.value
         ORDER BY position, lower(c.value)
@@ -236,7 +238,7 @@ def all_facet_counts(con, filters: TrialFilter, keys: Sequence[str] | None = Non
             GROUP BY facet, value
         ),
         vocabularies(facet, vocabulary) AS (VALUES {vocabularies})
-        SELECT c.facet, c.value, c.trials, v.en, v.zh, coalesce(v.position, 999) AS position
+        SELECT c.facet, c.value, c.trials, coalesce(v.position, 999) AS position
         FROM counted c
         JOIN vocabularies w ON w.facet = c.facet
         LEFT JOIN vocab v ON v.vocabulary = w.vocabulary AND v.key = c.value
@@ -415,6 +417,21 @@ def discrepancies(con, trial_id: str | None = None, limit: int | None = None) ->
 # --- cross-trial views -----------------------------------------------------------------------
 
 
+def _value_filter(
+    clauses: list[str], params: list, selections: Sequence[tuple[str, Sequence[str]]], latest_only: bool
+) -> tuple[str, list]:
+    """A WHERE clause over value rows: ``clauses``, then ``column IN (…)`` for each non-empty
+    selection (its values one bound list), then the latest cut only if asked."""
+    clauses, params = list(clauses), list(params)
+    for column, selected in selections:
+        if selected:
+            clauses.append(f"{column} IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(selected))
+    if latest_only:
+        clauses.append("v.is_latest")
+    return " AND ".join(clauses), params
+
+
 def forest_rows(
     con,
     endpoints: Sequence[str] = (),
@@ -429,19 +446,17 @@ def forest_rows(
     With ``limit``, only the first rows travel; every row carries ``total_rows``, the
     number of estimates that matched, so the page can say what it left out.
     """
-    clauses, params = ["v.measure = 'hr'"], []
-    for column, selected in (
-        ("v.endpoint", endpoints),
-        ("v.cancer_type", cancer_types),
-        ("v.evidence_kind", evidence_kinds),
-        ("v.trial", trial_ids),
-    ):
-        if selected:
-            clauses.append(f"{column} IN (SELECT unnest(?::VARCHAR[]))")
-            params.append(list(selected))
-    if latest_only:
-        clauses.append("v.is_latest")
-    where = " AND ".join(clauses)
+    where, params = _value_filter(
+        ["v.measure = 'hr'"],
+        [],
+        (
+            ("v.endpoint", endpoints),
+            ("v.cancer_type", cancer_types),
+            ("v.evidence_kind", evidence_kinds),
+            ("v.trial", trial_ids),
+        ),
+        latest_only,
+    )
     # forest_value_rows has the sizes and display order precomputed (core/sql/views.sql); the
     # total is a count of the narrow columns, not a window over every wide row.
     sql = f"""
@@ -470,15 +485,13 @@ def survival_rows(
     With ``max_trials``, only the first trials (in display order) travel; every row carries
     ``total_trials``, the number of trials that matched.
     """
-    clauses = ["v.endpoint = ?", "v.measure IN ('median', 'landmark', 'hr', 'events')"]
-    params: list = [endpoint]
-    for column, selected in (("v.cancer_type", cancer_types), ("v.evidence_kind", evidence_kinds)):
-        if selected:
-            clauses.append(f"{column} IN (SELECT unnest(?::VARCHAR[]))")
-            params.append(list(selected))
-    if latest_only:
-        clauses.append("v.is_latest")
-    where = " AND ".join(clauses)
+    # survival_value_rows holds only the survival measures (schema.SURVIVAL_MEASURES)
+    where, params = _value_filter(
+        ["v.endpoint = ?"],
+        [endpoint],
+        (("v.cancer_type", cancer_types), ("v.evidence_kind", evidence_kinds)),
+        latest_only,
+    )
     # First the trials in display order (narrow columns), then the rows of the first ones:
     # survival_value_rows is stored in that order, so the join on the sort keys lets DuckDB
     # skip every row group outside the picked range (core/sql/views.sql).
@@ -515,7 +528,7 @@ def follow_up_rows(con, trial_ids: Sequence[str]) -> pd.DataFrame:
 def endpoints_with(con, measures: Sequence[str]) -> pd.DataFrame:
     """Endpoints that have at least one value of the given measures, in vocabulary order."""
     sql = """
-        SELECT v.endpoint, count(DISTINCT v.trial) AS trials, e.en, e.zh
+        SELECT v.endpoint, count(DISTINCT v.trial) AS trials
         FROM value_rows v
         JOIN vocab e ON e.vocabulary = 'endpoint' AND e.key = v.endpoint
         WHERE v.measure IN (SELECT unnest(?::VARCHAR[]))
@@ -540,7 +553,8 @@ def sources(con) -> pd.DataFrame:
 
 
 def vocabulary(con, name: str) -> pd.DataFrame:
-    return _df(con, "SELECT key, en, zh FROM vocab WHERE vocabulary = ? ORDER BY position", [name])
+    """The keys of a vocabulary or subset, in order (labels: :data:`core.schema.VOCABULARIES`)."""
+    return _df(con, "SELECT key FROM vocab WHERE vocabulary = ? ORDER BY position", [name])
 
 
 def problems(con) -> pd.DataFrame:
@@ -558,6 +572,9 @@ def counts(con) -> dict[str, int]:
     return {key: int(row[key]) for key in row.index}
 
 
+_EXPORT_SELECT = ", ".join(f'"{name}"' for name in schema.VALUE_COLUMNS)
+"""The long export's columns in the schema's order (the one list the import reads too)."""
+
 EXPORT_LIST_MAX = 1000
 """Up to this many trials, the export filters by a list of constants (see export_frame)."""
 
@@ -570,9 +587,11 @@ def export_frame(con, trial_ids: Sequence[str] = ()) -> pd.DataFrame:
             # A list of constants is pushed down into the view's table scans; a subquery is a
             # join above the view, which then exports every trial first (1.2 s at 100,000 trials).
             marks = ", ".join("?" for _ in ids)
-            return _df(con, f"SELECT * FROM v_export WHERE trial IN ({marks})", ids)
-        return _df(con, "SELECT * FROM v_export WHERE trial IN (SELECT unnest(?::VARCHAR[]))", [ids])
-    return _df(con, "SELECT * FROM v_export")
+            return _df(con, f"SELECT {_EXPORT_SELECT} FROM v_export WHERE trial IN ({marks})", ids)
+        return _df(
+            con, f"SELECT {_EXPORT_SELECT} FROM v_export WHERE trial IN (SELECT unnest(?::VARCHAR[]))", [ids]
+        )
+    return _df(con, f"SELECT {_EXPORT_SELECT} FROM v_export")
 
 
 def derivation_rows(con, trial_ids: Sequence[str] = ()) -> pd.DataFrame:

@@ -6,6 +6,16 @@ the Simplified ones by :mod:`core.presentation.i18n`, so they are never written 
 
 The record files in ``data/`` are described in ``data/README.md``; this module is the
 machine-readable half of that description.
+
+It is also the one registry the rest of the code reads instead of repeating names:
+:data:`VOCABULARIES` (each vocabulary's database name, URL key and catalog key),
+:data:`SUBSETS` (the named groups of keys — survival, safety and context endpoints, the
+headline priorities, the counts that size a trial — which the SQL reads from the ``vocab``
+table) and :data:`CSV_COLUMNS` (the long CSV's columns: export order, and which the import
+requires).
+
+Imports: nothing of the project. Everything else may import this module; it builds the
+database, so an edit here recompiles it (core/db.py ``build_code_files``).
 """
 
 from __future__ import annotations
@@ -108,9 +118,6 @@ ENDPOINTS: dict[str, tuple[str, str]] = {
     "ON-TREATMENT": ("Still on study treatment", "仍在接受研究治疗"),
     "BASELINE": ("Baseline characteristic", "基线特征"),
 }
-
-# Endpoints shown as time-to-event survival metrics on the survival page.
-SURVIVAL_ENDPOINTS = ("PFS", "OS", "TTF", "RFS", "IC-PFS")
 
 MEASURES: dict[str, tuple[str, str]] = {
     "median": ("Median", "中位数"),
@@ -271,10 +278,168 @@ OPEN_CI_BOUNDS = ("NR", "NE")
 
 SNIPPET_MAX_CHARS = 80
 
-PERCENT_UNITS = ("percent",)
-
 # Value fields whose numbers must appear in the snippet.
 NUMERIC_FIELDS_IN_SNIPPET = ("value", "value_high", "ci_low", "ci_high", "n")
+
+
+# --- the registry: every vocabulary, its named subsets, the CSV columns -------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Vocabulary:
+    """One controlled vocabulary and every name it goes by.
+
+    ``name`` is its name in the database (``vocab.vocabulary``) and, for most, the record
+    field it constrains; ``url_key`` the URL parameter that filters by it (``""``: none);
+    ``catalog_key`` the interface catalog's label for it (``data/i18n``).
+    """
+
+    name: str
+    labels: dict[str, tuple[str, str]]
+    url_key: str = ""
+    catalog_key: str = ""
+
+
+VOCABULARIES: dict[str, Vocabulary] = {
+    vocabulary.name: vocabulary
+    for vocabulary in (
+        Vocabulary("cancer_type", CANCER_TYPES, "cancer", "facet.cancer"),
+        Vocabulary("setting", SETTINGS, "setting", "facet.setting"),
+        Vocabulary("line", LINES, "line", "facet.line"),
+        Vocabulary("phase", PHASES, "phase", "facet.phase"),
+        Vocabulary("design", DESIGNS, "design", "facet.design"),
+        Vocabulary("blinding", BLINDING),
+        Vocabulary("analysis_kind", ANALYSIS_KINDS, catalog_key="trial.kind"),
+        Vocabulary("endpoint", ENDPOINTS, "endpoint", "facet.endpoint"),
+        Vocabulary("measure", MEASURES, catalog_key="sources.group.measure"),
+        Vocabulary("unit", UNITS),
+        Vocabulary("qualifier", QUALIFIERS),
+        Vocabulary("assessment", ASSESSMENTS, catalog_key="sources.group.assessment"),
+        Vocabulary("evidence_kind", EVIDENCE_KINDS, "evidence", "facet.evidence"),
+        Vocabulary("source_kind", SOURCE_KINDS, catalog_key="sources.kind"),
+        Vocabulary("flag", FLAGS, catalog_key="sources.group.flag"),
+        Vocabulary("caveat", CAVEATS),
+        Vocabulary("title_kind", TITLE_KINDS),
+        Vocabulary("discrepancy_kind", DISCREPANCY_KINDS, catalog_key="sources.discrepancy_kind"),
+        Vocabulary("origin", ORIGINS, "origin", "facet.origin"),
+        Vocabulary("count_term", COUNT_TERMS),
+    )
+}
+"""Every vocabulary by its database name; the ``vocab`` table holds them all (core/db.py)."""
+
+VOCABULARIES_BY_URL_KEY: dict[str, Vocabulary] = {v.url_key: v for v in VOCABULARIES.values() if v.url_key}
+"""The vocabularies a page filters by, keyed by their URL parameter (``cancer``, ``evidence``…)."""
+
+
+@dataclass(frozen=True)
+class Subset:
+    """A named group of one vocabulary's keys that the code treats alike, in priority order.
+
+    Stored in the ``vocab`` table as vocabulary ``name`` (``position`` is the order here), so
+    the SQL reads the group instead of repeating its keys.
+    """
+
+    name: str
+    vocabulary: str
+    keys: tuple[str, ...]
+
+
+SUBSETS: dict[str, Subset] = {
+    subset.name: subset
+    for subset in (
+        # time-to-event endpoints: the survival page's choices
+        Subset("survival_endpoint", "endpoint", ("PFS", "OS", "TTF", "RFS", "IC-PFS")),
+        # response rates, shown with the survival endpoints on the evidence card
+        Subset("response_endpoint", "endpoint", ("ORR", "DCR", "IC-ORR", "IC-CR")),
+        # the trial page's safety section
+        Subset("safety_endpoint", "endpoint", ("AE-G3", "TRAE", "SURG-COMP-G3", "DISCONTINUATION")),
+        # patients, follow-up, baseline: context of a trial, never its headline result
+        Subset("context_endpoint", "endpoint", ("PATIENTS", "FOLLOW-UP", "BASELINE", "ON-TREATMENT")),
+        # which endpoint summarises a trial when its primary endpoint is not reported, best first
+        Subset("headline_endpoint", "endpoint", ("PFS", "OS", "TTF", "RFS", "ORR", "IC-ORR")),
+        # which measure summarises a trial, best first
+        Subset("headline_measure", "measure", ("hr", "median", "landmark", "proportion")),
+        # what the survival comparison draws
+        Subset("survival_measure", "measure", ("median", "landmark", "hr", "events")),
+        # the PATIENTS counts that size an arm or a trial (not screened, not progressed)
+        Subset("size_count_term", "count_term", ("randomized", "enrolled", "started treatment", "analysed")),
+    )
+}
+"""Every named subset by its name; each key is a key of its vocabulary (tests/test_schema.py)."""
+
+SURVIVAL_ENDPOINTS = SUBSETS["survival_endpoint"].keys
+RESPONSE_ENDPOINTS = SUBSETS["response_endpoint"].keys
+SAFETY_ENDPOINTS = SUBSETS["safety_endpoint"].keys
+CONTEXT_ENDPOINTS = SUBSETS["context_endpoint"].keys
+HEADLINE_ENDPOINTS = SUBSETS["headline_endpoint"].keys
+HEADLINE_MEASURES = SUBSETS["headline_measure"].keys
+SURVIVAL_MEASURES = SUBSETS["survival_measure"].keys
+SIZE_COUNT_TERMS = SUBSETS["size_count_term"].keys
+
+
+# The long CSV: what the export writes and the import reads, in the export's column order.
+# Required columns are the ones an import cannot do without; the rest are optional there.
+CSV_COLUMNS: tuple[tuple[str, bool], ...] = (
+    ("trial", True),
+    ("trial_name", False),
+    ("trial_title", False),
+    ("cancer_type", False),
+    ("setting", False),
+    ("line", False),
+    ("phase", False),
+    ("design", False),
+    ("blinding", False),
+    ("analysis", True),
+    ("analysis_label", False),
+    ("analysis_kind", False),
+    ("cutoff", False),
+    ("arm", False),
+    ("arm_label", False),
+    ("arm_role", False),
+    ("comparator", False),
+    ("comparator_label", False),
+    ("comparator_role", False),
+    ("population", False),
+    ("population_zh", False),
+    ("endpoint", True),
+    ("measure", True),
+    ("timepoint", False),
+    ("value", True),
+    ("value_high", False),
+    ("qualifier", False),
+    ("ci_low", False),
+    ("ci_high", False),
+    ("ci_level", False),
+    ("unit", True),
+    ("p_value", False),
+    ("assessment", False),
+    ("term", False),
+    ("term_zh", False),
+    ("n", False),
+    ("n_total", False),
+    ("source", True),
+    ("snippet", True),
+    ("evidence_kind", True),
+    ("flags", False),
+    ("discrepancies", False),
+    ("value_id", False),
+    ("note", False),
+    # filled on derived rows only (core.derived): recomputed from their inputs, never imported
+    ("formula", False),
+    ("inputs", False),
+    ("method", False),
+    ("reason", False),
+)
+EXPORT_COLUMNS = tuple(name for name, _ in CSV_COLUMNS)
+"""The long export's columns, in order: a printed value's, then a derived value's extras."""
+DERIVED_COLUMNS = ("formula", "inputs", "method", "reason")
+"""The columns only derived rows fill (core.derived appends them after the value columns)."""
+VALUE_COLUMNS = tuple(name for name in EXPORT_COLUMNS if name not in DERIVED_COLUMNS)
+"""A printed value's columns, in order (core/sql/export.sql selects exactly these)."""
+REQUIRED_COLUMNS = tuple(name for name, required in CSV_COLUMNS if required)
+"""What an imported CSV must have."""
+OPTIONAL_COLUMNS = tuple(name for name, required in CSV_COLUMNS if not required)
+"""What an imported CSV may have besides."""
 
 
 # --- record types ----------------------------------------------------------------------

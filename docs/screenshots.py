@@ -1,18 +1,18 @@
 """Regenerate the README's page screenshots: `make screenshots`.
 
-Starts the app with the browser-test harness, opens each page in Debian's Chromium and
-saves docs/screenshots/<page>.png.
+Starts the app with devtools/server.py (as the browser tests do), opens each page in
+Debian's Chromium and saves docs/screenshots/<page>.png.
 """
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, settle, start_server
+from devtools.browser import CHROMIUM, CHROMIUM_ARGS, settle
+from devtools.server import ROOT, start_server
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 PAGES = {
@@ -31,7 +31,8 @@ PAGES = {
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        url, server = start_server(Path(tmp))
+        server = start_server(ROOT / "app.py", Path(tmp), cache_dir=Path(tmp) / "cache")
+        url = server.url
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -44,11 +45,7 @@ def main() -> None:
                     print(f"docs/screenshots/{name}.png")
                 browser.close()
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            server.stop()
 
 
 if __name__ == "__main__":

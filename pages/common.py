@@ -252,14 +252,10 @@ def vocab_filter(
     from core import schema
     from core.presentation.i18n import vocab_label
 
-    vocab = {"cancer": schema.CANCER_TYPES, "evidence": schema.EVIDENCE_KINDS, "endpoint": schema.ENDPOINTS}[
-        vocabulary
-    ]
-    label_key = {"cancer": "facet.cancer", "evidence": "facet.evidence", "endpoint": "facet.endpoint"}[
-        vocabulary
-    ]
+    registered = schema.VOCABULARIES_BY_URL_KEY[vocabulary]
+    vocab = registered.labels
     return url_multiselect(
-        tr(label_key),
+        tr(registered.catalog_key),
         list(options if options is not None else vocab),
         key=f"{page}__{param}",
         param=param,

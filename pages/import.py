@@ -14,7 +14,7 @@ from core.importer import (
     curated_context,
     read_uploads,
 )
-from core.presentation.problems import problems_frame
+from core.presentation.problems import LABEL_KEYS, problems_frame
 from core.problems import clip
 from core.text import markdown_escape as md
 from pages import common, data
@@ -114,13 +114,7 @@ def show_problems(problems: list, total: int) -> None:
         )
     )
     frame = problems_frame(shown, lang)
-    labels = {
-        "file": tr("import.col_file"),
-        "row": tr("import.col_record"),
-        "field": tr("import.col_field"),
-        "message": tr("import.col_reason"),
-        "code": tr("import.col_code"),
-    }
+    labels = {key: tr(label) for key, label in LABEL_KEYS.items()}
     st.dataframe(
         frame[list(labels)].rename(columns=labels), hide_index=True, width="stretch", key="import__problems"
     )

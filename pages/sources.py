@@ -5,7 +5,7 @@ import streamlit as st
 from core import schema
 from core.presentation import tables
 from core.presentation.i18n import vocab_label
-from core.presentation.problems import problems_table
+from core.presentation.problems import LABEL_KEYS, problems_table
 from pages import common, data, derived_sections
 from pages.common import tr
 
@@ -60,12 +60,6 @@ problems = data.problems(database=database)
 if not problems.empty:
     st.header(tr("sources.problems"))
     st.error(tr("sources.problems_text", n=len(problems)))
-    labels = {
-        "file": tr("import.col_file"),
-        "row": tr("import.col_record"),
-        "field": tr("import.col_field"),
-        "message": tr("import.col_reason"),
-        "code": tr("import.col_code"),
-    }
+    labels = {key: tr(label) for key, label in LABEL_KEYS.items()}
     shown = problems_table(problems, lang)[list(labels)].rename(columns=labels)
     st.dataframe(shown, hide_index=True, width="stretch")

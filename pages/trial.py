@@ -153,8 +153,8 @@ def show_values(mask: pd.Series) -> None:
     )
 
 
-SAFETY = ("AE-G3", "TRAE", "SURG-COMP-G3", "DISCONTINUATION")
-CONTEXT = ("PATIENTS", "FOLLOW-UP", "BASELINE", "ON-TREATMENT")
+SAFETY = schema.SAFETY_ENDPOINTS
+CONTEXT = schema.CONTEXT_ENDPOINTS
 
 # --- effect estimates --------------------------------------------------------------------------------
 effects = values["measure"] == "hr"

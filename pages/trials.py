@@ -20,16 +20,7 @@ lang = common.lang()
 database = common.database()
 PAGE_SIZE = 50
 
-VOCABS = {
-    "cancer": schema.CANCER_TYPES,
-    "setting": schema.SETTINGS,
-    "line": schema.LINES,
-    "phase": schema.PHASES,
-    "design": schema.DESIGNS,
-    "endpoint": schema.ENDPOINTS,
-    "evidence": schema.EVIDENCE_KINDS,
-    "origin": schema.ORIGINS,
-}
+VOCABS = {key: vocabulary.labels for key, vocabulary in schema.VOCABULARIES_BY_URL_KEY.items()}
 FACET_ORDER = [
     "cancer",
     "line",

@@ -99,7 +99,9 @@ def test_report_writes_markdown_tables():
     results.targets.append(Target("a target", "≤ 50 ms", "12 ms", True))
     text = render(results, "## Method\n\nhow", "## Findings\n\nwhat")
     assert "| corpus | trials |" in text and "**met**" in text and "| CPU | test |" in text
-    assert queries.FACETS  # the report names every facet path from this allow-list
+    # the report names every facet path from this allow-list: the trials page's URL filters
+    assert set(queries.FACETS) >= {"cancer", "line", "design", "phase", "endpoint", "evidence", "origin"}
+    assert all(facet.key == key for key, facet in queries.FACETS.items())
 
 
 # --- the protocol-level load client and the capacity report (no server needed) -----------------

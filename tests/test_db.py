@@ -1,6 +1,7 @@
 """The compiled store: built once per content hash, opened read-only and locked down."""
 
 import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -35,12 +36,17 @@ def test_readonly_connection_refuses_writes_files_and_reconfiguration(data_copy,
         assert con.execute("SELECT count(*) FROM trials").fetchone()[0] > 0
         with pytest.raises(duckdb.Error):
             con.execute("DELETE FROM trials")
-        with pytest.raises(duckdb.Error):
-            con.execute("SELECT * FROM read_csv('/etc/passwd')")
-        with pytest.raises(duckdb.Error):
-            con.execute("SET enable_external_access = true")
+        assert_no_files_and_locked(con)
     finally:
         con.close()
+
+
+def assert_no_files_and_locked(con) -> None:
+    """SQL can read no file, and the setting that would allow it cannot be switched back on."""
+    with pytest.raises(duckdb.Error):
+        con.execute("SELECT * FROM read_csv('/etc/passwd')")
+    with pytest.raises(duckdb.Error):
+        con.execute("SET enable_external_access = true")
 
 
 def test_database_holds_every_loaded_record(evidence, con):
@@ -86,12 +92,58 @@ def test_a_session_with_uploads_is_locked_down_and_sees_both(data_copy, tmp_path
         assert total == len(evidence.trials) + 1
         assert dict(zip(frame["id"], frame["origin"]))["lead-copy"] == "user"
         assert set(queries.forest_rows(con)["origin"]) == {"curated"}  # LEAD has no hazard ratio
-        with pytest.raises(duckdb.Error):
-            con.execute("SELECT * FROM read_csv('/etc/passwd')")
-        with pytest.raises(duckdb.Error):
-            con.execute("SET enable_external_access = true")
+        assert_no_files_and_locked(con)
     finally:
         con.close()
+
+
+# --- what the content hash covers --------------------------------------------------------------
+
+
+@pytest.fixture
+def core_copy(tmp_path):
+    """A copy of the core package, to edit without touching the real one."""
+    target = tmp_path / "core"
+    shutil.copytree(Path(db.__file__).parent, target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target
+
+
+def _names(files, root):
+    return {path.relative_to(root).as_posix() for path in files}
+
+
+def test_hash_covers_the_modules_that_build_the_database_and_no_others():
+    root = Path(db.__file__).parent
+    covered = _names(db.build_code_files(), root)
+    # db.py and what it imports to build: the schema, the loader, the text folding, the SQL
+    assert {"db.py", "records.py", "schema.py", "text.py"} <= covered
+    assert {f"sql/{path.name}" for path in (root / "sql").glob("*.sql")} <= covered
+    # nothing the app only reads or shows
+    for name in ("queries.py", "__main__.py", "presentation/plots.py", "presentation/card.py"):
+        assert name not in covered
+
+
+def test_editing_a_figure_keeps_the_hash_editing_the_schema_changes_it(core_copy):
+    before = db.content_hash(DEFAULT_DATA_DIR, db.build_code_files(core_copy))
+    plots = core_copy / "presentation" / "plots.py"
+    plots.write_text(plots.read_text(encoding="utf-8") + "\n# a new colour\n", encoding="utf-8")
+    queries_py = core_copy / "queries.py"
+    queries_py.write_text(queries_py.read_text(encoding="utf-8") + "\n# a new query\n", encoding="utf-8")
+    assert db.content_hash(DEFAULT_DATA_DIR, db.build_code_files(core_copy)) == before
+    schema_py = core_copy / "schema.py"
+    schema_py.write_text(schema_py.read_text(encoding="utf-8") + "\n# a new vocabulary\n", encoding="utf-8")
+    assert db.content_hash(DEFAULT_DATA_DIR, db.build_code_files(core_copy)) != before
+
+
+def test_a_module_the_builder_starts_to_import_is_covered_from_then_on(core_copy):
+    helper = core_copy / "presentation" / "formatting.py"
+    assert helper not in db.build_code_files(core_copy)
+    records_py = core_copy / "records.py"
+    source = records_py.read_text(encoding="utf-8")
+    records_py.write_text(
+        source + "\n\ndef later():\n    from core.presentation import formatting\n", encoding="utf-8"
+    )
+    assert helper in db.build_code_files(core_copy)
 
 
 # --- faults --------------------------------------------------------------------------------------

@@ -5,8 +5,10 @@ import io
 
 import pandas as pd
 
+from core import queries
 from core.__main__ import main
-from core.presentation.export import EXPORT_COLUMNS, neutralise, to_csv_bytes
+from core.presentation.export import neutralise, to_csv_bytes
+from core.schema import DERIVED_COLUMNS, EXPORT_COLUMNS, REQUIRED_COLUMNS, VALUE_COLUMNS
 
 
 def test_cli_export_writes_every_value(tmp_path, evidence, capsys):
@@ -16,7 +18,8 @@ def test_cli_export_writes_every_value(tmp_path, evidence, capsys):
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets show Chinese
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len([r for r in rows if r["evidence_kind"] != "derived"]) == len(evidence.values)
-    assert list(rows[0])[: len(EXPORT_COLUMNS)] != [] and set(EXPORT_COLUMNS) <= set(rows[0])
+    # exactly the schema's columns, in its order: the list the import reads too
+    assert list(rows[0]) == list(EXPORT_COLUMNS)
     lead = [
         r
         for r in rows
@@ -67,6 +70,24 @@ def test_validate_summary_counts(capsys, sources_dir):
     assert main(["validate", "--sources", str(sources_dir)]) == 0
     out = capsys.readouterr().out
     assert "trials" in out and "values" in out
+
+
+def test_the_export_view_selects_the_schema_columns_in_order(con):
+    """core/sql/export.sql and core.schema.CSV_COLUMNS are the same list."""
+    view = list(con.execute("SELECT * FROM v_export LIMIT 0").df().columns)
+    assert view == list(VALUE_COLUMNS)
+    assert list(queries.export_frame(con, ["lead"]).columns) == list(VALUE_COLUMNS)
+    # the derived rows' own columns come last
+    assert EXPORT_COLUMNS == VALUE_COLUMNS + DERIVED_COLUMNS
+
+
+def test_every_required_column_is_filled_in_the_export(con):
+    frame = queries.export_frame(con)
+    for column in REQUIRED_COLUMNS:
+        if column == "value":  # "not reached" has no value, by design
+            continue
+        empty = frame[frame[column].isna() | (frame[column].astype(str) == "")]
+        assert empty.empty, f"{column} empty in {list(empty['value_id'])[:5]}"
 
 
 def test_cli_export_marks_every_derived_value(tmp_path, evidence):

@@ -19,7 +19,9 @@ def test_catalogs_have_the_same_keys():
 def test_every_key_used_in_code_exists():
     used = set()
     pattern = re.compile(r"""\b(?:tr|t)\(\s*f?["']([a-z_]+\.[a-z0-9_.{}]+)["']""")
-    for path in [*ROOT.glob("core/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]:
+    files = [*ROOT.glob("core/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]
+    assert any("presentation" in path.parts for path in files)  # the figures and the card too
+    for path in files:
         used |= set(pattern.findall(path.read_text(encoding="utf-8")))
     catalog = i18n.catalog("en")
     missing = []
@@ -40,8 +42,17 @@ def test_traditional_is_generated_with_taiwan_phrasing_and_the_glossary():
 
 
 def test_missing_key_falls_back_to_english_then_to_the_key(monkeypatch):
+    monkeypatch.setitem(i18n.catalog("en"), "only.in.english", "Only in English {n}")
+    # missing from the Chinese catalogs: the English string, formatted
+    assert "only.in.english" not in i18n.catalog("zh-Hans")
+    assert i18n.t("only.in.english", "zh-Hans", n=3) == "Only in English 3"
+    assert i18n.t("only.in.english", "zh-Hant", n=3) == "Only in English 3"
+    # present but empty (not yet translated): English too
     monkeypatch.setitem(i18n.catalog("zh-Hans"), "only.in.english", "")
-    assert i18n.t("nav.trials", "zh-Hans") == "试验列表"
+    assert i18n.t("only.in.english", "zh-Hans", n=3) == "Only in English 3"
+    # a translated key is not replaced by English
+    assert i18n.t("nav.trials", "zh-Hans") == "试验列表" != i18n.t("nav.trials", "en")
+    # missing everywhere: the key itself, visible
     assert i18n.t("no.such.key", "zh-Hant") == "no.such.key"
 
 

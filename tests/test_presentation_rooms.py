@@ -64,6 +64,7 @@ ALLOWED = {
     "problems": {"pandas", "core.problems", "core.presentation.i18n"},
     "card": {
         "pandas",
+        "core.schema",
         "core.queries",
         "core.presentation.caveats",
         "core.presentation.tables",

@@ -102,8 +102,8 @@ def test_survival_rows_keep_80_percent_levels(con):
 
 
 def test_export_has_the_required_columns_and_every_value(con, evidence):
-    from core.presentation.export import EXPORT_COLUMNS
+    from core.schema import VALUE_COLUMNS
 
     frame = queries.export_frame(con)
-    assert set(EXPORT_COLUMNS) <= set(frame.columns)
+    assert list(frame.columns) == list(VALUE_COLUMNS)
     assert len(frame) == len(evidence.values)

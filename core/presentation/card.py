@@ -6,7 +6,8 @@ is built from the same presenters as the trial page (:mod:`core.presentation.tab
 same facts, the same caveat codes (each badge carries its code in ``data-caveat``), the same
 value table.
 
-May import: ``core.queries`` (it is handed a connection), ``core.derived`` and this package.
+May import: ``core.queries`` (it is handed a connection), ``core.schema``, ``core.derived`` and
+this package.
 Never streamlit, ``pages`` or ``bench``.
 """
 
@@ -17,7 +18,7 @@ import html
 
 import pandas as pd
 
-from core import queries
+from core import queries, schema
 from core.presentation import caveats, tables
 from core.presentation.i18n import data_text, t
 
@@ -40,7 +41,7 @@ th { background: #f2f2f2; } .facts td:first-child { width: 28%; color: #444; }
 
 # Which values make the card: effect estimates and survival / response results.
 _HEADLINE_MEASURES = ("hr", "median", "landmark")
-_HEADLINE_ENDPOINTS = ("PFS", "OS", "TTF", "RFS", "IC-PFS", "ORR", "DCR", "IC-ORR", "IC-CR")
+_HEADLINE_ENDPOINTS = schema.SURVIVAL_ENDPOINTS + schema.RESPONSE_ENDPOINTS
 _MAX_ROWS = 10
 
 
@@ -66,10 +67,7 @@ def _headline_values(values: pd.DataFrame) -> pd.DataFrame:
     picked = values[
         values["is_latest"]
         & values["endpoint"].isin(_HEADLINE_ENDPOINTS)
-        & (
-            values["measure"].isin(_HEADLINE_MEASURES)
-            | values["endpoint"].isin(("ORR", "DCR", "IC-ORR", "IC-CR"))
-        )
+        & (values["measure"].isin(_HEADLINE_MEASURES) | values["endpoint"].isin(schema.RESPONSE_ENDPOINTS))
     ].copy()
     picked["order"] = (
         (picked["evidence_kind"] != "trial-report").astype(int) * 100

@@ -2,7 +2,8 @@
 
 UTF-8 with a byte-order mark (so Excel shows Chinese), and every text cell that a
 spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a
-carriage return) neutralised with a leading apostrophe, as OWASP recommends.
+carriage return) neutralised with a leading apostrophe, as OWASP recommends. The long
+export's columns are ``core.schema.EXPORT_COLUMNS`` (one list with the import's).
 
 May import: pandas and the standard library only (the importer and the CLI use it too).
 Every CSV the pages offer is a presenter's frame (:mod:`core.presentation.tables`) written
@@ -17,29 +18,6 @@ from pathlib import Path
 import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-EXPORT_COLUMNS = (
-    "trial",
-    "analysis",
-    "arm",
-    "comparator",
-    "population",
-    "endpoint",
-    "measure",
-    "timepoint",
-    "value",
-    "qualifier",
-    "ci_low",
-    "ci_high",
-    "ci_level",
-    "unit",
-    "p_value",
-    "source",
-    "snippet",
-    "evidence_kind",
-    "note",
-)
-"""The columns every long export has (more may follow)."""
 
 
 def neutralise(cell: object) -> object:

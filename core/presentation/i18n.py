@@ -107,7 +107,3 @@ def vocab_label(vocab: dict[str, tuple[str, str]], key: str, lang: str) -> str:
         return key
     english, chinese = vocab[key]
     return data_text(english, chinese, lang)
-
-
-def script_of(lang: str) -> str:
-    return {"zh-Hans": "Hans", "zh-Hant": "Hant"}.get(lang, "Latn")

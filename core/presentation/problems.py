@@ -19,6 +19,14 @@ from core.presentation.i18n import t
 from core.problems import Problem
 
 COLUMNS = ("file", "row", "field", "code", "message")
+LABEL_KEYS = {
+    "file": "import.col_file",
+    "row": "import.col_record",
+    "field": "import.col_field",
+    "message": "import.col_reason",
+    "code": "import.col_code",
+}
+"""The problems table as pages show it: column key → catalog key of its heading, in order."""
 
 
 def message(problem: Problem, lang: str) -> str:

@@ -3,50 +3,21 @@
 -- The long export: one row per value.
 CREATE VIEW v_export AS
 SELECT
-    v.trial,
-    v.trial_name,
-    t.title AS trial_title,
-    v.cancer_type,
-    t.setting,
-    t.line,
-    v.phase,
-    v.design,
+    -- the columns and their order are core/schema.py's CSV_COLUMNS (the import reads the same list)
+    -- the trial
+    v.trial, v.trial_name, t.title AS trial_title, v.cancer_type, t.setting, t.line, v.phase, v.design,
     t.blinding,
-    v.analysis,
-    v.analysis_label,
-    v.analysis_kind,
-    v.cutoff,
-    v.arm,
-    v.arm_label,
-    v.arm_role,
-    v.comparator,
-    v.comparator_label,
-    coalesce(cmp.role, '') AS comparator_role,
-    v.population,
-    v.population_zh,
-    v.endpoint,
-    v.measure,
-    v.timepoint,
-    v.value_text AS value,
-    v.value_high_text AS value_high,
-    v.qualifier,
-    v.ci_low_text AS ci_low,
-    v.ci_high_text AS ci_high,
-    v.ci_level,
-    v.unit,
-    v.p_value,
-    v.assessment,
-    v.term,
-    v.term_zh,
-    v.n,
-    v.n_total,
-    v.source,
-    v.snippet,
-    v.evidence_kind,
-    array_to_string(v.flags, ';') AS flags,
-    coalesce(links.discrepancies, '') AS discrepancies,
-    v.id AS value_id,
-    v.note
+    -- the data cut and the arms compared
+    v.analysis, v.analysis_label, v.analysis_kind, v.cutoff,
+    v.arm, v.arm_label, v.arm_role, v.comparator, v.comparator_label, coalesce(cmp.role, '') AS comparator_role,
+    -- the value as printed
+    v.population, v.population_zh, v.endpoint, v.measure, v.timepoint,
+    v.value_text AS value, v.value_high_text AS value_high, v.qualifier,
+    v.ci_low_text AS ci_low, v.ci_high_text AS ci_high, v.ci_level, v.unit, v.p_value, v.assessment,
+    v.term, v.term_zh, v.n, v.n_total,
+    -- where it comes from, and its caveats
+    v.source, v.snippet, v.evidence_kind, array_to_string(v.flags, ';') AS flags,
+    coalesce(links.discrepancies, '') AS discrepancies, v.id AS value_id, v.note
 FROM value_rows v
 JOIN trials t ON t.id = v.trial
 LEFT JOIN arms cmp ON cmp.trial = v.trial AND cmp.id = v.comparator

@@ -95,7 +95,9 @@ LEFT JOIN (
 ) an ON an.trial = t.id;
 
 -- The figure a trial is summarised by in the table: its primary endpoint if reported,
--- preferring a trial report, the whole population, the latest cut and an effect estimate.
+-- preferring a trial report, the whole population, the latest cut, an effect estimate
+-- (the headline_measure order), then the headline_endpoint order; never a context figure
+-- (context_endpoint). The groups are core/schema.py's SUBSETS, read from the vocab table.
 CREATE VIEW v_headline AS
 SELECT * EXCLUDE (pick)
 FROM (
@@ -106,15 +108,16 @@ FROM (
                         (v.evidence_kind = 'trial-report') DESC,
                         (v.population = 'ITT') DESC,
                         v.is_latest DESC,
-                        CASE v.measure WHEN 'hr' THEN 0 WHEN 'median' THEN 1 WHEN 'landmark' THEN 2
-                                       WHEN 'proportion' THEN 3 ELSE 9 END,
-                        coalesce(list_position(['PFS', 'OS', 'TTF', 'RFS', 'ORR', 'IC-ORR'], v.endpoint), 99),
+                        coalesce(hm.position, 9),
+                        coalesce(he.position, 99),
                         v.analysis_sequence DESC,
                         v.position
            ) AS pick
     FROM v_values v
     JOIN trials t ON t.id = v.trial
-    WHERE v.endpoint NOT IN ('PATIENTS', 'FOLLOW-UP', 'BASELINE', 'ON-TREATMENT')
+    LEFT JOIN vocab hm ON hm.vocabulary = 'headline_measure' AND hm.key = v.measure
+    LEFT JOIN vocab he ON he.vocabulary = 'headline_endpoint' AND he.key = v.endpoint
+    WHERE v.endpoint NOT IN (SELECT key FROM vocab WHERE vocabulary = 'context_endpoint')
 )
 WHERE pick = 1;
 
@@ -173,12 +176,12 @@ FROM (SELECT id AS trial, unnest(regexp_extract_all(search_text, '[\x{3400}-\x{9
 ORDER BY run, trial;
 CREATE TABLE search_run_texts AS SELECT DISTINCT run FROM search_runs ORDER BY run;
 
--- Time-to-event figures in survival-comparison order (endpoint, cancer type, trial name),
--- with the sort keys stored, so the first trials of an endpoint are read from a few row
+-- Time-to-event figures (the survival_measure subset) in survival-comparison order
+-- (endpoint, cancer type, trial name), with the sort keys stored, so the first trials of an endpoint are read from a few row
 -- groups: core.queries.survival_rows.
 CREATE TABLE survival_value_rows AS
 SELECT v.*, vc.position AS cancer_position, lower(v.trial_name) AS name_key
 FROM value_rows v
 LEFT JOIN vocab vc ON vc.vocabulary = 'cancer_type' AND vc.key = v.cancer_type
-WHERE v.measure IN ('median', 'landmark', 'hr', 'events')
+WHERE v.measure IN (SELECT key FROM vocab WHERE vocabulary = 'survival_measure')
 ORDER BY v.endpoint, vc.position, lower(v.trial_name), v.trial, v.analysis_sequence, v.position;

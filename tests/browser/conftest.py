@@ -1,30 +1,24 @@
 """A real `streamlit run` of the app and Debian's Chromium driven by Playwright.
 
 The server is started by the tests on a free port with its own database cache, and
-stopped at the end. Chromium must be /usr/bin/chromium (`make test` installs it): a
-missing browser skips these tests locally and fails them under CI (CI=true).
+stopped at the end, by devtools/server.py (shared with the benchmarks and the docs
+screenshots; the tests import nothing from bench/). Chromium must be /usr/bin/chromium
+(`make test` installs it): a missing browser skips these tests locally and fails them under
+CI (CI=true).
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from devtools.browser import CHROMIUM, CHROMIUM_ARGS, settle  # noqa: F401 - the browser tests import settle from here
+from devtools.server import start_server
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = ROOT / "tests" / "screenshots"  # not committed (.gitignore)
-
-
-def start_server(tmp_dir: Path, data_dir: Path | None = None) -> tuple[str, subprocess.Popen]:
-    """``streamlit run app.py`` on a free port of 127.0.0.1 (bench/server.py starts it)."""
-    from bench.server import start_server as start
-
-    server = start(ROOT / "app.py", tmp_dir, data_dir=data_dir, cache_dir=tmp_dir / "cache")
-    return server.url, server.process
 
 
 @pytest.fixture(scope="session")
@@ -34,13 +28,10 @@ def server(tmp_path_factory):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
-    url, process = start_server(tmp_path_factory.mktemp("server"))
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    folder = tmp_path_factory.mktemp("server")
+    app = start_server(ROOT / "app.py", folder, cache_dir=folder / "cache")
+    yield app.url
+    app.stop()
 
 
 @pytest.fixture(scope="session")
@@ -59,25 +50,6 @@ def page(browser):
     tab = context.new_page()
     yield tab
     context.close()
-
-
-_IDLE = """() => {
-    const app = document.querySelector('[data-test-script-state]');
-    const idle = app && app.getAttribute('data-test-script-state') === 'notRunning'
-        && !document.querySelector('[data-testid="stSkeleton"]');
-    // idle must hold for 300 ms: a page can rerun right after its first run
-    // (the router's rerun on a cold server, a widget writing the URL)
-    if (!idle) { window.__idleSince = null; return false; }
-    window.__idleSince = window.__idleSince || performance.now();
-    return performance.now() - window.__idleSince > 300;
-}"""
-
-
-def settle(tab, timeout: float = 30_000) -> None:
-    """Wait until the app is connected and its script has stayed finished (no sleeps)."""
-    tab.wait_for_selector('[data-test-connection-state="CONNECTED"]', timeout=timeout)
-    tab.evaluate("() => { window.__idleSince = null; }")
-    tab.wait_for_function(_IDLE, timeout=timeout, polling=100)
 
 
 def screenshot(tab, name: str) -> Path:

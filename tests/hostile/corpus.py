@@ -95,17 +95,7 @@ def _huge() -> bytes:
 
 
 def _many_rows() -> bytes:
-    header = [
-        "trial",
-        "analysis",
-        "endpoint",
-        "measure",
-        "value",
-        "unit",
-        "source",
-        "snippet",
-        "evidence_kind",
-    ]
+    header = list(REQUIRED_COLUMNS)  # trial, analysis, endpoint, measure, value, unit, source, snippet, kind
     lines = [",".join(header)] + [
         f"t{i % 9},a,PFS,median,{i % 50},months,s,{i % 50},trial-report" for i in range(100_000)
     ]
