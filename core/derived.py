@@ -414,46 +414,71 @@ def absolute_effects(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _rate_rows(exp, ctl) -> list[dict]:
     base = _base("rate-difference", exp, ctl)
-    inputs = f"{_ref(exp)};{_ref(ctl)}"
-    base.update(unit="percentage-points", inputs=inputs, formula=f"{_ref(exp)} − {_ref(ctl)}")
-    reason = _refusal(exp, ctl)
-    if not reason and (exp["qualifier"] != "=" or ctl["qualifier"] != "="):
-        reason = "qualified-value"
+    base.update(
+        unit="percentage-points", inputs=f"{_ref(exp)};{_ref(ctl)}", formula=f"{_ref(exp)} − {_ref(ctl)}"
+    )
     a, b = _num(exp["value"]), _num(ctl["value"])
-    if reason or a is None or b is None:
-        base["reason"] = reason or "qualified-value"
+    reason = _rate_refusal(exp, ctl, a, b)
+    if reason:
+        base["reason"] = reason
         return [base]
-    counts = [_num(exp.get("n")), _num(exp.get("n_total")), _num(ctl.get("n")), _num(ctl.get("n_total"))]
-    cis = [_num(exp["ci_low"]), _num(exp["ci_high"]), _num(ctl["ci_low"]), _num(ctl["ci_high"])]
-    levels = stated_level(exp["ci_level"]), stated_level(ctl["ci_level"])
-    if all(c is not None for c in counts) and counts[1] and counts[3]:
-        estimate = newcombe_difference(int(counts[0]), int(counts[1]), int(counts[2]), int(counts[3]))
-        estimate = Estimate(a - b, estimate.low, estimate.high, estimate.method)
-    elif all(c is not None for c in cis) and None not in levels:
-        estimate = rate_difference_from_cis(a, (cis[0], cis[1]), levels[0], b, (cis[2], cis[3]), levels[1])
-    else:
-        estimate = Estimate(a - b, method="difference-of-printed")
-        base["reason"] = "ci-level-not-stated" if all(c is not None for c in cis) else "no-ci"
+    estimate, reason = _rate_estimate(exp, ctl, a, b)
     base.update(value=estimate.value, ci_low=estimate.low, ci_high=estimate.high, method=estimate.method)
+    if reason:
+        base["reason"] = reason
     if estimate.low is not None:
         base.update(ci_level="95", ci_crosses_zero=estimate.low < 0 < estimate.high)
-    rows = [base]
+    nnt = _nnt_row(base, exp, ctl, estimate)
+    return [base] if nnt is None else [base, nnt]
+
+
+def _rate_refusal(exp, ctl, a: float | None, b: float | None) -> str:
+    """Why two landmark rates are not subtracted at all ("" when they are)."""
+    reason = _refusal(exp, ctl)
+    if reason:
+        return reason
+    if exp["qualifier"] != "=" or ctl["qualifier"] != "=" or a is None or b is None:
+        return "qualified-value"
+    return ""
+
+
+def _rate_estimate(exp, ctl, a: float, b: float) -> tuple[Estimate, str]:
+    """The rate difference with the best interval the rows allow, and why it has none.
+
+    Counts give a Newcombe interval; otherwise each arm's stated-level CI; otherwise the
+    difference of the printed rates alone, with the reason the interval is missing.
+    """
+    counts = [_num(exp.get("n")), _num(exp.get("n_total")), _num(ctl.get("n")), _num(ctl.get("n_total"))]
+    if all(c is not None for c in counts) and counts[1] and counts[3]:
+        interval = newcombe_difference(int(counts[0]), int(counts[1]), int(counts[2]), int(counts[3]))
+        return Estimate(a - b, interval.low, interval.high, interval.method), ""
+    cis = [_num(exp["ci_low"]), _num(exp["ci_high"]), _num(ctl["ci_low"]), _num(ctl["ci_high"])]
+    have_cis = all(c is not None for c in cis)
+    levels = stated_level(exp["ci_level"]), stated_level(ctl["ci_level"])
+    if have_cis and None not in levels:
+        return rate_difference_from_cis(a, (cis[0], cis[1]), levels[0], b, (cis[2], cis[3]), levels[1]), ""
+    reason = "ci-level-not-stated" if have_cis else "no-ci"
+    return Estimate(a - b, method="difference-of-printed"), reason
+
+
+def _nnt_row(base: dict, exp, ctl, estimate: Estimate) -> dict | None:
+    """The NNT row that goes with a rate difference, or None when there is no NNT."""
     nnt = number_needed_to_treat(estimate.value, estimate.low, estimate.high)
-    if nnt is not None:
-        row = dict(base)
-        row.update(
-            kind="nnt",
-            unit="patients",
-            value=nnt.value,
-            direction=nnt.direction,
-            ci_crosses_zero=nnt.crosses_zero,
-            ci_low=nnt.benefit_bound if nnt.crosses_zero else nnt.low,
-            ci_high=nnt.harm_bound if nnt.crosses_zero else nnt.high,
-            formula=f"100 / ({_ref(exp)} − {_ref(ctl)})",
-            method="inverted-ci" if estimate.low is not None else "difference-of-printed",
-        )
-        rows.append(row)
-    return rows
+    if nnt is None:
+        return None
+    row = dict(base)
+    row.update(
+        kind="nnt",
+        unit="patients",
+        value=nnt.value,
+        direction=nnt.direction,
+        ci_crosses_zero=nnt.crosses_zero,
+        ci_low=nnt.benefit_bound if nnt.crosses_zero else nnt.low,
+        ci_high=nnt.harm_bound if nnt.crosses_zero else nnt.high,
+        formula=f"100 / ({_ref(exp)} − {_ref(ctl)})",
+        method="inverted-ci" if estimate.low is not None else "difference-of-printed",
+    )
+    return row
 
 
 def _median_row(exp, ctl) -> dict:
@@ -486,6 +511,46 @@ def _median_row(exp, ctl) -> dict:
     return base
 
 
+_TIMELINE_COLUMNS = (
+    "series",
+    "trial",
+    "id",
+    "analysis",
+    "analysis_label",
+    "analysis_label_zh",
+    "analysis_kind",
+    "analysis_sequence",
+    "cutoff",
+    "endpoint",
+    "measure",
+    "arm",
+    "arm_label",
+    "comparator",
+    "population",
+    "assessment",
+    "timepoint",
+    "term",
+    "value",
+    "qualifier",
+    "ci_low",
+    "ci_high",
+    "ci_level",
+    "unit",
+    "previous",
+    "change",
+    "derived",
+    "change_formula",
+    "change_reason",
+    "inputs",
+    "follow_up",
+    "follow_up_id",
+)
+"""The columns ``timeline`` names first, in this order."""
+
+_SERIES_KEYS = ("trial", "endpoint", "measure", "arm", "comparator", "population", "term")
+_TIMELINE_MEASURES = ("hr", "median", "landmark")
+
+
 def timeline(rows: pd.DataFrame) -> pd.DataFrame:
     """Each estimate of a trial across its data cuts, ordered by cut, with the change from the
     previous cut and the follow-up printed for that cut.
@@ -495,111 +560,107 @@ def timeline(rows: pd.DataFrame) -> pd.DataFrame:
     ``derived=True`` on that row only when a change is computed), ``change_formula``,
     ``inputs``, ``follow_up`` and ``follow_up_id``.
     """
-    columns = [
-        "series",
-        "trial",
-        "id",
-        "analysis",
-        "analysis_label",
-        "analysis_label_zh",
-        "analysis_kind",
-        "analysis_sequence",
-        "cutoff",
-        "endpoint",
-        "measure",
-        "arm",
-        "arm_label",
-        "comparator",
-        "population",
-        "assessment",
-        "timepoint",
-        "term",
-        "value",
-        "qualifier",
-        "ci_low",
-        "ci_high",
-        "ci_level",
-        "unit",
-        "previous",
-        "change",
-        "derived",
-        "change_formula",
-        "change_reason",
-        "inputs",
-        "follow_up",
-        "follow_up_id",
-    ]
     if rows is None or rows.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=_TIMELINE_COLUMNS)
     reports = rows[rows["evidence_kind"] == "trial-report"]
-    follow = reports[(reports["endpoint"] == "FOLLOW-UP") & (reports["measure"] == "median")]
-    follow_by_cut: dict[tuple, dict] = {}
-    for record in _narrow(follow).to_dict("records"):
-        follow_by_cut.setdefault((record["trial"], record["analysis"]), record)
-    effects = reports[
-        reports["endpoint"].isin(schema.SURVIVAL_ENDPOINTS)
-        & reports["measure"].isin(("hr", "median", "landmark"))
-    ]
-    keys = ["trial", "endpoint", "measure", "arm", "comparator", "population", "term"]
-    by_key: dict[tuple, list[dict]] = {}
-    for record in _narrow(effects).to_dict("records"):
-        by_key.setdefault((*(record.get(k) for k in keys), _tp(record)), []).append(record)
+    follow_by_cut = _follow_up_by_cut(reports)
     out: list[dict] = []
-    groups: list[tuple[tuple, list[dict]]] = []
-    for key, members in by_key.items():
-        # One series across cuts even when the assessment is printed at one cut and not at
-        # another (ALTA-1L); split by assessment only where one cut has several (BICR and
-        # investigator side by side).
-        cuts = [m["analysis"] for m in members]
-        if len(cuts) != len(set(cuts)):
-            split: dict[str, list[dict]] = {}
-            for member in members:
-                split.setdefault(member["assessment"], []).append(member)
-            groups += [((*key, assessment), part) for assessment, part in split.items()]
-        else:
-            groups.append((key, members))
-    for key, members in groups:
-        if len({m["analysis"] for m in members}) < 2:
-            continue
-        group = sorted(members, key=lambda m: (m["analysis_sequence"], m["position"]))
-        series = "|".join(str(part) for part in key)
-        previous = None
-        for row in group:
-            item = dict(row)
-            item["series"] = series
-            item["derived"] = False
-            item["change"] = None
-            item["previous"] = ""
-            item["change_formula"] = ""
-            item["change_reason"] = ""
-            item["inputs"] = _ref(row)
-            fu = follow_by_cut.get((row["trial"], row["analysis"]))
-            item["follow_up"] = _num(fu["value"]) if fu is not None else None
-            item["follow_up_id"] = _ref(fu) if fu is not None else ""
-            if previous is not None:
-                item["previous"] = _ref(previous)
-                now, before = _num(row["value"]), _num(previous["value"])
-                if row["assessment"] != previous["assessment"]:
-                    item["change_reason"] = "different-assessment"
-                elif (
-                    row["qualifier"] == "="
-                    and previous["qualifier"] == "="
-                    and now is not None
-                    and before is not None
-                ):
-                    item.update(
-                        change=now - before,
-                        derived=True,
-                        change_formula=f"{_ref(row)} − {_ref(previous)}",
-                        inputs=f"{_ref(row)};{_ref(previous)}",
-                    )
-            out.append(item)
-            previous = row
+    for key, members in _timeline_series(reports):
+        if len({m["analysis"] for m in members}) >= 2:
+            out.extend(_series_items(key, members, follow_by_cut))
     if not out:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=_TIMELINE_COLUMNS)
     frame = pd.DataFrame(out)
     # the named columns first, then whatever else the value rows carried (printed texts, labels)
+    columns = list(_TIMELINE_COLUMNS)
     return frame[[*columns, *(c for c in frame.columns if c not in columns)]]
+
+
+def _follow_up_by_cut(reports: pd.DataFrame) -> dict[tuple, dict]:
+    """The first median follow-up row of each (trial, analysis)."""
+    follow = reports[(reports["endpoint"] == "FOLLOW-UP") & (reports["measure"] == "median")]
+    by_cut: dict[tuple, dict] = {}
+    for record in _narrow(follow).to_dict("records"):
+        by_cut.setdefault((record["trial"], record["analysis"]), record)
+    return by_cut
+
+
+def _timeline_series(reports: pd.DataFrame) -> list[tuple[tuple, list[dict]]]:
+    """The survival estimates of the reports grouped into series (key, rows), in first-seen order."""
+    effects = reports[
+        reports["endpoint"].isin(schema.SURVIVAL_ENDPOINTS) & reports["measure"].isin(_TIMELINE_MEASURES)
+    ]
+    by_key: dict[tuple, list[dict]] = {}
+    for record in _narrow(effects).to_dict("records"):
+        by_key.setdefault((*(record.get(k) for k in _SERIES_KEYS), _tp(record)), []).append(record)
+    groups: list[tuple[tuple, list[dict]]] = []
+    for key, members in by_key.items():
+        groups += _split_by_assessment(key, members)
+    return groups
+
+
+def _split_by_assessment(key: tuple, members: list[dict]) -> list[tuple[tuple, list[dict]]]:
+    """One series across cuts even when the assessment is printed at one cut and not at
+    another (ALTA-1L); split by assessment only where one cut has several (BICR and
+    investigator side by side)."""
+    cuts = [m["analysis"] for m in members]
+    if len(cuts) == len(set(cuts)):
+        return [(key, members)]
+    split: dict[str, list[dict]] = {}
+    for member in members:
+        split.setdefault(member["assessment"], []).append(member)
+    return [((*key, assessment), part) for assessment, part in split.items()]
+
+
+def _series_items(key: tuple, members: list[dict], follow_by_cut: dict[tuple, dict]) -> list[dict]:
+    """The rows of one series ordered by cut, each with its change from the previous cut."""
+    group = sorted(members, key=lambda m: (m["analysis_sequence"], m["position"]))
+    series = "|".join(str(part) for part in key)
+    items = []
+    previous = None
+    for row in group:
+        items.append(
+            _timeline_item(row, previous, series, follow_by_cut.get((row["trial"], row["analysis"])))
+        )
+        previous = row
+    return items
+
+
+def _timeline_item(row: dict, previous: dict | None, series: str, fu: dict | None) -> dict:
+    """One value row of a series with its series key, follow-up and change (``fu``: the
+    follow-up row of its cut, if any)."""
+    item = dict(row)
+    item.update(
+        series=series,
+        derived=False,
+        change=None,
+        previous="",
+        change_formula="",
+        change_reason="",
+        inputs=_ref(row),
+        follow_up=_num(fu["value"]) if fu is not None else None,
+        follow_up_id=_ref(fu) if fu is not None else "",
+    )
+    if previous is not None:
+        item["previous"] = _ref(previous)
+        item.update(_change(row, previous))
+    return item
+
+
+def _change(row: dict, previous: dict) -> dict:
+    """The fields the change from the previous cut sets: the change, or the reason there is
+    none; nothing when either value is qualified or missing (no reason is stated for that)."""
+    if row["assessment"] != previous["assessment"]:
+        return {"change_reason": "different-assessment"}
+    now, before = _num(row["value"]), _num(previous["value"])
+    if row["qualifier"] != "=" or previous["qualifier"] != "=" or now is None or before is None:
+        return {}
+    return {
+        "change": now - before,
+        "derived": True,
+        "change_formula": f"{_ref(row)} − {_ref(previous)}",
+        "inputs": f"{_ref(row)};{_ref(previous)}",
+    }
 
 
 def ci_at_95(rows: pd.DataFrame) -> pd.DataFrame:
