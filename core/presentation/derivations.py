@@ -171,6 +171,80 @@ def timeline_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def _timeline_point(r: dict, cut: str, lang: str) -> dict:
+    """One point of a timeline series: position, interval, mark, label and hover text."""
+    value = _num(r.get("value"))
+    kind = vocab_label(schema.ANALYSIS_KINDS, r.get("analysis_kind") or "", lang)
+    bound = r.get("qualifier") in ("not-reached", ">")
+    if value is None and r.get("qualifier") == "not-reached":
+        # not reached: drawn at its printed lower CI bound as an open up-triangle
+        value = _num(r.get("ci_low"))
+    label = f"{kind} · {formatting.estimate(r, lang)}" if bound else kind
+    parts = (series_label(r, lang), cut, kind, formatting.value_text(r, lang, with_p=False))
+    return {
+        "y": value,
+        "low": None if bound else _num(r.get("ci_low")),
+        "high": None if bound else _num(r.get("ci_high")),
+        "symbol": "triangle-up-open" if bound else "circle",
+        "text": html.escape(label, quote=False),
+        "hover": "<br>".join(html.escape(part, quote=False) for part in parts),
+    }
+
+
+def _error_bars(points: list[dict]) -> dict | None:
+    """Asymmetric error bars from the points' printed bounds (none when no point has one)."""
+    if all(p["low"] is None and p["high"] is None for p in points):
+        return None
+
+    def reach(bound: str, sign: int) -> list[float]:
+        return [
+            sign * (p[bound] - p["y"]) if p[bound] is not None and p["y"] is not None else 0 for p in points
+        ]
+
+    return dict(
+        type="data", symmetric=False, array=reach("high", 1), arrayminus=reach("low", -1), thickness=1.5
+    )
+
+
+def _timeline_trace(records: list[dict], names: dict, index: int, lang: str) -> go.Scatter:
+    points = [_timeline_point(r, names[r["analysis"]], lang) for r in records]
+    return go.Scatter(
+        x=[names[r["analysis"]] for r in records],
+        y=[p["y"] for p in points],
+        mode="lines+markers+text",
+        text=[p["text"] for p in points],
+        textposition="top center",
+        name=html.escape(series_label(records[0], lang), quote=False),
+        error_y=_error_bars(points),
+        line=dict(color=OKABE_ITO[index % len(OKABE_ITO)], width=2),
+        marker=dict(size=11, symbol=[p["symbol"] for p in points]),
+        cliponaxis=False,
+        hovertext=[p["hover"] for p in points],
+        hoverinfo="text",
+    )
+
+
+_TIMELINE_Y_TITLES = {
+    "hr": "derived.chart_y_hr",
+    "median": "derived.chart_y_months",
+    "landmark": "derived.chart_y_percent",
+}
+
+
+def _timeline_cuts(frame: pd.DataFrame, lang: str) -> tuple[list[str], dict[str, str]]:
+    """The data cuts in order, and each cut's name in ``lang``."""
+    cuts = (
+        frame[["analysis", "analysis_sequence", "analysis_label", "analysis_label_zh"]]
+        .drop_duplicates("analysis")
+        .sort_values("analysis_sequence")
+    )
+    names = {
+        a: data_text(label or a, zh or "", lang)
+        for a, label, zh in zip(cuts["analysis"], cuts["analysis_label"], cuts["analysis_label_zh"])
+    }
+    return list(cuts["analysis"]), names
+
+
 def timeline_figure(
     frame: pd.DataFrame, lang: str = "en", theme: str = "light", present: bool = False
 ) -> go.Figure:
@@ -179,76 +253,11 @@ def timeline_figure(
     fig = go.Figure()
     if frame is None or frame.empty:
         return fig
-    cuts = (
-        frame[["analysis", "analysis_sequence", "analysis_label", "analysis_label_zh"]]
-        .drop_duplicates("analysis")
-        .sort_values("analysis_sequence")
-    )
-    order = list(cuts["analysis"])
-    names = {
-        a: data_text(label or a, zh or "", lang)
-        for a, label, zh in zip(cuts["analysis"], cuts["analysis_label"], cuts["analysis_label_zh"])
-    }
+    order, names = _timeline_cuts(frame, lang)
     for index, (_, group) in enumerate(frame.groupby("series", sort=False)):
-        group = group.sort_values("analysis_sequence")
-        records = group.to_dict("records")
-        xs = [names[r["analysis"]] for r in records]
-        ys, lows, highs, text, hover, symbols = [], [], [], [], [], []
-        for r in records:
-            value = _num(r.get("value"))
-            kind = vocab_label(schema.ANALYSIS_KINDS, r.get("analysis_kind") or "", lang)
-            bound = r.get("qualifier") in ("not-reached", ">")
-            if value is None and r.get("qualifier") == "not-reached":
-                # not reached: drawn at its printed lower CI bound as an open up-triangle
-                value = _num(r.get("ci_low"))
-            ys.append(value)
-            lows.append(None if bound else _num(r.get("ci_low")))
-            highs.append(None if bound else _num(r.get("ci_high")))
-            symbols.append("triangle-up-open" if bound else "circle")
-            label = f"{kind} · {formatting.estimate(r, lang)}" if bound else kind
-            text.append(html.escape(label, quote=False))
-            hover.append(
-                "<br>".join(
-                    html.escape(part, quote=False)
-                    for part in (
-                        series_label(r, lang),
-                        names[r["analysis"]],
-                        kind,
-                        formatting.value_text(r, lang, with_p=False),
-                    )
-                )
-            )
-        error = None
-        if any(v is not None for v in lows + highs):
-            error = dict(
-                type="data",
-                symmetric=False,
-                array=[(h - y) if h is not None and y is not None else 0 for h, y in zip(highs, ys)],
-                arrayminus=[(y - lo) if lo is not None and y is not None else 0 for lo, y in zip(lows, ys)],
-                thickness=1.5,
-            )
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines+markers+text",
-                text=text,
-                textposition="top center",
-                name=html.escape(series_label(records[0], lang), quote=False),
-                error_y=error,
-                line=dict(color=OKABE_ITO[index % len(OKABE_ITO)], width=2),
-                marker=dict(size=11, symbol=symbols),
-                cliponaxis=False,
-                hovertext=hover,
-                hoverinfo="text",
-            )
-        )
+        records = group.sort_values("analysis_sequence").to_dict("records")
+        fig.add_trace(_timeline_trace(records, names, index, lang))
     measure = frame["measure"].iloc[0]
-    y_title = {
-        "hr": "derived.chart_y_hr",
-        "median": "derived.chart_y_months",
-        "landmark": "derived.chart_y_percent",
-    }
     n_series = frame["series"].nunique()
     layout = base_layout(lang, present, (340 if not present else 520) + 24 * n_series, theme)
     layout["margin"] = dict(l=10, r=10, t=40 + 26 * n_series, b=60)
@@ -261,7 +270,7 @@ def timeline_figure(
         automargin=True,
     )
     fig.update_yaxes(
-        title_text=t(y_title.get(measure, "derived.chart_y_hr"), lang),
+        title_text=t(_TIMELINE_Y_TITLES.get(measure, "derived.chart_y_hr"), lang),
         type="log" if measure == "hr" else "linear",
         gridcolor=palette(theme).grid,
         automargin=True,
