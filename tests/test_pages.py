@@ -421,44 +421,17 @@ def _toml_text(text: str) -> str:
 
 def markdown_record() -> bytes:
     """A valid record whose every free-text field carries Markdown, LaTeX, image and link payloads."""
+    from tests.hostile.corpus import record_toml
+
     p = {key: _toml_text(value) for key, value in PAYLOADS.items()}
-    return f"""
-id = "md-trial"
-name = "MD-1"
-title = {p["emphasis"]}
-cancer_type = "hcc"
-setting = "advanced"
-line = "first-line"
-phase = "3"
-design = "randomized"
-blinding = "open-label"
-condition = {p["image"]}
-control = {p["link"]}
-registry_ids = [{p["latex"]}, {p["colour"]}]
-presented = [{p["html"]}, {p["image"]}]
-note = {p["link"]}
-
-[[arms]]
-id = "a"
-label = {p["colour"]}
-
-[[analyses]]
-id = "final"
-label = {p["latex"]}
-kind = "final"
-
-[[values]]
-id = "os"
-analysis = "final"
-endpoint = "OS"
-measure = "median"
-arm = "a"
-value = 13.2
-unit = "months"
-evidence_kind = "trial-report"
-source = "user-source"
-snippet = "median OS 13.2 months"
-""".encode()
+    trial_fields = {
+        "condition": p["image"],
+        "control": p["link"],
+        "registry_ids": f"[{p['latex']}, {p['colour']}]",
+        "presented": f"[{p['html']}, {p['image']}]",
+        "note": p["link"],
+    }
+    return record_toml("md-trial", '"MD-1"', p["emphasis"], p["colour"], p["latex"], trial_fields)
 
 
 def markdown_sources(app: AppTest) -> list[str]:

@@ -296,27 +296,43 @@ def cases() -> list[Case]:
     ]
 
 
-def _record_toml(text: str) -> bytes:
-    quoted = text.replace("\\", "\\\\").replace('"', '\\"')
+def toml_string(text: str) -> str:
+    """``text`` as a quoted TOML basic string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def record_toml(
+    record_id: str,
+    name: str,
+    title: str,
+    arm: str,
+    analysis: str,
+    trial_fields: dict[str, str] | None = None,
+    value_note: str | None = None,
+) -> bytes:
+    """A valid one-arm HCC record file with one median OS. The text arguments are TOML values,
+    already quoted (``toml_string``); ``trial_fields`` adds lines to the trial, ``value_note`` a
+    note to the value."""
+    extra = "".join(f"{key} = {value}\n" for key, value in (trial_fields or {}).items())
+    note = "" if value_note is None else f"note = {value_note}\n"
     return f'''# A record file with hostile text in every text field.
-id = "user-record"
-name = "{quoted}"
-title = "{quoted}"
+id = "{record_id}"
+name = {name}
+title = {title}
 cancer_type = "hcc"
 setting = "advanced"
 line = "first-line"
 phase = "3"
 design = "randomized"
 blinding = "open-label"
-note = "{quoted}"
-
+{extra}
 [[arms]]
 id = "a"
-label = "{quoted}"
+label = {arm}
 
 [[analyses]]
 id = "final"
-label = "{quoted}"
+label = {analysis}
 kind = "final"
 
 [[values]]
@@ -330,8 +346,12 @@ unit = "months"
 evidence_kind = "trial-report"
 source = "user-source"
 snippet = "median OS 13.2 months"
-note = "{quoted}"
-'''.encode()
+{note}'''.encode()
+
+
+def _record_toml(text: str) -> bytes:
+    quoted = toml_string(text)
+    return record_toml("user-record", quoted, quoted, quoted, quoted, {"note": quoted}, value_note=quoted)
 
 
 # --- shapes that multiply what a reader is shown, or what the server spends ------------------------
