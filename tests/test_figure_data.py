@@ -8,6 +8,7 @@ import pytest
 
 from core import queries
 from core.presentation import figure_data, plots
+from tests.test_plots import HOSTILE_FOREST_ROW
 
 PLOTS = Path(plots.__file__)
 
@@ -39,22 +40,7 @@ def test_forest_frame_is_localised_before_drawing(con):
 
 
 def test_hover_and_labels_are_escaped():
-    row = dict(
-        trial="x",
-        trial_name="<script>x</script>",
-        trial_name_zh="",
-        endpoint="OS",
-        cancer_type="sclc",
-        value=0.9,
-        ci_low=0.5,
-        ci_high=1.2,
-        ci_level="95",
-        measure="hr",
-        unit="ratio",
-        snippet="<img onerror=x>",
-        source="s",
-    )
-    frame = figure_data.forest_frame(pd.DataFrame([row]))
+    frame = figure_data.forest_frame(pd.DataFrame([HOSTILE_FOREST_ROW]))
     assert "<script>" not in " ".join(frame["label"]) and "&lt;script&gt;" in " ".join(frame["label"])
     assert "&lt;img" in frame.iloc[1]["hover"]
 

@@ -21,51 +21,51 @@ def test_forest_has_log_axis_reference_line_and_level_styles(con):
     assert "no CI" in texts  # TALENTOP TTF HR 0.60 has no interval
 
 
+def forest_row(**fields):
+    """One hazard-ratio row as ``queries.forest_rows`` gives it; ``fields`` override it."""
+    base = {
+        "trial": "a",
+        "trial_name": "A",
+        "trial_name_zh": "",
+        "endpoint": "PFS",
+        "cancer_type": "sclc",
+        "population": "ITT",
+        "value": 0.5,
+        "ci_low": 0.3,
+        "ci_high": 0.8,
+        "ci_level": "95",
+        "n_patients": 200,
+        "source": "s",
+        "snippet": "x",
+        "analysis_label": "",
+        "analysis_label_zh": "",
+        "measure": "hr",
+        "unit": "ratio",
+        "qualifier": "=",
+    }
+    return {**base, **fields}
+
+
+# markup in every text a forest plot shows: as a label and in the hover
+HOSTILE_FOREST_ROW = forest_row(
+    trial="x",
+    trial_name="<script>alert(1)</script>",
+    endpoint="OS",
+    value=0.9,
+    ci_low=0.5,
+    ci_high=1.2,
+    n_patients=10,
+    snippet="<img onerror=x>",
+)
+
+
 def test_forest_draws_80_percent_intervals_differently():
     import pandas as pd
 
     rows = pd.DataFrame(
         [
-            dict(
-                trial="a",
-                trial_name="A",
-                trial_name_zh="",
-                endpoint="PFS",
-                cancer_type="sclc",
-                population="ITT",
-                value=0.5,
-                ci_low=0.3,
-                ci_high=0.8,
-                ci_level="95",
-                n_patients=200,
-                source="s",
-                snippet="x",
-                analysis_label="",
-                analysis_label_zh="",
-                measure="hr",
-                unit="ratio",
-                qualifier="=",
-            ),
-            dict(
-                trial="b",
-                trial_name="B",
-                trial_name_zh="",
-                endpoint="PFS",
-                cancer_type="sclc",
-                population="ITT",
-                value=0.5,
-                ci_low=0.35,
-                ci_high=0.7,
-                ci_level="80",
-                n_patients=30,
-                source="s",
-                snippet="x",
-                analysis_label="",
-                analysis_label_zh="",
-                measure="hr",
-                unit="ratio",
-                qualifier="=",
-            ),
+            forest_row(),
+            forest_row(trial="b", trial_name="B", ci_low=0.35, ci_high=0.7, ci_level="80", n_patients=30),
         ]
     )
     fig = plots.forest_figure(rows)
@@ -87,30 +87,7 @@ def test_forest_marks_clipped_intervals_with_arrows(con):
 def test_forest_escapes_data_text():
     import pandas as pd
 
-    rows = pd.DataFrame(
-        [
-            dict(
-                trial="x",
-                trial_name="<script>alert(1)</script>",
-                trial_name_zh="",
-                endpoint="OS",
-                cancer_type="sclc",
-                population="ITT",
-                value=0.9,
-                ci_low=0.5,
-                ci_high=1.2,
-                ci_level="95",
-                n_patients=10,
-                source="s",
-                snippet="<img onerror=x>",
-                analysis_label="",
-                analysis_label_zh="",
-                measure="hr",
-                unit="ratio",
-                qualifier="=",
-            )
-        ]
-    )
+    rows = pd.DataFrame([HOSTILE_FOREST_ROW])
     fig = plots.forest_figure(rows)
     assert "<script>" not in " ".join(fig.layout.yaxis.ticktext)
     hover = " ".join(str(h) for t in fig.data for h in (t.hovertext or []))
