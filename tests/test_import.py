@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import db, queries, schema
+from core import db, derived, queries, schema
 from core.__main__ import main
 from core.importer import read_upload
 from core.presentation.export import to_csv_bytes
@@ -29,29 +29,19 @@ def curated_ids(evidence):
     return {trial.id for trial in evidence.trials}
 
 
-def test_round_trip_with_derived_values_recomputes_them(con, evidence):
-    from core import derived
-
-    first = to_csv_bytes(derived.export_frame(con))
+@pytest.mark.parametrize(
+    "export_frame",
+    [queries.export_frame, derived.export_frame],
+    ids=["printed-values", "with-derived-values-recomputed"],
+)
+def test_round_trip_export_import_export_is_identical(export_frame, con, evidence):
+    first = to_csv_bytes(export_frame(con))
     result = read_upload("evidence.csv", first, evidence.sources)
     assert result.problems == []
     assert len(result.evidence.values) == len(evidence.values)  # derived rows are not imported
     again = db.connect_memory(result.evidence)
     try:
-        second = to_csv_bytes(derived.export_frame(again))
-    finally:
-        again.close()
-    assert second == first
-
-
-def test_round_trip_export_import_export_is_identical(con, evidence):
-    first = to_csv_bytes(queries.export_frame(con))
-    result = read_upload("evidence.csv", first, evidence.sources)
-    assert result.problems == []
-    assert len(result.evidence.values) == len(evidence.values)
-    again = db.connect_memory(result.evidence)
-    try:
-        second = to_csv_bytes(queries.export_frame(again))
+        second = to_csv_bytes(export_frame(again))
     finally:
         again.close()
     assert second == first

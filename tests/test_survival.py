@@ -9,24 +9,26 @@ def table(con, endpoint, cancer):
     return comparison_table(rows, queries.follow_up_rows(con, list(rows["trial"].unique())), "en")
 
 
+def arm_rows(frame, trial_id, arm_prefix, **equal):
+    """The rows of one trial's arm (by the start of its label) whose ``equal`` columns hold those values."""
+    keep = (frame["trial_id"] == trial_id) & frame["arm"].str.startswith(arm_prefix)
+    for column, value in equal.items():
+        keep &= frame[column] == value
+    return frame[keep]
+
+
 def test_difference_in_medians_within_a_trial(con):
-    frame = table(con, "OS", "soft-tissue-sarcoma")
-    olaratumab = frame[
-        (frame["trial_id"] == "announce")
-        & frame["arm"].str.startswith("Olaratumab")
-        & (frame["population"] == "All patients (ITT)")
-    ]
+    olaratumab = arm_rows(
+        table(con, "OS", "soft-tissue-sarcoma"), "announce", "Olaratumab", population="All patients (ITT)"
+    )
     # 20.4 − 19.7, marked derived (issue 12: a derived number is never shown as printed)
     assert olaratumab.iloc[0]["difference"] == "+0.7 months vs control [derived]"
 
 
 def test_no_difference_from_a_median_not_reached(con):
-    frame = table(con, "PFS", "nsclc-alk")
-    crown = frame[
-        (frame["trial_id"] == "crown")
-        & frame["arm"].str.startswith("Lorlatinib")
-        & (frame["median"] == "not reached (95% CI 68.5–NR)")
-    ]
+    crown = arm_rows(
+        table(con, "PFS", "nsclc-alk"), "crown", "Lorlatinib", median="not reached (95% CI 68.5–NR)"
+    )
     assert not crown.empty
     assert crown.iloc[0]["difference"].startswith("not computable")
     assert "median_not_reached" in crown.iloc[0]["maturity"]
