@@ -289,13 +289,14 @@ class _TrialWriter:
         return f" ({level}% CI {low_text}-{high_text})"
 
     def _snippet(self, kind: str, source: SyntheticSource, **f) -> str:
+        """The source's sentence for a value, printed from the value's own record fields."""
         lang = self._lang(source)
         ep = f.get("endpoint", "")
-        ci = self._ci_text(f.get("level"), f.get("low"), f.get("high"), f.get("decimals", 1))
+        ci = self._ci_text(f.get("ci_level"), f.get("ci_low"), f.get("ci_high"), f.get("decimals", 1))
         month = {"en": " months", "hans": "个月", "hant": "個月"}[lang]
         be = {"en": " ", "hans": "为", "hant": "為"}[lang]
         if kind == "median":
-            if f["value"] is None:
+            if f.get("value") is None:
                 return {
                     "en": f"median {ep} not reached",
                     "hans": f"中位{ep}尚未达到",
@@ -383,17 +384,7 @@ class _TrialWriter:
         if low is not None:
             fields.update(ci_low=low, ci_high=high, ci_level=level)
         fields.update(extra)
-        snippet = self._snippet(
-            "median",
-            source,
-            endpoint=endpoint,
-            value=value,
-            level=level,
-            low=low,
-            high=high,
-            qualifier=fields.get("qualifier"),
-        )
-        return self._add(vid, source, snippet, **fields)
+        return self._add(vid, source, self._snippet("median", source, **fields), **fields)
 
     def add_hr(self, vid, analysis, endpoint, arm, comparator, population=None, **extra):
         rng = self.rng
@@ -425,9 +416,7 @@ class _TrialWriter:
             fields["flags"] = flags
         fields["assessment"] = rng.choice(("BICR", "investigator", "not-stated"))
         fields.update(extra)
-        snippet = self._snippet(
-            "hr", source, endpoint=endpoint, value=value, level=level, low=low, high=high, decimals=2, p=p
-        )
+        snippet = self._snippet("hr", source, decimals=2, p=p, **fields)
         return self._add(vid, source, snippet, **fields)
 
     def add_landmark(self, vid, analysis, endpoint, arm, timepoint, rate, **extra):
@@ -443,17 +432,7 @@ class _TrialWriter:
             high = _r1(min(value + rng.uniform(3, 12), 100.0))
             fields.update(ci_low=low, ci_high=high, ci_level=level)
         fields.update(extra)
-        snippet = self._snippet(
-            "landmark",
-            source,
-            endpoint=endpoint,
-            value=value,
-            timepoint=timepoint,
-            level=level,
-            low=low,
-            high=high,
-        )
-        return self._add(vid, source, snippet, **fields)
+        return self._add(vid, source, self._snippet("landmark", source, **fields), **fields)
 
     def add_proportion(self, vid, analysis, endpoint, arm, n, n_total, label, term=None):
         source = self._source_for_value()
@@ -462,14 +441,13 @@ class _TrialWriter:
         fields.update(value=value, unit="percent", n=n, n_total=n_total)
         if term:
             fields["term"], fields["term_zh"] = term
-        snippet = self._snippet("proportion", source, value=value, n=n, n_total=n_total, label=label)
-        return self._add(vid, source, snippet, **fields)
+        return self._add(vid, source, self._snippet("proportion", source, label=label, **fields), **fields)
 
     def add_count(self, vid, analysis, arm, n, term):
         source = self._source_for_value()
         fields = {"analysis": analysis, "endpoint": "PATIENTS", "measure": "count", "arm": arm}
         fields.update(term=term, term_zh=schema.COUNT_TERMS[term][1], value=n, unit="patients")
-        return self._add(vid, source, self._snippet("count", source, value=n, term=term), **fields)
+        return self._add(vid, source, self._snippet("count", source, **fields), **fields)
 
     def add_age(self, analysis, years, n_total):
         source = self._source_for_value()
@@ -484,7 +462,7 @@ class _TrialWriter:
         value = _r1(months)
         fields = {"analysis": analysis, "endpoint": "FOLLOW-UP", "measure": "median", "arm": ""}
         fields.update(term=endpoint_term, value=value, unit="months")
-        return self._add(vid, source, self._snippet("follow-up", source, value=value), **fields)
+        return self._add(vid, source, self._snippet("follow-up", source, **fields), **fields)
 
     # -- the whole file ---------------------------------------------------------------------------
 
