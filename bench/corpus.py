@@ -669,28 +669,25 @@ class _TrialWriter:
                 )
             for arm in experimental if control else []:
                 self.add_hr(f"{last}-os-hr-{arm['id']}", last, "OS", arm["id"], control[0]["id"])
-        if control and rng.random() < 0.25:
-            group = SUBGROUPS[rng.randrange(len(SUBGROUPS))]
-            self.add_hr(
-                f"{last}-{survival.lower()}-hr-subgroup",
-                last,
-                survival,
-                experimental[0]["id"],
-                control[0]["id"],
-                population=group,
-            )
-        elif rng.random() < 0.15:
-            group = SUBGROUPS[rng.randrange(len(SUBGROUPS))]
-            self.add_median(
-                f"{last}-{survival.lower()}-median-subgroup",
-                last,
-                survival,
-                arms[0]["id"],
-                base * rng.uniform(0.8, 1.4),
-                population=group,
-            )
+        self._subgroup(survival, last, arms, control, experimental, base)
         if rng.random() < 0.12:
             self._review_claim(survival, arms, last)
+
+    def _subgroup(self, survival, last, arms, control, experimental, base) -> None:
+        """Sometimes one subgroup's figure: a hazard ratio against the control, else a median."""
+        rng = self.rng
+        if control and rng.random() < 0.25:
+            measure, arm = "hr", experimental[0]["id"]
+        elif rng.random() < 0.15:
+            measure, arm = "median", arms[0]["id"]
+        else:
+            return
+        group = SUBGROUPS[rng.randrange(len(SUBGROUPS))]
+        vid = f"{last}-{survival.lower()}-{measure}-subgroup"
+        if measure == "hr":
+            self.add_hr(vid, last, survival, arm, control[0]["id"], population=group)
+        else:
+            self.add_median(vid, last, survival, arm, base * rng.uniform(0.8, 1.4), population=group)
 
     def _review_claim(self, survival, arms, last) -> None:
         """A review's figure for the latest median; sometimes it disagrees with the report."""
