@@ -21,6 +21,8 @@ from bench.browser import (
     CHART,
     CHROMIUM,
     CHROMIUM_ARGS,
+    CONTENT_BOX_JS,
+    CONTENT_SHOWN_JS,
     EXCEPTION,
     OBSERVE_JS,
     READY_JS,
@@ -29,6 +31,7 @@ from bench.browser import (
 )
 from bench.server import cpu_seconds, memory_mb
 from bench.timing import Stats
+from devtools.browser import held_js
 
 STEP_TIMEOUT_MS = 60_000
 PICKER = '[data-testid="stSelectbox"]'
@@ -120,21 +123,16 @@ async def _visit(page, url: str, selector: str) -> float:
 # expected page or search), the script is idle, nothing stale or loading is left, and the
 # content is shown; held 300 ms. Under load the browser may process "script started" and
 # "script finished" in one batch, so the running state is not always seen: hence the address.
-DONE_JS = """([selector, expect]) => {
-    if (window.__t0 === null) return false;
+DONE_JS = held_js(
+    f"""took && {CONTENT_SHOWN_JS} && !document.querySelector('[data-stale="true"]')""",
+    params="[selector, expect]",
+    prelude="""if (window.__t0 === null) return false;
     const href = decodeURIComponent(location.pathname + location.search);
     const took = window.__transitions.some(([t, s]) => t >= window.__t0 && s === 'running')
         || (expect.startsWith('/') ? location.pathname.endsWith(expect) : href.includes(expect));
-    const state = document.querySelector('[data-test-script-state]');
-    const content = document.querySelector(selector);
-    const box = content ? content.getBoundingClientRect() : null;
-    const idle = took && state && state.getAttribute('data-test-script-state') === 'notRunning'
-        && !document.querySelector('[data-testid="stSkeleton"]') && !document.querySelector('[data-stale="true"]')
-        && box && box.width > 0 && box.height > 0;
-    if (!idle) { window.__idleSince = null; return false; }
-    window.__idleSince = window.__idleSince || performance.now();
-    return performance.now() - window.__idleSince > 300;
-}"""
+    """
+    + CONTENT_BOX_JS,
+)
 
 
 async def _timed(page, act, selector: str, expect: str) -> float:
