@@ -30,7 +30,7 @@ from bench.browser import (
     VIEWPORT,
 )
 from bench.server import cpu_seconds, memory_mb
-from bench.timing import Stats
+from bench.timing import StepLog
 from devtools.browser import held_js
 
 STEP_TIMEOUT_MS = 60_000
@@ -50,13 +50,10 @@ POLL_MS = 500  # how often a waiting session checks its page; every check costs 
 
 
 @dataclass
-class LoadResult:
+class LoadResult(StepLog):
     sessions: int
     duration_s: float
     iterations: int = 0
-    steps: dict[str, list[float]] = field(default_factory=dict)
-    errors: Counter = field(default_factory=Counter)
-    error_examples: list[str] = field(default_factory=list)
     aborted_requests: int = 0
     server_cpu_s: float = 0.0
     expected_probes: int = 0
@@ -64,20 +61,8 @@ class LoadResult:
     peak_rss_mb: float = 0.0
     wall_s: float = 0.0
 
-    def all_steps(self) -> list[float]:
-        return [ms for values in self.steps.values() for ms in values]
-
-    def stats(self, step: str | None = None) -> Stats:
-        return Stats.of(self.all_steps() if step is None else self.steps.get(step, []))
-
-    @property
-    def error_count(self) -> int:
-        return sum(self.errors.values())
-
-    def error(self, kind: str, detail: str) -> None:
-        self.errors[kind] += 1
-        if len(self.error_examples) < 12:
-            self.error_examples.append(f"{kind}: {detail[:200]}")
+    MAX_EXAMPLES = 12
+    EXAMPLE_CHARS = 200
 
 
 def _watch(page, base: str, result: LoadResult) -> None:
