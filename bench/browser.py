@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from bench.server import cpu_seconds
 from bench.timing import Stats
-from devtools.browser import CHROMIUM, CHROMIUM_ARGS
+from devtools.browser import CHROMIUM, CHROMIUM_ARGS, SCRIPT_IDLE_JS, held_js
 
 VIEWPORT = {"width": 1440, "height": 1100}
 TABLE = '[data-testid="stDataFrame"]'
@@ -35,18 +35,18 @@ CANCER_LABELS = [
 ]
 """Options clicked in turn: each is a new filter state, so the app's query caches miss."""
 
+CONTENT_BOX_JS = "const box = document.querySelector(selector)?.getBoundingClientRect();"
+"""The box of the content the page waits for (``selector``), for :data:`CONTENT_SHOWN_JS`."""
+CONTENT_SHOWN_JS = f"{SCRIPT_IDLE_JS} && box && box.width > 0 && box.height > 0"
+"""Script finished, no skeleton, and the content laid out with a size."""
+
 # Ready: connected, script finished, no skeleton, the content visible; held 300 ms.
-READY_JS = """(selector) => {
-    const state = document.querySelector('[data-test-script-state]');
-    const connected = document.querySelector('[data-test-connection-state="CONNECTED"]');
-    const content = document.querySelector(selector);
-    const box = content ? content.getBoundingClientRect() : null;
-    const ready = connected && state && state.getAttribute('data-test-script-state') === 'notRunning'
-        && !document.querySelector('[data-testid="stSkeleton"]') && box && box.width > 0 && box.height > 0;
-    if (!ready) { window.__readySince = null; return false; }
-    window.__readySince = window.__readySince || performance.now();
-    return performance.now() - window.__readySince > 300;
-}"""
+READY_JS = held_js(
+    f"""document.querySelector('[data-test-connection-state="CONNECTED"]') && {CONTENT_SHOWN_JS}""",
+    params="selector",
+    prelude=CONTENT_BOX_JS,
+    since="__readySince",
+)
 
 OBSERVE_JS = """() => {
     window.__transitions = [];
@@ -65,19 +65,11 @@ OBSERVE_JS = """() => {
 }"""
 
 # Settled after the click: a rerun started after it and the page is ready again, held 300 ms.
-SETTLED_JS = """(selector) => {
-    if (window.__t0 === null) return false;
-    const after = window.__transitions.filter(([t]) => t >= window.__t0);
-    const ran = after.some(([, s]) => s === 'running');
-    const state = document.querySelector('[data-test-script-state]');
-    const content = document.querySelector(selector);
-    const box = content ? content.getBoundingClientRect() : null;
-    const idle = ran && state && state.getAttribute('data-test-script-state') === 'notRunning'
-        && !document.querySelector('[data-testid="stSkeleton"]') && box && box.width > 0 && box.height > 0;
-    if (!idle) { window.__idleSince = null; return false; }
-    window.__idleSince = window.__idleSince || performance.now();
-    return performance.now() - window.__idleSince > 300;
-}"""
+SETTLED_JS = held_js(
+    f"window.__transitions.some(([t, s]) => t >= window.__t0 && s === 'running') && {CONTENT_SHOWN_JS}",
+    params="selector",
+    prelude=f"if (window.__t0 === null) return false;\n    {CONTENT_BOX_JS}",
+)
 
 SETTLED_AT_JS = """() => {
     const ends = window.__transitions.filter(([t, s]) => t >= window.__t0 && s === 'notRunning');

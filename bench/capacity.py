@@ -53,7 +53,7 @@ from bench.machine import describe
 from bench.protocol import ProtocolError, Session, check_local
 from bench.report import markdown_table, ms
 from bench.server import APP, MINIMAL_APP, ROOT, cpu_seconds, memory_mb, start_server
-from bench.timing import Stats
+from bench.timing import Stats, StepLog
 from core import db
 from core.records import DEFAULT_DATA_DIR
 
@@ -85,16 +85,13 @@ COUNT = re.compile(r"\((\d+)\)$")
 
 
 @dataclass
-class Level:
+class Level(StepLog):
     """One run of ``sessions`` readers against one setup."""
 
     setup: str
     sessions: int
     duration_s: float
     think_s: float
-    steps: dict[str, list[float]] = field(default_factory=dict)
-    errors: Counter = field(default_factory=Counter)
-    examples: list[str] = field(default_factory=list)
     cut: list[float] = field(default_factory=list)  # steps under way at the hard stop (ms so far)
     reconnects: list[float] = field(default_factory=list)
     views_reopened: int = 0
@@ -106,19 +103,8 @@ class Level:
     settle_s: float = 0.0  # how long the servers stayed busy after the level's stop
 
     def samples(self) -> list[float]:
-        return [value for values in self.steps.values() for value in values] + self.cut
-
-    def stats(self, step: str | None = None) -> Stats:
-        return Stats.of(self.samples() if step is None else self.steps.get(step, []))
-
-    @property
-    def error_count(self) -> int:
-        return sum(self.errors.values())
-
-    def error(self, kind: str, detail: str) -> None:
-        self.errors[kind] += 1
-        if len(self.examples) < 6:
-            self.examples.append(f"{kind}: {detail[:160]}")
+        """Every step time, and the steps cut at the hard stop (as long as they had waited)."""
+        return super().samples() + self.cut
 
     @property
     def holds(self) -> bool:

@@ -33,6 +33,7 @@ from pathlib import Path
 from bench.server import APP, ROOT, Server, free_port, start_server
 from core import db
 from core.records import DEFAULT_DATA_DIR
+from devtools.server import stop_process
 
 TEMPLATE = ROOT / "deploy" / "haproxy.cfg"
 COOKIE = "EXPLORER_REPLICA"
@@ -118,13 +119,7 @@ class Cluster:
             self.restarted.append(self.names[index])
 
     def stop(self) -> None:
-        if self.haproxy.poll() is None:
-            self.haproxy.terminate()
-            try:
-                self.haproxy.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.haproxy.kill()
-                self.haproxy.wait(timeout=15)
+        stop_process(self.haproxy)
         with ThreadPoolExecutor(max_workers=max(1, len(self.replicas))) as pool:
             list(pool.map(Server.stop, self.replicas))
 

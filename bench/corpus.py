@@ -39,65 +39,85 @@ CANCER_WEIGHTS = {
     "soft-tissue-sarcoma": 15,
 }
 
+# every drug of the synthetic world once, by class: class -> {English name: 简体中文}
+DRUG_CLASSES: dict[str, dict[str, str]] = {
+    "multi-kinase inhibitor": {
+        "anlotinib": "安罗替尼",
+        "pazopanib": "帕唑帕尼",
+        "lenvatinib": "仑伐替尼",
+        "sorafenib": "索拉非尼",
+    },
+    "chemotherapy": {
+        "epirubicin": "表柔比星",
+        "doxorubicin": "多柔比星",
+        "ifosfamide": "异环磷酰胺",
+        "trabectedin": "曲贝替定",
+        "eribulin": "艾立布林",
+        "pemetrexed": "培美曲塞",
+        "carboplatin": "卡铂",
+        "etoposide": "依托泊苷",
+        "cisplatin": "顺铂",
+        "lurbinectedin": "芦比替定",
+        "capecitabine": "卡培他滨",
+    },
+    "PD-1 inhibitor": {
+        "camrelizumab": "卡瑞利珠单抗",
+        "serplulimab": "斯鲁利单抗",
+        "toripalimab": "特瑞普利单抗",
+        "sintilimab": "信迪利单抗",
+    },
+    "ALK inhibitor": {
+        "alectinib": "阿来替尼",
+        "lorlatinib": "洛拉替尼",
+        "crizotinib": "克唑替尼",
+        "brigatinib": "布格替尼",
+        "ensartinib": "恩沙替尼",
+        "iruplinalkib": "伊鲁阿克",
+    },
+    "VEGF inhibitor": {"bevacizumab": "贝伐珠单抗"},
+    "radiotherapy": {"stereotactic radiotherapy": "立体定向放疗", "low-dose radiotherapy": "低剂量放疗"},
+    "PD-L1 inhibitor": {"durvalumab": "度伐利尤单抗", "atezolizumab": "阿替利珠单抗"},
+    "bispecific T-cell engager": {"tarlatamab": "塔拉妥单抗"},
+    "VEGFR-2 inhibitor": {"rivoceranib": "阿帕替尼"},
+    "locoregional therapy": {"TACE": "经动脉化疗栓塞"},
+    "CTLA-4 inhibitor": {"tremelimumab": "替西木单抗"},
+    "CDK4/6 inhibitor": {"palbociclib": "哌柏西利", "ribociclib": "瑞波西利", "abemaciclib": "阿贝西利"},
+    "aromatase inhibitor": {"letrozole": "来曲唑"},
+    "SERD": {"fulvestrant": "氟维司群"},
+    "antibody-drug conjugate": {"trastuzumab deruxtecan": "德曲妥珠单抗"},
+    "autophagy inhibitor": {"hydroxychloroquine": "羟氯喹"},
+    "mTOR inhibitor": {"everolimus": "依维莫司"},
+}
+DRUG_NAMES: dict[str, tuple[str, str]] = {
+    name: (zh, drug_class) for drug_class, drugs in DRUG_CLASSES.items() for name, zh in drugs.items()
+}
+"""English name -> (简体中文, class)."""
+# the drugs trialled per cancer type, in the order the trial writer samples them
+DRUGS_BY_CANCER: dict[str, tuple[str, ...]] = {
+    "soft-tissue-sarcoma": (
+        "anlotinib", "epirubicin", "doxorubicin", "ifosfamide", "trabectedin", "eribulin", "pazopanib",
+        "camrelizumab",
+    ),
+    "nsclc-alk": (
+        "alectinib", "lorlatinib", "crizotinib", "brigatinib", "ensartinib", "iruplinalkib", "pemetrexed",
+        "carboplatin", "bevacizumab", "stereotactic radiotherapy",
+    ),
+    "sclc": (
+        "durvalumab", "atezolizumab", "serplulimab", "toripalimab", "etoposide", "carboplatin",
+        "cisplatin", "tarlatamab", "lurbinectedin", "low-dose radiotherapy",
+    ),
+    "hcc": (
+        "atezolizumab", "bevacizumab", "lenvatinib", "sorafenib", "camrelizumab", "rivoceranib",
+        "sintilimab", "TACE", "durvalumab", "tremelimumab",
+    ),
+    "breast": (
+        "palbociclib", "ribociclib", "abemaciclib", "letrozole", "fulvestrant", "trastuzumab deruxtecan",
+        "hydroxychloroquine", "everolimus", "capecitabine",
+    ),
+}  # fmt: skip
 # drug (English, 简体中文, class) per cancer type
 DRUGS: dict[str, list[tuple[str, str, str]]] = {
-    "soft-tissue-sarcoma": [
-        ("anlotinib", "安罗替尼", "multi-kinase inhibitor"),
-        ("epirubicin", "表柔比星", "chemotherapy"),
-        ("doxorubicin", "多柔比星", "chemotherapy"),
-        ("ifosfamide", "异环磷酰胺", "chemotherapy"),
-        ("trabectedin", "曲贝替定", "chemotherapy"),
-        ("eribulin", "艾立布林", "chemotherapy"),
-        ("pazopanib", "帕唑帕尼", "multi-kinase inhibitor"),
-        ("camrelizumab", "卡瑞利珠单抗", "PD-1 inhibitor"),
-    ],
-    "nsclc-alk": [
-        ("alectinib", "阿来替尼", "ALK inhibitor"),
-        ("lorlatinib", "洛拉替尼", "ALK inhibitor"),
-        ("crizotinib", "克唑替尼", "ALK inhibitor"),
-        ("brigatinib", "布格替尼", "ALK inhibitor"),
-        ("ensartinib", "恩沙替尼", "ALK inhibitor"),
-        ("iruplinalkib", "伊鲁阿克", "ALK inhibitor"),
-        ("pemetrexed", "培美曲塞", "chemotherapy"),
-        ("carboplatin", "卡铂", "chemotherapy"),
-        ("bevacizumab", "贝伐珠单抗", "VEGF inhibitor"),
-        ("stereotactic radiotherapy", "立体定向放疗", "radiotherapy"),
-    ],
-    "sclc": [
-        ("durvalumab", "度伐利尤单抗", "PD-L1 inhibitor"),
-        ("atezolizumab", "阿替利珠单抗", "PD-L1 inhibitor"),
-        ("serplulimab", "斯鲁利单抗", "PD-1 inhibitor"),
-        ("toripalimab", "特瑞普利单抗", "PD-1 inhibitor"),
-        ("etoposide", "依托泊苷", "chemotherapy"),
-        ("carboplatin", "卡铂", "chemotherapy"),
-        ("cisplatin", "顺铂", "chemotherapy"),
-        ("tarlatamab", "塔拉妥单抗", "bispecific T-cell engager"),
-        ("lurbinectedin", "芦比替定", "chemotherapy"),
-        ("low-dose radiotherapy", "低剂量放疗", "radiotherapy"),
-    ],
-    "hcc": [
-        ("atezolizumab", "阿替利珠单抗", "PD-L1 inhibitor"),
-        ("bevacizumab", "贝伐珠单抗", "VEGF inhibitor"),
-        ("lenvatinib", "仑伐替尼", "multi-kinase inhibitor"),
-        ("sorafenib", "索拉非尼", "multi-kinase inhibitor"),
-        ("camrelizumab", "卡瑞利珠单抗", "PD-1 inhibitor"),
-        ("rivoceranib", "阿帕替尼", "VEGFR-2 inhibitor"),
-        ("sintilimab", "信迪利单抗", "PD-1 inhibitor"),
-        ("TACE", "经动脉化疗栓塞", "locoregional therapy"),
-        ("durvalumab", "度伐利尤单抗", "PD-L1 inhibitor"),
-        ("tremelimumab", "替西木单抗", "CTLA-4 inhibitor"),
-    ],
-    "breast": [
-        ("palbociclib", "哌柏西利", "CDK4/6 inhibitor"),
-        ("ribociclib", "瑞波西利", "CDK4/6 inhibitor"),
-        ("abemaciclib", "阿贝西利", "CDK4/6 inhibitor"),
-        ("letrozole", "来曲唑", "aromatase inhibitor"),
-        ("fulvestrant", "氟维司群", "SERD"),
-        ("trastuzumab deruxtecan", "德曲妥珠单抗", "antibody-drug conjugate"),
-        ("hydroxychloroquine", "羟氯喹", "autophagy inhibitor"),
-        ("everolimus", "依维莫司", "mTOR inhibitor"),
-        ("capecitabine", "卡培他滨", "chemotherapy"),
-    ],
+    cancer: [(name, *DRUG_NAMES[name]) for name in names] for cancer, names in DRUGS_BY_CANCER.items()
 }
 
 SETTING_WEIGHTS = {"advanced": 70, "locally-advanced": 20, "minimal-residual-disease": 10}
@@ -289,13 +309,14 @@ class _TrialWriter:
         return f" ({level}% CI {low_text}-{high_text})"
 
     def _snippet(self, kind: str, source: SyntheticSource, **f) -> str:
+        """The source's sentence for a value, printed from the value's own record fields."""
         lang = self._lang(source)
         ep = f.get("endpoint", "")
-        ci = self._ci_text(f.get("level"), f.get("low"), f.get("high"), f.get("decimals", 1))
+        ci = self._ci_text(f.get("ci_level"), f.get("ci_low"), f.get("ci_high"), f.get("decimals", 1))
         month = {"en": " months", "hans": "个月", "hant": "個月"}[lang]
         be = {"en": " ", "hans": "为", "hant": "為"}[lang]
         if kind == "median":
-            if f["value"] is None:
+            if f.get("value") is None:
                 return {
                     "en": f"median {ep} not reached",
                     "hans": f"中位{ep}尚未达到",
@@ -383,17 +404,7 @@ class _TrialWriter:
         if low is not None:
             fields.update(ci_low=low, ci_high=high, ci_level=level)
         fields.update(extra)
-        snippet = self._snippet(
-            "median",
-            source,
-            endpoint=endpoint,
-            value=value,
-            level=level,
-            low=low,
-            high=high,
-            qualifier=fields.get("qualifier"),
-        )
-        return self._add(vid, source, snippet, **fields)
+        return self._add(vid, source, self._snippet("median", source, **fields), **fields)
 
     def add_hr(self, vid, analysis, endpoint, arm, comparator, population=None, **extra):
         rng = self.rng
@@ -425,9 +436,7 @@ class _TrialWriter:
             fields["flags"] = flags
         fields["assessment"] = rng.choice(("BICR", "investigator", "not-stated"))
         fields.update(extra)
-        snippet = self._snippet(
-            "hr", source, endpoint=endpoint, value=value, level=level, low=low, high=high, decimals=2, p=p
-        )
+        snippet = self._snippet("hr", source, decimals=2, p=p, **fields)
         return self._add(vid, source, snippet, **fields)
 
     def add_landmark(self, vid, analysis, endpoint, arm, timepoint, rate, **extra):
@@ -443,17 +452,7 @@ class _TrialWriter:
             high = _r1(min(value + rng.uniform(3, 12), 100.0))
             fields.update(ci_low=low, ci_high=high, ci_level=level)
         fields.update(extra)
-        snippet = self._snippet(
-            "landmark",
-            source,
-            endpoint=endpoint,
-            value=value,
-            timepoint=timepoint,
-            level=level,
-            low=low,
-            high=high,
-        )
-        return self._add(vid, source, snippet, **fields)
+        return self._add(vid, source, self._snippet("landmark", source, **fields), **fields)
 
     def add_proportion(self, vid, analysis, endpoint, arm, n, n_total, label, term=None):
         source = self._source_for_value()
@@ -462,14 +461,13 @@ class _TrialWriter:
         fields.update(value=value, unit="percent", n=n, n_total=n_total)
         if term:
             fields["term"], fields["term_zh"] = term
-        snippet = self._snippet("proportion", source, value=value, n=n, n_total=n_total, label=label)
-        return self._add(vid, source, snippet, **fields)
+        return self._add(vid, source, self._snippet("proportion", source, label=label, **fields), **fields)
 
     def add_count(self, vid, analysis, arm, n, term):
         source = self._source_for_value()
         fields = {"analysis": analysis, "endpoint": "PATIENTS", "measure": "count", "arm": arm}
         fields.update(term=term, term_zh=schema.COUNT_TERMS[term][1], value=n, unit="patients")
-        return self._add(vid, source, self._snippet("count", source, value=n, term=term), **fields)
+        return self._add(vid, source, self._snippet("count", source, **fields), **fields)
 
     def add_age(self, analysis, years, n_total):
         source = self._source_for_value()
@@ -484,7 +482,7 @@ class _TrialWriter:
         value = _r1(months)
         fields = {"analysis": analysis, "endpoint": "FOLLOW-UP", "measure": "median", "arm": ""}
         fields.update(term=endpoint_term, value=value, unit="months")
-        return self._add(vid, source, self._snippet("follow-up", source, value=value), **fields)
+        return self._add(vid, source, self._snippet("follow-up", source, **fields), **fields)
 
     # -- the whole file ---------------------------------------------------------------------------
 
@@ -679,28 +677,25 @@ class _TrialWriter:
                 )
             for arm in experimental if control else []:
                 self.add_hr(f"{last}-os-hr-{arm['id']}", last, "OS", arm["id"], control[0]["id"])
-        if control and rng.random() < 0.25:
-            group = SUBGROUPS[rng.randrange(len(SUBGROUPS))]
-            self.add_hr(
-                f"{last}-{survival.lower()}-hr-subgroup",
-                last,
-                survival,
-                experimental[0]["id"],
-                control[0]["id"],
-                population=group,
-            )
-        elif rng.random() < 0.15:
-            group = SUBGROUPS[rng.randrange(len(SUBGROUPS))]
-            self.add_median(
-                f"{last}-{survival.lower()}-median-subgroup",
-                last,
-                survival,
-                arms[0]["id"],
-                base * rng.uniform(0.8, 1.4),
-                population=group,
-            )
+        self._subgroup(survival, last, arms, control, experimental, base)
         if rng.random() < 0.12:
             self._review_claim(survival, arms, last)
+
+    def _subgroup(self, survival, last, arms, control, experimental, base) -> None:
+        """Sometimes one subgroup's figure: a hazard ratio against the control, else a median."""
+        rng = self.rng
+        if control and rng.random() < 0.25:
+            measure, arm = "hr", experimental[0]["id"]
+        elif rng.random() < 0.15:
+            measure, arm = "median", arms[0]["id"]
+        else:
+            return
+        group = SUBGROUPS[rng.randrange(len(SUBGROUPS))]
+        vid = f"{last}-{survival.lower()}-{measure}-subgroup"
+        if measure == "hr":
+            self.add_hr(vid, last, survival, arm, control[0]["id"], population=group)
+        else:
+            self.add_median(vid, last, survival, arm, base * rng.uniform(0.8, 1.4), population=group)
 
     def _review_claim(self, survival, arms, last) -> None:
         """A review's figure for the latest median; sometimes it disagrees with the report."""

@@ -21,6 +21,8 @@ from bench.browser import (
     CHART,
     CHROMIUM,
     CHROMIUM_ARGS,
+    CONTENT_BOX_JS,
+    CONTENT_SHOWN_JS,
     EXCEPTION,
     OBSERVE_JS,
     READY_JS,
@@ -28,7 +30,8 @@ from bench.browser import (
     VIEWPORT,
 )
 from bench.server import cpu_seconds, memory_mb
-from bench.timing import Stats
+from bench.timing import StepLog
+from devtools.browser import held_js
 
 STEP_TIMEOUT_MS = 60_000
 PICKER = '[data-testid="stSelectbox"]'
@@ -47,13 +50,10 @@ POLL_MS = 500  # how often a waiting session checks its page; every check costs 
 
 
 @dataclass
-class LoadResult:
+class LoadResult(StepLog):
     sessions: int
     duration_s: float
     iterations: int = 0
-    steps: dict[str, list[float]] = field(default_factory=dict)
-    errors: Counter = field(default_factory=Counter)
-    error_examples: list[str] = field(default_factory=list)
     aborted_requests: int = 0
     server_cpu_s: float = 0.0
     expected_probes: int = 0
@@ -61,20 +61,8 @@ class LoadResult:
     peak_rss_mb: float = 0.0
     wall_s: float = 0.0
 
-    def all_steps(self) -> list[float]:
-        return [ms for values in self.steps.values() for ms in values]
-
-    def stats(self, step: str | None = None) -> Stats:
-        return Stats.of(self.all_steps() if step is None else self.steps.get(step, []))
-
-    @property
-    def error_count(self) -> int:
-        return sum(self.errors.values())
-
-    def error(self, kind: str, detail: str) -> None:
-        self.errors[kind] += 1
-        if len(self.error_examples) < 12:
-            self.error_examples.append(f"{kind}: {detail[:200]}")
+    MAX_EXAMPLES = 12
+    EXAMPLE_CHARS = 200
 
 
 def _watch(page, base: str, result: LoadResult) -> None:
@@ -120,21 +108,16 @@ async def _visit(page, url: str, selector: str) -> float:
 # expected page or search), the script is idle, nothing stale or loading is left, and the
 # content is shown; held 300 ms. Under load the browser may process "script started" and
 # "script finished" in one batch, so the running state is not always seen: hence the address.
-DONE_JS = """([selector, expect]) => {
-    if (window.__t0 === null) return false;
+DONE_JS = held_js(
+    f"""took && {CONTENT_SHOWN_JS} && !document.querySelector('[data-stale="true"]')""",
+    params="[selector, expect]",
+    prelude="""if (window.__t0 === null) return false;
     const href = decodeURIComponent(location.pathname + location.search);
     const took = window.__transitions.some(([t, s]) => t >= window.__t0 && s === 'running')
         || (expect.startsWith('/') ? location.pathname.endsWith(expect) : href.includes(expect));
-    const state = document.querySelector('[data-test-script-state]');
-    const content = document.querySelector(selector);
-    const box = content ? content.getBoundingClientRect() : null;
-    const idle = took && state && state.getAttribute('data-test-script-state') === 'notRunning'
-        && !document.querySelector('[data-testid="stSkeleton"]') && !document.querySelector('[data-stale="true"]')
-        && box && box.width > 0 && box.height > 0;
-    if (!idle) { window.__idleSince = null; return false; }
-    window.__idleSince = window.__idleSince || performance.now();
-    return performance.now() - window.__idleSince > 300;
-}"""
+    """
+    + CONTENT_BOX_JS,
+)
 
 
 async def _timed(page, act, selector: str, expect: str) -> float:

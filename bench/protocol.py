@@ -276,13 +276,7 @@ class Session:
         status = await self._http_get(target)
         if status >= 400:
             raise ProtocolError("http", f"GET {target}: {status}")
-        try:
-            await self._connect()
-        except (OSError, TimeoutError, websockets.InvalidHandshake) as exc:
-            raise ProtocolError("disconnect", f"websocket refused: {type(exc).__name__}: {exc}") from exc
-        self.sent_states = {}
-        await self._rerun([])
-        return await self._until_finished(started)
+        return await self._first_run(started)
 
     async def reconnect(self) -> float:
         """The frontend after a dropped websocket: health check, reconnect, rerun the address."""
@@ -298,12 +292,16 @@ class Session:
             if time.perf_counter() > deadline:
                 raise ProtocolError("disconnect", "the server did not come back within the time limit")
             await asyncio.sleep(0.5)
+        # The view comes back from the address alone; a click that was in flight when the
+        # replica died is not replayed (the reader repeats it).
+        return await self._first_run(started)
+
+    async def _first_run(self, started: float) -> float:
+        """Open the websocket and run the page's script from its address, no widget state."""
         try:
             await self._connect()
         except (OSError, TimeoutError, websockets.InvalidHandshake) as exc:
             raise ProtocolError("disconnect", f"websocket refused: {type(exc).__name__}: {exc}") from exc
-        # The view comes back from the address alone; a click that was in flight when the
-        # replica died is not replayed (the reader repeats it).
         self.sent_states = {}
         await self._rerun([])
         return await self._until_finished(started)

@@ -107,53 +107,58 @@ def _count_rows(result) -> int:
     return len(result)
 
 
+PAGE_STATES = (
+    ("facet + search", FILTERED),
+    ("unfiltered", UNFILTERED),
+    ("search 肺癌", CHINESE_SEARCH),
+)
+"""The filter states the Trials page is timed in: (label in the report, state)."""
+FACET_STATES = PAGE_STATES[:2]
+
+
+def _page_path(con, frames: PandasEvidence, label: str, state: queries.TrialFilter) -> QueryPath:
+    return QueryPath(
+        f"trials_page: {label}",
+        lambda: queries.trials_page(con, state, limit=PAGE_SIZE),
+        lambda: frames.trials_page(state, limit=PAGE_SIZE),
+        _agree_page,
+    )
+
+
+def _facet_paths(
+    con, frames: PandasEvidence, label: str, state: queries.TrialFilter
+) -> tuple[QueryPath, ...]:
+    """The facet counts of one state, a query per facet and all facets in one query."""
+    keys = list(queries.FACETS)
+
+    def in_pandas() -> dict:
+        return {key: frames.facet_counts(state, key) for key in keys}
+
+    return (
+        QueryPath(
+            f"facet_counts: {len(keys)} facets, {label}",
+            lambda: {key: queries.facet_counts(con, state, key) for key in keys},
+            in_pandas,
+            _agree_facets,
+        ),
+        QueryPath(
+            f"facet_counts: {len(keys)} facets in one query, {label}",
+            lambda: queries.all_facet_counts(con, state, keys),
+            in_pandas,
+            _agree_facets,
+        ),
+    )
+
+
 def query_paths(con, frames: PandasEvidence) -> list[QueryPath]:
     """Every benchmarked path: what the Trials, Forest and Survival pages query."""
     page_ids = list(queries.trials_page(con, UNFILTERED, limit=PAGE_SIZE)[0]["id"])
-    facet_keys = list(queries.FACETS)
+    facets = [_facet_paths(con, frames, label, state) for label, state in FACET_STATES]
     return [
-        QueryPath(
-            "trials_page: facet + search",
-            lambda: queries.trials_page(con, FILTERED, limit=PAGE_SIZE),
-            lambda: frames.trials_page(FILTERED, limit=PAGE_SIZE),
-            _agree_page,
-        ),
-        QueryPath(
-            "trials_page: unfiltered",
-            lambda: queries.trials_page(con, UNFILTERED, limit=PAGE_SIZE),
-            lambda: frames.trials_page(UNFILTERED, limit=PAGE_SIZE),
-            _agree_page,
-        ),
-        QueryPath(
-            "trials_page: search 肺癌",
-            lambda: queries.trials_page(con, CHINESE_SEARCH, limit=PAGE_SIZE),
-            lambda: frames.trials_page(CHINESE_SEARCH, limit=PAGE_SIZE),
-            _agree_page,
-        ),
-        QueryPath(
-            f"facet_counts: {len(facet_keys)} facets, facet + search",
-            lambda: {key: queries.facet_counts(con, FILTERED, key) for key in facet_keys},
-            lambda: {key: frames.facet_counts(FILTERED, key) for key in facet_keys},
-            _agree_facets,
-        ),
-        QueryPath(
-            f"facet_counts: {len(facet_keys)} facets, unfiltered",
-            lambda: {key: queries.facet_counts(con, UNFILTERED, key) for key in facet_keys},
-            lambda: {key: frames.facet_counts(UNFILTERED, key) for key in facet_keys},
-            _agree_facets,
-        ),
-        QueryPath(
-            f"facet_counts: {len(facet_keys)} facets in one query, facet + search",
-            lambda: queries.all_facet_counts(con, FILTERED, facet_keys),
-            lambda: {key: frames.facet_counts(FILTERED, key) for key in facet_keys},
-            _agree_facets,
-        ),
-        QueryPath(
-            f"facet_counts: {len(facet_keys)} facets in one query, unfiltered",
-            lambda: queries.all_facet_counts(con, UNFILTERED, facet_keys),
-            lambda: {key: frames.facet_counts(UNFILTERED, key) for key in facet_keys},
-            _agree_facets,
-        ),
+        *(_page_path(con, frames, label, state) for label, state in PAGE_STATES),
+        # per facet for every state first, then in one query, as the report has always listed them
+        *(per_facet for per_facet, _ in facets),
+        *(in_one for _, in_one in facets),
         QueryPath(
             f"forest_rows: limit {FOREST_LIMIT}",
             lambda: queries.forest_rows(con, limit=FOREST_LIMIT),

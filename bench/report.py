@@ -326,7 +326,7 @@ def _load(results: Results) -> str:
     external = (
         ", ".join(f"{host}: {count}" for host, count in sorted(load.external_failures.items())) or "none"
     )
-    examples = "\n".join(f"- `{example}`" for example in load.error_examples)
+    examples = "\n".join(f"- `{example}`" for example in load.examples)
     return (
         "## End-to-end check in Chromium (a few browser sessions)\n\n"
         "Not the capacity measure (that is the protocol-level load test, *Capacity* below, which "

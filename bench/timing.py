@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,37 @@ class Stats:
         ordered = sorted(samples_ms)
         rank = max(1, math.ceil(0.95 * len(ordered)))
         return cls(len(ordered), statistics.median(ordered), ordered[rank - 1], ordered[0], ordered[-1])
+
+
+@dataclass(kw_only=True)
+class StepLog:
+    """What a load run saw: step times in ms by step name, and errors by kind with examples.
+
+    A subclass sets how many examples it keeps and how much of each it keeps.
+    """
+
+    steps: dict[str, list[float]] = field(default_factory=dict)
+    errors: Counter = field(default_factory=Counter)
+    examples: list[str] = field(default_factory=list)
+
+    MAX_EXAMPLES: ClassVar[int] = 6
+    EXAMPLE_CHARS: ClassVar[int] = 160
+
+    def samples(self) -> list[float]:
+        """Every step time, all steps together."""
+        return [value for values in self.steps.values() for value in values]
+
+    def stats(self, step: str | None = None) -> Stats:
+        return Stats.of(self.samples() if step is None else self.steps.get(step, []))
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+    def error(self, kind: str, detail: str) -> None:
+        self.errors[kind] += 1
+        if len(self.examples) < self.MAX_EXAMPLES:
+            self.examples.append(f"{kind}: {detail[: self.EXAMPLE_CHARS]}")
 
 
 def stopwatch(fn: Callable[[], object]) -> tuple[float, object]:
