@@ -24,6 +24,7 @@ May import: plotly, pandas and ``core.presentation.figure_data``. Not ``i18n`` o
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -504,25 +505,6 @@ def draw_survival_medians(frame: pd.DataFrame, text: FigureText, look: Look = Lo
     return fig
 
 
-def survival_medians_figure(
-    rows: pd.DataFrame,
-    endpoint: str,
-    lang: str = "en",
-    present: bool = False,
-    footer: str = "",
-    theme: str = "light",
-) -> go.Figure:
-    """Medians per trial and arm, with their intervals; "not reached" and ">x" drawn as lower bounds.
-
-    A lower bound is an open marker with an arrow to the right; a range across studies is a
-    thick translucent bar; the interval style follows its CI level as in the forest plot.
-    """
-    frame = figure_data.medians_frame(rows, lang)
-    return draw_survival_medians(
-        frame, figure_data.survival_text(lang, endpoint), Look(lang, present, footer, theme)
-    )
-
-
 def _error_bars(series: pd.DataFrame) -> dict | None:
     if all(v is None for v in [*series["low"], *series["high"]]):
         return None
@@ -576,19 +558,41 @@ def draw_survival_landmarks(frame: pd.DataFrame, text: FigureText, look: Look = 
     return fig
 
 
-def survival_landmarks_figure(
-    rows: pd.DataFrame,
-    endpoint: str,
-    lang: str = "en",
-    present: bool = False,
-    footer: str = "",
-    theme: str = "light",
-) -> go.Figure:
-    """Landmark rates over time, one series per trial arm (lines only join an arm's own points)."""
-    frame = figure_data.landmarks_frame(rows, lang)
-    return draw_survival_landmarks(
-        frame, figure_data.survival_text(lang, endpoint), Look(lang, present, footer, theme)
-    )
+def _survival_builder(prepare: Callable, draw: Callable, name: str, doc: str) -> Callable[..., go.Figure]:
+    """A survival chart's public builder: prepare the frame from value rows, then draw it."""
+
+    def build(
+        rows: pd.DataFrame,
+        endpoint: str,
+        lang: str = "en",
+        present: bool = False,
+        footer: str = "",
+        theme: str = "light",
+    ) -> go.Figure:
+        frame = prepare(rows, lang)
+        return draw(frame, figure_data.survival_text(lang, endpoint), Look(lang, present, footer, theme))
+
+    build.__name__ = build.__qualname__ = name
+    build.__doc__ = doc
+    return build
+
+
+survival_medians_figure = _survival_builder(
+    figure_data.medians_frame,
+    draw_survival_medians,
+    "survival_medians_figure",
+    """Medians per trial and arm, with their intervals; "not reached" and ">x" drawn as lower bounds.
+
+    A lower bound is an open marker with an arrow to the right; a range across studies is a
+    thick translucent bar; the interval style follows its CI level as in the forest plot.
+    """,
+)
+survival_landmarks_figure = _survival_builder(
+    figure_data.landmarks_frame,
+    draw_survival_landmarks,
+    "survival_landmarks_figure",
+    "Landmark rates over time, one series per trial arm (lines only join an arm's own points).",
+)
 
 
 citation_footer = figure_data.citation_footer
