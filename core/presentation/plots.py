@@ -390,20 +390,28 @@ def forest_figure(
 # --- survival comparison -----------------------------------------------------------------------
 
 
+def _mark_trace(marks: pd.DataFrame, x: list, name: str, marker: dict, textposition: str = "") -> go.Scatter:
+    """One marker per row of ``marks`` at ``x``, hovering its text; with ``textposition``,
+    each row's ``mark`` (such as "NR") is written beside its marker."""
+    trace = go.Scatter(
+        x=x, y=list(marks["y"]), mode="markers", name=name, marker=marker, hovertext=list(marks["hover"])
+    )
+    trace.hoverinfo = "text"
+    if textposition:
+        trace.update(mode="markers+text", text=list(marks["mark"]), textposition=textposition)
+    return trace
+
+
 def _median_markers(fig: go.Figure, marks: pd.DataFrame, x_max: float, text: FigureText, theme: str) -> None:
     unbounded = marks[marks["kind"] == "unbounded"]
     if not unbounded.empty:
         fig.add_trace(
-            go.Scatter(
-                x=[x_max * 0.97] * len(unbounded),
-                y=list(unbounded["y"]),
-                mode="markers+text",
-                name=text["legend.not_reached"],
-                marker=dict(symbol="triangle-right-open", size=14, color="#009E73"),
-                text=list(unbounded["mark"]),
-                textposition="middle left",
-                hovertext=list(unbounded["hover"]),
-                hoverinfo="text",
+            _mark_trace(
+                unbounded,
+                [x_max * 0.97] * len(unbounded),
+                text["legend.not_reached"],
+                dict(symbol="triangle-right-open", size=14, color="#009E73"),
+                "middle left",
             )
         )
     ranges = marks[marks["kind"] == "range"]
@@ -425,14 +433,11 @@ def _median_markers(fig: go.Figure, marks: pd.DataFrame, x_max: float, text: Fig
     points = marks[marks["kind"].isin(("point", "range"))]
     if not points.empty:
         fig.add_trace(
-            go.Scatter(
-                x=list(points["x"]),
-                y=list(points["y"]),
-                mode="markers",
-                name=text["legend.median"],
-                marker=dict(symbol="square", size=13, color=palette(theme).text),
-                hovertext=list(points["hover"]),
-                hoverinfo="text",
+            _mark_trace(
+                points,
+                list(points["x"]),
+                text["legend.median"],
+                dict(symbol="square", size=13, color=palette(theme).text),
             )
         )
 
@@ -443,16 +448,12 @@ def _lower_bounds(fig: go.Figure, marks: pd.DataFrame, x_max: float, text: Figur
     if bounds.empty:
         return
     fig.add_trace(
-        go.Scatter(
-            x=list(bounds["x"]),
-            y=list(bounds["y"]),
-            mode="markers+text",
-            name=text["legend.lower_bound"],
-            marker=dict(symbol="triangle-right", size=15, color="#009E73"),
-            text=list(bounds["mark"]),
-            textposition="top center",
-            hovertext=list(bounds["hover"]),
-            hoverinfo="text",
+        _mark_trace(
+            bounds,
+            list(bounds["x"]),
+            text["legend.lower_bound"],
+            dict(symbol="triangle-right", size=15, color="#009E73"),
+            "top center",
         )
     )
     for x, y in zip(bounds["x"], bounds["y"]):
