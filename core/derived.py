@@ -105,6 +105,9 @@ METHODS: dict[str, tuple[str, str]] = {
     ),
 }
 
+ESTIMATE_COLUMNS = ("value", "qualifier", "ci_low", "ci_high", "ci_level", "unit")
+"""An estimate's own columns, in order: every derived frame and export lists them together."""
+
 COLUMNS = (
     "derived",
     "kind",
@@ -123,18 +126,10 @@ COLUMNS = (
     "arm_label",
     "comparator",
     "comparator_label",
-    "value",
-    "qualifier",
-    "ci_low",
-    "ci_high",
-    "ci_level",
-    "unit",
+    *ESTIMATE_COLUMNS,
     "direction",
     "ci_crosses_zero",
-    "formula",
-    "inputs",
-    "method",
-    "reason",
+    *schema.DERIVED_COLUMNS,
 )
 """Every derived frame has these columns (a builder may add its own after them)."""
 
@@ -530,12 +525,7 @@ _TIMELINE_COLUMNS = (
     "assessment",
     "timepoint",
     "term",
-    "value",
-    "qualifier",
-    "ci_low",
-    "ci_high",
-    "ci_level",
-    "unit",
+    *ESTIMATE_COLUMNS,
     "previous",
     "change",
     "derived",
@@ -626,17 +616,17 @@ def _series_items(key: tuple, members: list[dict], follow_by_cut: dict[tuple, di
     return items
 
 
+_NO_CHANGE = dict(derived=False, change=None, previous="", change_formula="", change_reason="")
+"""A timeline row before its change from the previous cut is worked out (the first cut keeps it)."""
+
+
 def _timeline_item(row: dict, previous: dict | None, series: str, fu: dict | None) -> dict:
     """One value row of a series with its series key, follow-up and change (``fu``: the
     follow-up row of its cut, if any)."""
     item = dict(row)
     item.update(
         series=series,
-        derived=False,
-        change=None,
-        previous="",
-        change_formula="",
-        change_reason="",
+        **_NO_CHANGE,
         inputs=_ref(row),
         follow_up=_num(fu["value"]) if fu is not None else None,
         follow_up_id=_ref(fu) if fu is not None else "",
@@ -898,18 +888,10 @@ STANDALONE_EXPORT_COLUMNS = (
     "endpoint",
     "measure",
     "timepoint",
-    "value",
-    "qualifier",
-    "ci_low",
-    "ci_high",
-    "ci_level",
-    "unit",
+    *ESTIMATE_COLUMNS,
     "evidence_kind",
     "flags",
-    "formula",
-    "inputs",
-    "method",
-    "reason",
+    *schema.DERIVED_COLUMNS,
 )
 """Columns of a CSV of derived values on their own (e.g. the comparison page's pairs)."""
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from core import schema
-from core.presentation.export import FORMULA_PREFIXES
 from core.problems import Problem, ProblemLog, clip, listing, shown
 from core.records import ID_CHARS, TEXT_CHARS, SourceTexts, _TrialLoader, check_cross_references, parse_toml
 from core.safe_toml import MAX_DIGITS
@@ -121,7 +120,7 @@ def decode(name: str, data: bytes) -> tuple[str | None, Problem | None]:
 
 def unneutralise(cell: str) -> str:
     """Undo :func:`core.presentation.export.neutralise`: ``'=1+1`` → ``=1+1`` (kept as text, never evaluated)."""
-    if cell.startswith("'") and cell[1:2] and cell[1] in FORMULA_PREFIXES:
+    if cell.startswith("'") and cell[1:2] and cell[1] in schema.FORMULA_PREFIXES:
         return cell[1:]
     return cell
 

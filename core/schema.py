@@ -440,6 +440,9 @@ REQUIRED_COLUMNS = tuple(name for name, required in CSV_COLUMNS if required)
 """What an imported CSV must have."""
 OPTIONAL_COLUMNS = tuple(name for name, required in CSV_COLUMNS if not required)
 """What an imported CSV may have besides."""
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""A CSV text cell starting with one of these is a formula to a spreadsheet: the export
+neutralises it with a leading apostrophe and the import takes that apostrophe off again."""
 
 
 # --- record types ----------------------------------------------------------------------

@@ -62,24 +62,19 @@ if total_trials > rows["trial"].nunique():
         icon=":material/filter_alt:",
     )
 footer = plots.citation_footer(rows, lang)
-medians = rows[rows["measure"] == "median"]
-if medians.empty:
-    st.caption(tr("survival.no_medians"))
-else:
-    figure = plots.survival_medians_figure(
-        rows, endpoint, lang=lang, present=common.present(), footer=footer, theme=common.theme()
-    )
-    common.show_chart(figure, f"survival-{endpoint}-medians", key="survival__medians")
-    st.caption(tr("survival.medians_help"))
-
-landmarks = rows[rows["measure"] == "landmark"]
-if landmarks.empty:
-    st.caption(tr("survival.no_landmarks"))
-else:
-    figure = plots.survival_landmarks_figure(
-        rows, endpoint, lang=lang, present=common.present(), footer=footer, theme=common.theme()
-    )
-    common.show_chart(figure, f"survival-{endpoint}-landmarks", key="survival__landmarks")
+# The two charts, each shown when its measure has rows: (measure, name, builder, help key).
+CHARTS = (
+    ("median", "medians", plots.survival_medians_figure, "survival.medians_help"),
+    ("landmark", "landmarks", plots.survival_landmarks_figure, None),
+)
+for measure, name, build, help_key in CHARTS:
+    if not (rows["measure"] == measure).any():
+        st.caption(tr(f"survival.no_{name}"))
+        continue
+    figure = build(rows, endpoint, lang=lang, present=common.present(), footer=footer, theme=common.theme())
+    common.show_chart(figure, f"survival-{endpoint}-{name}", key=f"survival__{name}")
+    if help_key:
+        st.caption(tr(help_key))
 
 derived_sections.survival_differences(rows, lang)
 

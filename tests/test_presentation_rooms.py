@@ -23,7 +23,7 @@ STANDARD = {
 }
 ALLOWED = {
     "i18n": {"core.text"},
-    "export": {"pandas"},
+    "export": {"pandas", "core.schema"},
     "caveats": {"pandas", "core.schema", "core.presentation.i18n"},
     "formatting": {"core.schema", "core.text", "core.presentation.i18n", "core.presentation.caveats"},
     "tables": {

@@ -5,7 +5,8 @@ spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``, a
 carriage return) neutralised with a leading apostrophe, as OWASP recommends. The long
 export's columns are ``core.schema.EXPORT_COLUMNS`` (one list with the import's).
 
-May import: pandas and the standard library only (the importer and the CLI use it too).
+May import: pandas, core.schema (its ``FORMULA_PREFIXES``, shared with the importer) and the
+standard library only (the CLI uses it too).
 Every CSV the pages offer is a presenter's frame (:mod:`core.presentation.tables`) written
 with :func:`to_csv_bytes`.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from core.schema import FORMULA_PREFIXES
 
 
 def neutralise(cell: object) -> object:

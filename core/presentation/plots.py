@@ -24,6 +24,7 @@ May import: plotly, pandas and ``core.presentation.figure_data``. Not ``i18n`` o
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -389,20 +390,28 @@ def forest_figure(
 # --- survival comparison -----------------------------------------------------------------------
 
 
+def _mark_trace(marks: pd.DataFrame, x: list, name: str, marker: dict, textposition: str = "") -> go.Scatter:
+    """One marker per row of ``marks`` at ``x``, hovering its text; with ``textposition``,
+    each row's ``mark`` (such as "NR") is written beside its marker."""
+    trace = go.Scatter(
+        x=x, y=list(marks["y"]), mode="markers", name=name, marker=marker, hovertext=list(marks["hover"])
+    )
+    trace.hoverinfo = "text"
+    if textposition:
+        trace.update(mode="markers+text", text=list(marks["mark"]), textposition=textposition)
+    return trace
+
+
 def _median_markers(fig: go.Figure, marks: pd.DataFrame, x_max: float, text: FigureText, theme: str) -> None:
     unbounded = marks[marks["kind"] == "unbounded"]
     if not unbounded.empty:
         fig.add_trace(
-            go.Scatter(
-                x=[x_max * 0.97] * len(unbounded),
-                y=list(unbounded["y"]),
-                mode="markers+text",
-                name=text["legend.not_reached"],
-                marker=dict(symbol="triangle-right-open", size=14, color="#009E73"),
-                text=list(unbounded["mark"]),
-                textposition="middle left",
-                hovertext=list(unbounded["hover"]),
-                hoverinfo="text",
+            _mark_trace(
+                unbounded,
+                [x_max * 0.97] * len(unbounded),
+                text["legend.not_reached"],
+                dict(symbol="triangle-right-open", size=14, color="#009E73"),
+                "middle left",
             )
         )
     ranges = marks[marks["kind"] == "range"]
@@ -424,14 +433,11 @@ def _median_markers(fig: go.Figure, marks: pd.DataFrame, x_max: float, text: Fig
     points = marks[marks["kind"].isin(("point", "range"))]
     if not points.empty:
         fig.add_trace(
-            go.Scatter(
-                x=list(points["x"]),
-                y=list(points["y"]),
-                mode="markers",
-                name=text["legend.median"],
-                marker=dict(symbol="square", size=13, color=palette(theme).text),
-                hovertext=list(points["hover"]),
-                hoverinfo="text",
+            _mark_trace(
+                points,
+                list(points["x"]),
+                text["legend.median"],
+                dict(symbol="square", size=13, color=palette(theme).text),
             )
         )
 
@@ -442,16 +448,12 @@ def _lower_bounds(fig: go.Figure, marks: pd.DataFrame, x_max: float, text: Figur
     if bounds.empty:
         return
     fig.add_trace(
-        go.Scatter(
-            x=list(bounds["x"]),
-            y=list(bounds["y"]),
-            mode="markers+text",
-            name=text["legend.lower_bound"],
-            marker=dict(symbol="triangle-right", size=15, color="#009E73"),
-            text=list(bounds["mark"]),
-            textposition="top center",
-            hovertext=list(bounds["hover"]),
-            hoverinfo="text",
+        _mark_trace(
+            bounds,
+            list(bounds["x"]),
+            text["legend.lower_bound"],
+            dict(symbol="triangle-right", size=15, color="#009E73"),
+            "top center",
         )
     )
     for x, y in zip(bounds["x"], bounds["y"]):
@@ -502,25 +504,6 @@ def draw_survival_medians(frame: pd.DataFrame, text: FigureText, look: Look = Lo
     )
     _footer(fig, look.footer, present, theme)
     return fig
-
-
-def survival_medians_figure(
-    rows: pd.DataFrame,
-    endpoint: str,
-    lang: str = "en",
-    present: bool = False,
-    footer: str = "",
-    theme: str = "light",
-) -> go.Figure:
-    """Medians per trial and arm, with their intervals; "not reached" and ">x" drawn as lower bounds.
-
-    A lower bound is an open marker with an arrow to the right; a range across studies is a
-    thick translucent bar; the interval style follows its CI level as in the forest plot.
-    """
-    frame = figure_data.medians_frame(rows, lang)
-    return draw_survival_medians(
-        frame, figure_data.survival_text(lang, endpoint), Look(lang, present, footer, theme)
-    )
 
 
 def _error_bars(series: pd.DataFrame) -> dict | None:
@@ -576,19 +559,41 @@ def draw_survival_landmarks(frame: pd.DataFrame, text: FigureText, look: Look = 
     return fig
 
 
-def survival_landmarks_figure(
-    rows: pd.DataFrame,
-    endpoint: str,
-    lang: str = "en",
-    present: bool = False,
-    footer: str = "",
-    theme: str = "light",
-) -> go.Figure:
-    """Landmark rates over time, one series per trial arm (lines only join an arm's own points)."""
-    frame = figure_data.landmarks_frame(rows, lang)
-    return draw_survival_landmarks(
-        frame, figure_data.survival_text(lang, endpoint), Look(lang, present, footer, theme)
-    )
+def _survival_builder(prepare: Callable, draw: Callable, name: str, doc: str) -> Callable[..., go.Figure]:
+    """A survival chart's public builder: prepare the frame from value rows, then draw it."""
+
+    def build(
+        rows: pd.DataFrame,
+        endpoint: str,
+        lang: str = "en",
+        present: bool = False,
+        footer: str = "",
+        theme: str = "light",
+    ) -> go.Figure:
+        frame = prepare(rows, lang)
+        return draw(frame, figure_data.survival_text(lang, endpoint), Look(lang, present, footer, theme))
+
+    build.__name__ = build.__qualname__ = name
+    build.__doc__ = doc
+    return build
+
+
+survival_medians_figure = _survival_builder(
+    figure_data.medians_frame,
+    draw_survival_medians,
+    "survival_medians_figure",
+    """Medians per trial and arm, with their intervals; "not reached" and ">x" drawn as lower bounds.
+
+    A lower bound is an open marker with an arrow to the right; a range across studies is a
+    thick translucent bar; the interval style follows its CI level as in the forest plot.
+    """,
+)
+survival_landmarks_figure = _survival_builder(
+    figure_data.landmarks_frame,
+    draw_survival_landmarks,
+    "survival_landmarks_figure",
+    "Landmark rates over time, one series per trial arm (lines only join an arm's own points).",
+)
 
 
 citation_footer = figure_data.citation_footer
