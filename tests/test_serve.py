@@ -9,6 +9,7 @@ not installed (``make serve`` and ``make loadtest`` install it) unless ``CI`` is
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import shutil
 import subprocess
@@ -22,6 +23,14 @@ from bench.protocol import ProtocolError, Session, check_local
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
+
+
+def run_async(coroutine):
+    """Run ``coroutine`` on an event loop of its own thread: when the browser tests ran first in
+    the same pytest process, their sync Playwright keeps a loop running in this thread."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
 
 needs_haproxy = pytest.mark.skipif(
     haproxy_binary() is None and not os.environ.get("CI"),
@@ -115,7 +124,7 @@ def test_sessions_spread_across_replicas_and_stay_there(cluster):
             for session in sessions:
                 await session.close()
 
-    placed, after, exceptions, paths = asyncio.run(scenario())
+    placed, after, exceptions, paths = run_async(scenario())
     assert set(placed) == {"r1", "r2"}, placed
     assert after == placed
     assert exceptions == [[]] * len(QUERIES)
@@ -161,7 +170,7 @@ def test_killed_replica_sessions_reconnect_and_reopen_their_view(cluster):
             await session.close()
         return victim, result
 
-    victim, (placed, views, errors, reconnected, exceptions, queries) = asyncio.run(scenario())
+    victim, (placed, views, errors, reconnected, exceptions, queries) = run_async(scenario())
     try:
         assert errors == []  # nothing but the dropped websockets
         assert exceptions == [[]] * len(QUERIES)

@@ -10,6 +10,7 @@ CI (CI=true).
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,13 @@ from devtools.server import start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "screenshots"  # not committed (.gitignore)
+
+
+def app_server(folder: Path) -> tuple[str, subprocess.Popen]:
+    """Another ``streamlit run app.py`` with its own database cache, for a test that needs a
+    server of its own (its own limits, or load it must not put on the shared one)."""
+    app = start_server(ROOT / "app.py", folder, cache_dir=folder / "cache")
+    return app.url, app.process
 
 
 @pytest.fixture(scope="session")

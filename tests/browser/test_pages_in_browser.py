@@ -320,11 +320,11 @@ def test_unknown_trial_page_screenshots(server, browser, lang):
 def test_an_import_dropped_for_another_readers_says_so_on_every_page(browser, tmp_path, monkeypatch):
     """A server whose upload store holds one small import: when another reader imports, the
     first reader's pages say their import expired — never silently the curated trials alone."""
-    from tests.browser.conftest import start_server
+    from tests.browser.conftest import app_server
     from tests.hostile.corpus import row, to_csv
 
     monkeypatch.setenv("EVIDENCE_UPLOAD_BUDGET", "1")
-    url, process = start_server(tmp_path / "server")
+    url, process = app_server(tmp_path / "server")
     try:
         first = browser.new_context(viewport={"width": 1440, "height": 900})
         mine = first.new_page()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, settle, start_server
+from tests.browser.conftest import CHROMIUM, app_server, settle
 from tests.hostile.corpus import CASES_BY_NAME
 
 pytestmark = pytest.mark.browser
@@ -97,7 +97,7 @@ def own_server(tmp_path_factory):
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{CHROMIUM} not found")
         pytest.skip(f"{CHROMIUM} not found (make test installs Debian's chromium)")
-    url, process = start_server(tmp_path_factory.mktemp("two-sessions"))
+    url, process = app_server(tmp_path_factory.mktemp("two-sessions"))
     yield url, process
     process.terminate()
     try:
