@@ -69,8 +69,9 @@ def option_label(key: str, counts_by_value: dict[str, int]):
 
 with st.expander(tr("trials.filters"), expanded=not common.present(), icon=":material/filter_list:"):
     columns = st.columns(5)
+    counts = data.facet_counts(database=database, selected=selected_key, q=q, keys=tuple(FACET_ORDER))
     for index, key in enumerate(FACET_ORDER):
-        options_frame = data.facet_counts(database=database, selected=selected_key, q=q, key=key)
+        options_frame = counts[key]
         counts_by_value = dict(zip(options_frame["value"], options_frame["trials"]))
         options = list(options_frame["value"])
         # keep a selection visible even when other filters leave it no trials
