@@ -378,7 +378,6 @@ html, body, .stMarkdown p, .stMarkdown li, [data-testid="stMarkdownContainer"] p
 [data-testid="stCaptionContainer"], label, button, input { font-size: 21px !important; }
 h1 { font-size: 44px !important; } h2 { font-size: 34px !important; } h3 { font-size: 28px !important; }
 .block-container { padding-top: 1.2rem !important; max-width: 100% !important; }
-[data-testid="stPlotlyChart"] { min-height: 80vh; }
 </style>
 """
 

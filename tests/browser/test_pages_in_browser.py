@@ -364,3 +364,38 @@ def test_the_trial_chooser_opens_the_chosen_trial(server, page):
     page.wait_for_function("() => location.search.includes('trial=crown')")
     settle(page)
     assert page.locator("h1").first.inner_text() == "CROWN"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/forest?lang=en&present=1&endpoint=PFS&cancer=nsclc-alk",
+        "/forest?lang=zh-Hant&present=1",
+        "/survival?lang=zh-Hans&present=1&endpoint=PFS",
+    ],
+)
+def test_presentation_mode_figures_are_not_clipped(server, browser, path):
+    """At 1920×1080 in presentation mode every figure's drawing fits its box (no rule stretches
+    the box past the figure, none cuts the figure), and the filtered ALK PFS forest plot shows
+    all its rows, its axis and its citation on one screen."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    tab = context.new_page()
+    try:
+        tab.goto(server + path)
+        settle(tab, timeout=90_000)
+        boxes = tab.evaluate(
+            """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(chart => {
+                const svg = chart.querySelector('.main-svg');
+                return [chart.getBoundingClientRect().height, svg.getBoundingClientRect().height,
+                        chart.getBoundingClientRect().bottom];
+            })"""
+        )
+        assert boxes, "no figure on the page"
+        for box, drawing, _ in boxes:
+            assert drawing <= box + 1, (box, drawing)
+        if "nsclc-alk" in path:
+            assert boxes[0][2] <= 1080, "the forest plot and its citation do not fit the screen"
+            layout = tab.evaluate("() => document.querySelector('.js-plotly-plot').layout")
+            assert len(layout["yaxis"]["ticktext"]) >= 5
+    finally:
+        context.close()
