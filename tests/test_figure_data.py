@@ -78,3 +78,17 @@ def test_draw_uses_the_prepared_words(con):
     fig = plots.draw_forest(frame, text)
     assert "NINETY-FIVE" in {trace.name for trace in fig.data}
     assert fig.layout.xaxis.title.text == "AXIS"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans", "zh-Hant"])
+def test_forest_rows_of_different_data_cuts_never_read_the_same(con, lang):
+    """With every data cut shown, ALEX's and CROWN's several estimates each name their cut, and
+    an interim analysis says so on its row."""
+    rows = queries.forest_rows(con, latest_only=False)
+    marks = figure_data.forest_frame(rows, lang)
+    labels = list(marks.loc[~marks["header"], "label"])
+    assert len(labels) == len(set(labels)), [label for label in labels if labels.count(label) > 1]
+    interim = rows["analysis_kind"].eq("interim")
+    assert interim.any()
+    word = {"en": "Interim analysis", "zh-Hans": "期中分析", "zh-Hant": "期中分析"}[lang]
+    assert sum(word in label for label in labels) == interim.sum()

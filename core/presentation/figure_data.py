@@ -109,6 +109,16 @@ def _subgroup(row: Mapping[str, Any], lang: str, limit: int | None = None) -> li
     return [esc(shorten(text, limit) if limit else text)]
 
 
+def _cut(row: Mapping[str, Any], lang: str, limit: int = 24) -> list[str]:
+    """The data cut a row belongs to (two cuts of one trial never read the same), with an
+    interim analysis marked as such."""
+    label = data_text(row.get("analysis_label") or "", row.get("analysis_label_zh") or "", lang)
+    parts = [esc(shorten(label, limit))] if label else []
+    if row.get("analysis_kind") == "interim":
+        parts.append(f"<i>{esc(vocab_label(schema.ANALYSIS_KINDS, 'interim', lang))}</i>")
+    return parts
+
+
 def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -132,7 +142,7 @@ def _forest_label(row: Mapping[str, Any], group_by: str, lang: str) -> str:
     parts = [esc(formatting.trial_label(row, lang))]
     if group_by != "endpoint":
         parts.append(esc(row["endpoint"]))
-    label = " · ".join(parts + _subgroup(row, lang) + _assessment(row, lang))
+    label = " · ".join(parts + _subgroup(row, lang) + _assessment(row, lang) + _cut(row, lang))
     trial_caveats = row.get("trial_caveats")
     if trial_caveats is not None and len(trial_caveats):
         # a trial-level caveat (crossing curves, responder comparison, …): a badge on the row,
@@ -168,6 +178,7 @@ def _forest_mark(row: Mapping[str, Any], y: float, group: str, group_by: str, la
         "n": number(row.get("n_patients")),
         "hover": hover(row, lang),
         "text": _forest_value(row, style, lang),
+        "source": esc(vocab_label(schema.SOURCE_KINDS, row.get("source_kind") or "", lang)),
     }
 
 
@@ -193,7 +204,17 @@ def forest_frame(rows: pd.DataFrame, lang: str = "en", group_by: str = "cancer")
         for offset, record in enumerate(records, start=1):
             marks.append(_forest_mark(record, y - offset, title, group_by, lang))
         y -= len(records) + 1.4
+    _name_sources_of_twins(marks)
     return pd.DataFrame(marks, columns=list(_FOREST_MARK_COLUMNS))
+
+
+def _name_sources_of_twins(marks: list[dict]) -> None:
+    """Rows that would still read the same (one estimate reported by two sources of one data
+    cut) name the kind of source each comes from."""
+    labels = [mark["label"] for mark in marks if not mark["header"]]
+    for mark in marks:
+        if not mark["header"] and labels.count(mark["label"]) > 1:
+            mark["label"] += f" · {mark['source']}"
 
 
 _FOREST_MARK_COLUMNS = (
