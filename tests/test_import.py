@@ -323,12 +323,15 @@ CLI_SECONDS = 60
 CLI_PEAK_MB = 600  # the interpreter with pandas and duckdb imported is ~150 MB of it
 CLI_OUTPUT_CHARS = 60_000  # 101 lines per file of at most a few hundred characters
 
+# The child's own high-water mark (VmHWM belongs to its address space). Not ru_maxrss: Linux
+# carries that across fork and exec, so a child of a large pytest process reports the parent's.
 _MEASURED_CHECK = (
-    "import resource, sys\n"
+    "import sys\n"
     "from core.__main__ import main\n"
     "code = main(sys.argv[1:])\n"
     "sys.stdout.flush()\n"
-    "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"  # KiB on Linux
+    "status = open('/proc/self/status').read().split('VmHWM:', 1)[1]\n"
+    "peak = int(status.split()[0])\n"  # KiB
     "sys.stderr.write(f'\\nPEAK_KB={peak}\\n')\n"
     "sys.exit(code)\n"
 )
