@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -211,9 +212,9 @@ def forest_frame(rows: pd.DataFrame, lang: str = "en", group_by: str = "cancer")
 def _name_sources_of_twins(marks: list[dict]) -> None:
     """Rows that would still read the same (one estimate reported by two sources of one data
     cut) name the kind of source each comes from."""
-    labels = [mark["label"] for mark in marks if not mark["header"]]
+    seen = Counter(mark["label"] for mark in marks if not mark["header"])
     for mark in marks:
-        if not mark["header"] and labels.count(mark["label"]) > 1:
+        if not mark["header"] and seen[mark["label"]] > 1:
             mark["label"] += f" · {mark['source']}"
 
 
