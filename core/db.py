@@ -14,13 +14,16 @@ from SQL, configuration locked.
 from __future__ import annotations
 
 import ast
+import collections
 import dataclasses
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -276,27 +279,34 @@ def _vocab_frame() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def populate(con: duckdb.DuckDBPyConnection, evidence: schema.Evidence) -> None:
+def populate(con: duckdb.DuckDBPyConnection, evidence: schema.Evidence, stats: BuildStats | None = None) -> None:
     """Create the tables and views of ``evidence`` in an open, empty database."""
+    started = time.perf_counter()
     tables = frames(evidence)
     tables["vocab"] = _vocab_frame()
+    framed = time.perf_counter()
     for name, frame in tables.items():
         con.register("frame", frame)
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")  # noqa: S608 - name from the dict above
         con.unregister("frame")
+    inserted = time.perf_counter()
     for script in SQL_SCRIPTS:
         con.execute((_SQL_DIR / script).read_text(encoding="utf-8"))
+    if stats is not None:
+        stats.frames_s += framed - started
+        stats.insert_s += inserted - framed
+        stats.sql_s += time.perf_counter() - inserted
 
 
 COMPLETE_TABLE = "build_complete"
 """Written last by :func:`build_database`: a file without it was never finished."""
 
 
-def build_database(evidence: schema.Evidence, path: Path | str) -> None:
+def build_database(evidence: schema.Evidence, path: Path | str, stats: BuildStats | None = None) -> None:
     """Write the evidence to a new DuckDB file at ``path``."""
     con = duckdb.connect(str(path))
     try:
-        populate(con, evidence)
+        populate(con, evidence, stats)
         con.execute(f"CREATE TABLE {COMPLETE_TABLE} AS SELECT ? AS format", [FORMAT_VERSION])  # noqa: S608
         con.execute("CHECKPOINT")
     finally:
@@ -406,6 +416,225 @@ def _load_chunks(jobs: list[tuple[str, list[str]]], workers: int) -> schema.Evid
     return merged
 
 
+# --- compiling a large corpus: frames built in the workers, streamed to DuckDB -------------------
+
+STREAMED_TABLES = ("trials", "arms", "analyses", "vals")
+"""The tables built in the workers, chunk by chunk; the others are small and built at the end."""
+CHUNK_FILES = 1000
+"""Trial files per worker job: small enough that a chunk's records and frames stay a few
+hundred MB, large enough that a job's fixed cost (a process round trip) is noise."""
+
+
+BUILD_MEMORY_LIMIT = "1GB"
+"""DuckDB's memory while a large corpus is compiled (the workers and the parent's own share
+come on top; see docs/benchmarks.md)."""
+
+
+@dataclasses.dataclass
+class BuildStats:
+    """What a build wrote and where its time went (the benchmark reports it)."""
+
+    trials: int = 0
+    values: int = 0
+    problems: int = 0
+    workers: int = 1
+    chunks: int = 0
+    load_s: float = 0.0  # parse + validate (summed over workers when parallel)
+    frames_s: float = 0.0  # frames (summed over workers when parallel)
+    insert_s: float = 0.0  # frames into DuckDB tables (the parent)
+    sql_s: float = 0.0  # the SQL scripts: derived tables, search index, export view
+    worker_peak_mb: float = 0.0  # the largest worker's own high-water mark (VmHWM)
+
+
+@dataclasses.dataclass
+class _Chunk:
+    """One worker job's result: its trials' frames, and what the parent checks across files."""
+
+    sources: list
+    errors: list
+    discrepancies: list
+    value_keys: list[str]
+    trial_files: dict[str, str]
+    tables: dict[str, pd.DataFrame]
+    load_s: float
+    frames_s: float
+    peak_mb: float
+
+
+def _own_peak_mb() -> float:
+    """This process's own high-water mark (``VmHWM``; 0 where /proc is missing)."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _frames_chunk(job: tuple[str, list[str]]) -> _Chunk:
+    """Worker: load some of a folder's trial files and build their rows of the streamed tables.
+
+    Discrepancies are only collected: their links may point into another chunk, so the
+    parent checks them once over everything (as :func:`load_records` does).
+    """
+    data_dir, names = job
+    started = time.perf_counter()
+    evidence = load_evidence(data_dir, trial_names=names, cross_check=False)
+    loaded = time.perf_counter()
+    discrepancies, evidence.discrepancies = evidence.discrepancies, []
+    tables = frames(evidence)
+    return _Chunk(
+        sources=evidence.sources,
+        errors=evidence.errors,
+        discrepancies=discrepancies,
+        value_keys=[f"{v.trial}:{v.id}" for v in evidence.values],
+        trial_files={t.id: t.file for t in evidence.trials},
+        tables={name: tables[name] for name in STREAMED_TABLES},
+        load_s=loaded - started,
+        frames_s=time.perf_counter() - loaded,
+        peak_mb=_own_peak_mb(),
+    )
+
+
+def _append(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, created: set[str]) -> None:
+    """Add a chunk's rows to table ``name``: created by the first chunk, appended in order after.
+
+    A column that held no value in the chunks so far has DuckDB's ``NULL`` type (as in a
+    one-frame build where it is empty throughout); it takes the type of the first chunk that
+    has a value, so the table ends up as the one-frame build's.
+    """
+    con.register("frame", frame)
+    try:
+        if name not in created:
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")  # noqa: S608 - STREAMED_TABLES
+            created.add(name)
+            return
+        table_types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {name})").fetchall())  # noqa: S608
+        frame_types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE frame)").fetchall())
+        for column, kind in frame_types.items():
+            if table_types.get(column) == '"NULL"' and kind != '"NULL"':
+                con.execute(f'ALTER TABLE {name} ALTER "{column}" TYPE {kind}')  # noqa: S608 - DuckDB's own names
+        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM frame")  # noqa: S608 - STREAMED_TABLES
+    finally:
+        con.unregister("frame")
+
+
+def _mp_context():
+    # Fork only a process without other threads (a lock held by one would stay locked in the
+    # child); from a threaded server (the app compiling on first use) spawn fresh workers.
+    return multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
+
+
+def _stream_chunks(con, jobs: list[tuple[str, list[str]]], workers: int, stats: BuildStats):
+    """Run the jobs in worker processes and append their frames in order, a few jobs ahead
+    (so finished chunks waiting for the parent never pile up in memory). Returns what the
+    cross-file check needs: sources, problems, discrepancies, value keys, trial files."""
+    sources: list = []
+    problems: list = []
+    discrepancies: list = []
+    value_keys: set[str] = set()
+    trial_files: dict[str, str] = {}
+    created: set[str] = set()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
+        pending: collections.deque = collections.deque()
+        queue = iter(enumerate(jobs))
+        for index, job in itertools.islice(queue, workers + 1):
+            pending.append((index, pool.submit(_frames_chunk, job)))
+        while pending:
+            index, future = pending.popleft()
+            chunk = future.result()
+            for index_next, job in itertools.islice(queue, 1):
+                pending.append((index_next, pool.submit(_frames_chunk, job)))
+            if index == 0:
+                sources = chunk.sources
+            # every chunk reads sources.toml: keep its problems once
+            problems += [p for p in chunk.errors if index == 0 or p.file != "sources.toml"]
+            discrepancies += chunk.discrepancies
+            value_keys.update(chunk.value_keys)
+            trial_files.update(chunk.trial_files)
+            started = time.perf_counter()
+            for name in STREAMED_TABLES:
+                _append(con, name, chunk.tables[name], created)
+            stats.insert_s += time.perf_counter() - started
+            stats.load_s += chunk.load_s
+            stats.frames_s += chunk.frames_s
+            stats.worker_peak_mb = max(stats.worker_peak_mb, chunk.peak_mb)
+            stats.trials += len(chunk.trial_files)
+            stats.values += len(chunk.value_keys)
+    return sources, problems, discrepancies, value_keys, trial_files
+
+
+def _build_streamed(data_dir: Path, path: Path | str, names: list[str], workers: int, chunk_files: int):
+    stats = BuildStats(workers=workers)
+    jobs = [(str(data_dir), names[start : start + chunk_files]) for start in range(0, len(names), chunk_files)]
+    stats.chunks = len(jobs)
+    con = duckdb.connect(str(path))
+    try:
+        # DuckDB may take most of the machine's memory for the scripts' sorts and joins by
+        # default; bounded, it spills to a folder beside the file instead.
+        con.execute("SET memory_limit = ?", [BUILD_MEMORY_LIMIT])
+        sources, problems, discrepancies, value_keys, trial_files = _stream_chunks(con, jobs, workers, stats)
+        kept = records.check_discrepancy_links(discrepancies, value_keys, trial_files, problems)
+        started = time.perf_counter()
+        rest = frames(schema.Evidence(sources=sources, discrepancies=kept, errors=problems))
+        rest["vocab"] = _vocab_frame()
+        for name, frame in rest.items():
+            if name not in STREAMED_TABLES:
+                _append(con, name, frame, set())
+        stats.insert_s += time.perf_counter() - started
+        stats.problems = len(problems)
+        _finish(con, stats)
+    finally:
+        con.close()
+    return stats
+
+
+def _finish(con: duckdb.DuckDBPyConnection, stats: BuildStats) -> None:
+    """The SQL scripts over the finished tables, then the mark a complete build writes last."""
+    started = time.perf_counter()
+    for script in SQL_SCRIPTS:
+        con.execute((_SQL_DIR / script).read_text(encoding="utf-8"))
+    con.execute(f"CREATE TABLE {COMPLETE_TABLE} AS SELECT ? AS format", [FORMAT_VERSION])  # noqa: S608
+    con.execute("CHECKPOINT")
+    stats.sql_s += time.perf_counter() - started
+
+
+def build_from_folder(
+    data_dir: Path | str,
+    path: Path | str,
+    workers: int | None = None,
+    min_files: int = PARALLEL_MIN_FILES,
+    chunk_files: int = CHUNK_FILES,
+) -> BuildStats:
+    """Compile a data folder into a new DuckDB file at ``path``.
+
+    Below ``min_files`` trial files, or with one CPU, this is ``build_database(load_evidence(
+    data_dir), path)``. Above, chunks of the sorted file list are parsed, validated and turned
+    into frames in worker processes, and appended to the tables in file order as they come
+    back, so neither the whole corpus's records nor its frames are ever held at once; the
+    discrepancy links are checked once over everything, as :func:`load_records` does. The
+    tables are the same, row for row (``tests/test_db.py`` compares both builds). A worker
+    that cannot start or dies makes it fall back to the one-process build.
+    """
+    data_dir = Path(data_dir)
+    workers = workers or os.cpu_count() or 1
+    names = sorted(item.name for item in (data_dir / "trials").glob("*.toml"))
+    if workers >= 2 and len(names) >= max(min_files, 1) and (data_dir / "sources.toml").is_file():
+        try:
+            return _build_streamed(data_dir, path, names, workers, chunk_files)
+        except BrokenProcessPool:
+            for leftover in (Path(path), Path(f"{path}.wal")):
+                leftover.unlink(missing_ok=True)
+    stats = BuildStats()
+    started = time.perf_counter()
+    evidence = load_evidence(data_dir)
+    stats.load_s = time.perf_counter() - started
+    build_database(evidence, path, stats)
+    stats.trials, stats.values, stats.problems = len(evidence.trials), len(evidence.values), len(evidence.errors)
+    return stats
+
+
 def compiled_database(data_dir: Path | str = DEFAULT_DATA_DIR, cache: Path | str | None = None) -> Path:
     """The compiled database for ``data_dir``, built only when the records changed.
 
@@ -437,9 +666,8 @@ def compiled_database(data_dir: Path | str = DEFAULT_DATA_DIR, cache: Path | str
         ) from exc
     os.close(handle)
     os.unlink(temp_name)  # duckdb wants to create the file itself
-    evidence = load_records(data_dir)
     try:
-        build_database(evidence, temp_name)
+        build_from_folder(data_dir, temp_name)
         checksum = _file_digest(Path(temp_name))
         os.replace(temp_name, target)
         _checksum_path(target).write_text(checksum, encoding="ascii")

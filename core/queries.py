@@ -154,20 +154,39 @@ def trials_page(
     limit: int | None = 50,
     offset: int = 0,
 ) -> tuple[pd.DataFrame, int]:
-    """One page of the trials table and the total number of matching trials."""
+    """One page of the trials table and the total number of matching trials, in one query.
+
+    The filter runs once: the matching trials' ids and sort keys (narrow) are counted and
+    sorted, and only the page's rows are read in full. The count rides on every row; an
+    empty page still has its count (one row of NULLs, dropped here).
+    """
     where, params = filters.where()
     order = SORTS.get(sort, SORTS["name"])
     direction = "DESC" if descending else "ASC"
-    total = int(_df(con, f"SELECT count(*) AS n FROM trial_rows WHERE {where}", params)["n"].iloc[0])
-    page_sql = (
-        f"SELECT * EXCLUDE (search_text) FROM trial_rows WHERE {where} "
-        f"ORDER BY {order} {direction} NULLS LAST, lower(name) ASC"
-    )
-    page_params = list(params)
+    window, page_params = "", []
     if limit is not None:
-        page_sql += " LIMIT ? OFFSET ?"
-        page_params += [int(limit), int(offset)]
-    return _df(con, page_sql, page_params), total
+        window = "LIMIT ? OFFSET ?"
+        page_params = [int(limit), int(offset)]
+    sql = f"""
+        WITH matched AS MATERIALIZED (
+            SELECT id, {order} AS sort_key, lower(name) AS name_key FROM trial_rows WHERE {where}
+        ),
+        page AS (
+            SELECT id, row_number() OVER (ORDER BY sort_key {direction} NULLS LAST, name_key ASC) AS row_order
+            FROM (SELECT * FROM matched ORDER BY sort_key {direction} NULLS LAST, name_key ASC {window})
+        ),
+        rows AS (
+            SELECT t.* EXCLUDE (search_text), p.row_order
+            FROM trial_rows t JOIN page p ON p.id = t.id
+        )
+        SELECT r.* EXCLUDE (row_order), c.total AS _total
+        FROM (SELECT count(*) AS total FROM matched) c
+        LEFT JOIN rows r ON TRUE
+        ORDER BY r.row_order
+    """
+    frame = _df(con, sql, params + page_params)
+    total = int(frame["_total"].iloc[0])
+    return frame[frame["id"].notna()].drop(columns="_total").reset_index(drop=True), total
 
 
 def facet_counts(con, filters: TrialFilter, key: str) -> pd.DataFrame:

@@ -759,8 +759,24 @@ def check_cross_references(evidence: schema.Evidence, problems: list[Problem]) -
     """Discrepancies may name values in any file, so they are checked after everything loads.
 
     Problems are capped per file like every other problem (:class:`ProblemLog`)."""
-    value_keys = {f"{v.trial}:{v.id}" for v in evidence.values}
-    file_of = {t.id: t.file for t in evidence.trials}
+    evidence.discrepancies = check_discrepancy_links(
+        evidence.discrepancies,
+        {f"{v.trial}:{v.id}" for v in evidence.values},
+        {t.id: t.file for t in evidence.trials},
+        problems,
+    )
+
+
+def check_discrepancy_links(
+    discrepancies: list[schema.Discrepancy],
+    value_keys: set[str],
+    file_of: dict[str, str],
+    problems: list[Problem],
+) -> list[schema.Discrepancy]:
+    """:func:`check_cross_references` from what it needs of the records: every value's
+    ``trial:id`` and each trial's file (a streamed build holds no more than that). Returns the
+    discrepancies whose links all resolve; adds a problem for each other one, and for a
+    discrepancy id used twice."""
     logs: dict[str, ProblemLog] = {}
 
     def report(trial: str, item: schema.Discrepancy, field: str, code: str, **params: Any) -> None:
@@ -770,20 +786,20 @@ def check_cross_references(evidence: schema.Evidence, problems: list[Problem]) -
         log.append(Problem.of(file, record, field, code, **params))
 
     kept = []
-    for item in evidence.discrepancies:
+    for item in discrepancies:
         missing = [ref for ref in item.values if ref not in value_keys]
         if missing:
             report(item.trial, item, "values", "unknown_value_ref", refs=listing(map(repr, missing)))
             continue
         kept.append(item)
-    evidence.discrepancies = kept
     seen: dict[str, str] = {}
-    for item in evidence.discrepancies:
+    for item in kept:
         if item.id in seen:
             report(item.trial, item, "id", "duplicate_discrepancy", other=seen[item.id])
         seen.setdefault(item.id, file_of[item.trial])
     for log in logs.values():
         problems.extend(log.problems())
+    return kept
 
 
 def load_evidence(
