@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import resource
+import json
 import shutil
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,47 +64,33 @@ def make_corpus(options: Options, n: int) -> CorpusInfo:
     return CorpusInfo(n, write_s, len(files), megabytes)
 
 
-@contextlib.contextmanager
-def _timed(module, name: str, into: dict):
-    """Time every call of ``module.name`` (and keep its last result) while the block runs."""
-    original = getattr(module, name)
-
-    def wrapper(*args, **kwargs):
-        started = time.perf_counter()
-        result = original(*args, **kwargs)
-        into[name] = into.get(name, 0.0) + time.perf_counter() - started
-        into[name + ":result"] = result
-        return result
-
-    setattr(module, name, wrapper)
-    try:
-        yield
-    finally:
-        setattr(module, name, original)
-
-
 def compile_corpus(data_dir: Path, cache: Path, label: str) -> tuple[CompileInfo, Path]:
-    """Compile into an empty cache, timing the whole and its load and frame-building parts."""
-    shutil.rmtree(cache, ignore_errors=True)
-    parts: dict = {}
-    started = time.perf_counter()
-    with _timed(db, "load_records", parts), _timed(db, "frames", parts):
-        path = db.compiled_database(data_dir, cache)
-    total = time.perf_counter() - started
-    evidence = parts.pop("load_records:result")
-    parts.pop("frames:result", None)
+    """Compile into an empty cache in a fresh process (``bench.compile_child``), so its peak
+    memory is its own; the split of the time comes from :class:`core.db.BuildStats`."""
+    process = subprocess.run(
+        [sys.executable, "-m", "bench.compile_child", str(data_dir), str(cache)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    stats = json.loads(process.stdout.strip().splitlines()[-1])
     info = CompileInfo(
         label=label,
-        n_trials=len(evidence.trials),
-        n_values=len(evidence.values),
-        total_s=total,
-        load_s=parts.get("load_records", float("nan")),
-        frames_s=parts.get("frames", float("nan")),
-        database_mb=path.stat().st_size / 2**20,
-        problems=len(evidence.errors),
-        peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        n_trials=stats["trials"],
+        n_values=stats["values"],
+        total_s=stats["total_s"],
+        load_s=stats["load_s"],
+        frames_s=stats["frames_s"],
+        database_mb=stats["database_mb"],
+        problems=stats["problems"],
+        peak_rss_mb=stats["peak_rss_mb"],
+        workers=stats["workers"],
+        insert_s=stats["insert_s"],
+        sql_s=stats["sql_s"],
+        worker_peak_mb=stats["worker_peak_mb"],
     )
-    return info, path
+    return info, next(cache.glob("evidence-*.duckdb"))
 
 
 def query_run(options: Options, database: Path, n: int) -> QueryRun:

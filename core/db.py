@@ -279,7 +279,9 @@ def _vocab_frame() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def populate(con: duckdb.DuckDBPyConnection, evidence: schema.Evidence, stats: BuildStats | None = None) -> None:
+def populate(
+    con: duckdb.DuckDBPyConnection, evidence: schema.Evidence, stats: BuildStats | None = None
+) -> None:
     """Create the tables and views of ``evidence`` in an open, empty database."""
     started = time.perf_counter()
     tables = frames(evidence)
@@ -567,7 +569,9 @@ def _stream_chunks(con, jobs: list[tuple[str, list[str]]], workers: int, stats: 
 
 def _build_streamed(data_dir: Path, path: Path | str, names: list[str], workers: int, chunk_files: int):
     stats = BuildStats(workers=workers)
-    jobs = [(str(data_dir), names[start : start + chunk_files]) for start in range(0, len(names), chunk_files)]
+    jobs = [
+        (str(data_dir), names[start : start + chunk_files]) for start in range(0, len(names), chunk_files)
+    ]
     stats.chunks = len(jobs)
     con = duckdb.connect(str(path))
     try:
@@ -631,7 +635,11 @@ def build_from_folder(
     evidence = load_evidence(data_dir)
     stats.load_s = time.perf_counter() - started
     build_database(evidence, path, stats)
-    stats.trials, stats.values, stats.problems = len(evidence.trials), len(evidence.values), len(evidence.errors)
+    stats.trials, stats.values, stats.problems = (
+        len(evidence.trials),
+        len(evidence.values),
+        len(evidence.errors),
+    )
     return stats
 
 

@@ -271,12 +271,17 @@ def _table_contents(path: Path) -> dict[str, tuple[list, list]]:
     differs between two builds of the same records): compare those as sorted rows."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        names = [row[0] for row in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
+        names = [
+            row[0]
+            for row in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()
+        ]
         out = {}
         for name in names:
             types = con.execute(f'SELECT column_name, column_type FROM (DESCRIBE "{name}")').fetchall()
             # NaN is not equal to itself: compare its text
-            rows = [tuple(repr(cell) for cell in row) for row in con.execute(f'SELECT * FROM "{name}"').fetchall()]
+            rows = [
+                tuple(repr(cell) for cell in row) for row in con.execute(f'SELECT * FROM "{name}"').fetchall()
+            ]
             out[name] = (types, rows)
         return out
     finally:
