@@ -618,7 +618,7 @@ def build_from_folder(
     into frames in worker processes, and appended to the tables in file order as they come
     back, so neither the whole corpus's records nor its frames are ever held at once; the
     discrepancy links are checked once over everything, as :func:`load_records` does. The
-    tables are the same, row for row (``tests/test_db.py`` compares both builds). A worker
+    tables are the same, row for row (``tests/test_bench.py`` compares both builds). A worker
     that cannot start or dies makes it fall back to the one-process build.
     """
     data_dir = Path(data_dir)

@@ -5,6 +5,9 @@ The browser and load-test parts are not run here (``make bench`` runs them)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import duckdb
 import pytest
 
 from bench import corpus
@@ -221,3 +224,66 @@ def test_bench_report_keeps_the_capacity_section(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# new report") and "old report" not in text
     assert f"{BEGIN}\ncapacity table\n{END}" in text
+
+
+# --- the streamed parallel build ---------------------------------------------------------------
+
+
+def _table_contents(path: Path) -> dict[str, tuple[list, list]]:
+    """Every table and view of a compiled file: (column types, rows in stored order).
+
+    The SQL scripts write some tables without an ORDER BY (their order is DuckDB's, and
+    differs between two builds of the same records): compare those as sorted rows."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [
+            row[0]
+            for row in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()
+        ]
+        out = {}
+        for name in names:
+            types = con.execute(f'SELECT column_name, column_type FROM (DESCRIBE "{name}")').fetchall()
+            # NaN is not equal to itself: compare its text
+            rows = [
+                tuple(repr(cell) for cell in row) for row in con.execute(f'SELECT * FROM "{name}"').fetchall()
+            ]
+            out[name] = (types, rows)
+        return out
+    finally:
+        con.close()
+
+
+def _with_broken_links(folder: Path) -> None:
+    """A discrepancy naming a value of another file that does not exist, and one naming a value
+    that does (in a later chunk): the parent's deferred check must keep one and refuse the other."""
+    first, *_, last = sorted((folder / "trials").glob("*.toml"))
+    last_values = load_evidence(folder, trial_names=[last.name], cross_check=False).values
+    link = f"{last.stem}:{last_values[0].id}"
+    own = load_evidence(folder, trial_names=[first.name], cross_check=False).values[0]
+    with first.open("a", encoding="utf-8") as handle:
+        for index, target in enumerate((link, f"{last.stem}:no-such-value")):
+            handle.write(
+                f'\n[[discrepancies]]\nid = "cross-{index}"\nkind = "conflict"\n'
+                f'values = ["{first.stem}:{own.id}", "{target}"]\nsummary = "test"\n'
+            )
+
+
+def test_the_streamed_build_writes_the_same_tables_as_the_one_process_build(tmp_path):
+    folder = tmp_path / "corpus"
+    corpus.write_corpus(folder, 1000, seed=20251122)
+    _with_broken_links(folder)
+    serial, streamed = tmp_path / "serial.duckdb", tmp_path / "streamed.duckdb"
+    db.build_database(load_evidence(folder), serial)
+    stats = db.build_from_folder(folder, streamed, workers=2, min_files=1, chunk_files=150)
+    assert stats.workers == 2 and stats.chunks == 7 and stats.trials == 1000
+    old, new = _table_contents(serial), _table_contents(streamed)
+    assert list(new) == list(old)
+    for name in old:
+        assert new[name][0] == old[name][0], f"{name}: column types differ"
+        assert len(new[name][1]) == len(old[name][1]), f"{name}: row counts differ"
+        assert sorted(new[name][1]) == sorted(old[name][1]), f"{name}: rows differ"
+    for name in [*db.STREAMED_TABLES, "value_rows", "survival_value_rows", "sources", "problems"]:
+        assert new[name][1] == old[name][1], f"{name}: rows in another order"
+    problems = [row for row in old["problems"][1] if "unknown_value_ref" in row[4]]
+    assert len(problems) == 1 and len(old["discrepancies"][1]) >= 1
+    assert sum("cross-0" in row[0] for row in old["discrepancies"][1]) == 1
