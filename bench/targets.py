@@ -189,7 +189,9 @@ def _compile_targets(results: Results) -> list[Target]:
             if largest.workers > 1
             else f"{largest.total_s:,.0f} s (one process)",
             fast,
-            "" if fast is not False else COMPILE_WHY + f" (1-minute load average at the end of the run: {load:.1f})",
+            ""
+            if fast is not False
+            else COMPILE_WHY + f" (1-minute load average at the end of the run: {load:.1f})",
         ),
         Target(
             f"compile peak RSS, all processes, {at}",
