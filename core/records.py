@@ -55,7 +55,7 @@ MAX_LIST_ITEMS = 100
 """A list field (drugs, flags, registry ids…) holds at most this many items."""
 
 _ID_NAMES = {"id", "analysis", "arm", "comparator", "source"}
-_TEXT_NAMES = {"note", "note_zh", "title", "title_en", "condition", "control", "regimen", "regimen_zh"}
+_TEXT_NAMES = {"note", "note_zh", "title", "title_en", "condition", "control", "control_zh", "regimen", "regimen_zh"}
 _TEXT_NAMES |= {"summary", "summary_zh", "citation"}
 
 
@@ -103,6 +103,7 @@ TRIAL_FIELDS = (
     _f("note"),
     _f("note_zh"),
     _f("caveats", "strlist", vocab=schema.CAVEATS),
+    _f("control_zh"),
 )
 TRIAL_TABLES = ("arms", "analyses", "values", "discrepancies")
 
@@ -125,6 +126,7 @@ ANALYSIS_FIELDS = (
     _f("presented"),
     _f("label_zh"),
     _f("note"),
+    _f("note_zh"),
 )
 
 VALUE_FIELDS = (
@@ -155,6 +157,7 @@ VALUE_FIELDS = (
     _f("n_total", "int"),
     _f("flags", "strlist", vocab=schema.FLAGS),
     _f("note"),
+    _f("note_zh"),
 )
 
 DISCREPANCY_FIELDS = (
