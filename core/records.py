@@ -55,8 +55,8 @@ MAX_LIST_ITEMS = 100
 """A list field (drugs, flags, registry ids…) holds at most this many items."""
 
 _ID_NAMES = {"id", "analysis", "arm", "comparator", "source"}
-_TEXT_NAMES = {"note", "note_zh", "title", "title_en", "condition", "control", "control_zh", "regimen", "regimen_zh"}
-_TEXT_NAMES |= {"summary", "summary_zh", "citation"}
+_TEXT_NAMES = {"note", "note_zh", "title", "title_en", "condition", "control", "regimen", "regimen_zh"}
+_TEXT_NAMES |= {"summary", "summary_zh", "citation", "control_zh"}
 
 
 @dataclass(frozen=True)

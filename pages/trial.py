@@ -93,7 +93,8 @@ discrepancies = data.discrepancies(database=database, trial_id=trial_id)
 st.title(
     md(
         formatting.trial_label(
-            {"trial_name": header["name"], "trial_name_zh": header["name_zh"], "origin": header["origin"]}, lang
+            {"trial_name": header["name"], "trial_name_zh": header["name_zh"], "origin": header["origin"]},
+            lang,
         )
     )
 )

@@ -138,7 +138,9 @@ def metric_label(row: Mapping[str, Any], lang: str = "en") -> str:
     elif measure == "hr":
         label = t("metric.hr", lang, endpoint=endpoint)
     elif measure in ("count", "events"):
-        label = t(f"metric.{measure}", lang, endpoint=vocab_label(schema.ENDPOINTS, row.get("endpoint", ""), lang))
+        label = t(
+            f"metric.{measure}", lang, endpoint=vocab_label(schema.ENDPOINTS, row.get("endpoint", ""), lang)
+        )
     else:
         key = row.get("endpoint", "")
         label = vocab_label(schema.ENDPOINTS, key, lang) if key in schema.ENDPOINTS else key
