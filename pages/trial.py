@@ -90,6 +90,10 @@ analyses = data.trial_analyses(database=database, trial_id=trial_id)
 values = data.trial_values(database=database, trial_id=trial_id)
 discrepancies = data.discrepancies(database=database, trial_id=trial_id)
 
+common.set_document(
+    f"{formatting.trial_label({'trial_name': header['name'], 'trial_name_zh': header['name_zh']}, lang)} · {tr('nav.trial')}",
+    mark_language=False,
+)
 st.title(
     md(
         formatting.trial_label(
