@@ -104,6 +104,7 @@ TRIAL_FIELDS = (
     _f("note_zh"),
     _f("caveats", "strlist", vocab=schema.CAVEATS),
     _f("control_zh"),
+    _f("drug_classes_zh", "strlist"),
 )
 TRIAL_TABLES = ("arms", "analyses", "values", "discrepancies")
 

@@ -582,6 +582,7 @@ class Trial:
     origin: str = "curated"  # curated | user (imported in a session)
     caveats: tuple[str, ...] = ()  # CAVEATS keys
     control_zh: str = ""
+    drug_classes_zh: tuple[str, ...] = ()  # in the order of drug_classes
 
 
 @dataclass

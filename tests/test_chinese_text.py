@@ -139,3 +139,14 @@ def test_traditional_rows_are_lie_and_columns_are_lan():
 def test_traditional_uses_taiwan_quotes_and_terms_in_record_text_too():
     assert i18n.to_hant("“期中”分析的数据") == "「期中」分析的資料"
     assert i18n.data_text("", "本次会话导入的模板", "zh-Hant") == "本次工作階段匯入的範本"
+    assert i18n.data_text("", "局部晚期；局部治疗；观察性队列", "zh-Hant") == "局部晚期；局部治療；觀察性隊列"
+
+
+def test_drugs_and_drug_classes_have_chinese_names_from_the_records(con):
+    from core import queries
+
+    names = queries.list_facet_labels_zh(con)
+    assert names["drug"]["alectinib"] == "阿来替尼"
+    assert names["class"]["ALK tyrosine kinase inhibitor"] == "ALK酪氨酸激酶抑制剂"
+    facet_values = set(queries.facet_counts(con, queries.TrialFilter(), "class")["value"])
+    assert facet_values and facet_values <= set(names["class"])  # every class shown has a name
