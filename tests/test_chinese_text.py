@@ -150,3 +150,13 @@ def test_drugs_and_drug_classes_have_chinese_names_from_the_records(con):
     assert names["class"]["ALK tyrosine kinase inhibitor"] == "ALK酪氨酸激酶抑制剂"
     facet_values = set(queries.facet_counts(con, queries.TrialFilter(), "class")["value"])
     assert facet_values and facet_values <= set(names["class"])  # every class shown has a name
+
+
+def test_a_headline_names_its_measure_with_a_full_width_colon_in_chinese():
+    from core.presentation.formatting import headline_text
+
+    row = {"endpoint": "PFS", "measure": "median", "unit": "months", "value": 9.1, "qualifier": "="}
+    assert headline_text([row], "en") == "Median PFS: 9.1 months"
+    assert headline_text([row], "zh-Hans") == "中位PFS：9.1个月"
+    follow_up = {**row, "endpoint": "FOLLOW-UP", "term": "PFS follow-up", "term_zh": "PFS随访"}
+    assert headline_text([follow_up], "zh-Hant").startswith("中位追蹤時間 — PFS追蹤：")

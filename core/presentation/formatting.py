@@ -195,10 +195,12 @@ def headline_text(rows, lang: str = "en") -> str:
     if first.get("measure") == "hr":
         text = f"{endpoint_name(first['endpoint'], lang)} {value_text(first, lang, with_p=False)}"
     elif len(records) == 1:
-        text = f"{metric_label(first, lang)}: {value_text(first, lang, with_p=False)}"
+        text = (
+            f"{metric_label(first, lang)}{t('zh.label_colon', lang)}{value_text(first, lang, with_p=False)}"
+        )
     else:
         separator = f" {t('value.vs', lang)} "
-        text = f"{metric_label(first, lang)}: {separator.join(estimate(row, lang) for row in records)}"
+        text = f"{metric_label(first, lang)}{t('zh.label_colon', lang)}{separator.join(estimate(row, lang) for row in records)}"
     notes = []
     if first.get("evidence_kind") == "review-claim":
         notes.append(caveat_codes.label("review_claim", lang))
