@@ -73,6 +73,7 @@ PAGES = [
 ]
 page = st.navigation(PAGES, position="hidden" if common.present() else "sidebar")
 common.keep_shell_params()
+common.set_document(page.title)
 common.apply_theme()
 try:
     page.run()

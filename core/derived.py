@@ -130,6 +130,12 @@ COLUMNS = (
     "direction",
     "ci_crosses_zero",
     *schema.DERIVED_COLUMNS,
+    # the labels' Chinese, so a derived row reads in the reader's language (never exported)
+    "trial_name_zh",
+    "analysis_label_zh",
+    "arm_label_zh",
+    "comparator_label_zh",
+    "population_zh",
 )
 """Every derived frame has these columns (a builder may add its own after them)."""
 
@@ -322,6 +328,13 @@ def _base(kind: str, row, other=None) -> dict:
         arm_label=_text(row, "arm_label"),
         comparator=_text(other, "arm") if other is not None else _text(row, "comparator"),
         comparator_label=_text(other, "arm_label") if other is not None else _text(row, "comparator_label"),
+        trial_name_zh=_text(row, "trial_name_zh"),
+        analysis_label_zh=_text(row, "analysis_label_zh"),
+        arm_label_zh=_text(row, "arm_label_zh"),
+        comparator_label_zh=_text(other, "arm_label_zh")
+        if other is not None
+        else _text(row, "comparator_label_zh"),
+        population_zh=_text(row, "population_zh"),
         qualifier="=",
         ci_level="",
         direction="",
@@ -746,6 +759,7 @@ def indirect_row(a, b) -> dict:
         trial_b_name=_text(b, "trial_name"),
         comparator=_text(b, "arm"),
         comparator_label=_text(b, "arm_label"),
+        comparator_label_zh=_text(b, "arm_label_zh"),
         unit="ratio",
         inputs=f"{_ref(a)};{_ref(b)}",
         formula=f"exp(ln {_ref(a)} − ln {_ref(b)})",
@@ -753,6 +767,8 @@ def indirect_row(a, b) -> dict:
         timepoint=None,
         analysis=f"{a['analysis']} | {b['analysis']}",
         analysis_label="",
+        analysis_label_zh="",
+        population_zh=_text(a, "population_zh") if a["population"] == b["population"] else "",
         population=a["population"]
         if a["population"] == b["population"]
         else f"{a['population']} | {b['population']}",

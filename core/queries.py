@@ -628,3 +628,25 @@ def derivation_rows(con, trial_ids: Sequence[str] = ()) -> pd.DataFrame:
         sql = f"SELECT * FROM value_rows WHERE {where} AND trial IN (SELECT unnest(?::VARCHAR[])) {order}"  # noqa: S608 - constant text
         return _df(con, sql, [ids])
     return _df(con, f"SELECT * FROM value_rows WHERE {where} {order}")  # noqa: S608 - constant text
+
+
+_LIST_FACET_LABELS = {"drug": ("drugs", "drugs_zh"), "class": ("drug_classes", "drug_classes_zh")}
+"""List facets whose values are English text with a parallel Chinese list in the records."""
+
+
+def list_facet_labels_zh(con) -> dict[str, dict[str, str]]:
+    """The Chinese name of each value of the drug and drug-class facets, from the records.
+
+    ``{"drug": {"alectinib": "阿来替尼", …}, "class": {…}}``; a trial whose two lists differ
+    in length gives no names (its values show in English).
+    """
+    out: dict[str, dict[str, str]] = {}
+    for key, (column, column_zh) in _LIST_FACET_LABELS.items():
+        frame = _df(
+            con,
+            f"SELECT DISTINCT unnest({column}) AS en, unnest({column_zh}) AS zh FROM trials "
+            f"WHERE len({column}) = len({column_zh})",
+            [],
+        )
+        out[key] = dict(zip(frame["en"], frame["zh"]))
+    return out

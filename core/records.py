@@ -56,7 +56,7 @@ MAX_LIST_ITEMS = 100
 
 _ID_NAMES = {"id", "analysis", "arm", "comparator", "source"}
 _TEXT_NAMES = {"note", "note_zh", "title", "title_en", "condition", "control", "regimen", "regimen_zh"}
-_TEXT_NAMES |= {"summary", "summary_zh", "citation"}
+_TEXT_NAMES |= {"summary", "summary_zh", "citation", "control_zh"}
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,8 @@ TRIAL_FIELDS = (
     _f("note"),
     _f("note_zh"),
     _f("caveats", "strlist", vocab=schema.CAVEATS),
+    _f("control_zh"),
+    _f("drug_classes_zh", "strlist"),
 )
 TRIAL_TABLES = ("arms", "analyses", "values", "discrepancies")
 
@@ -125,6 +127,7 @@ ANALYSIS_FIELDS = (
     _f("presented"),
     _f("label_zh"),
     _f("note"),
+    _f("note_zh"),
 )
 
 VALUE_FIELDS = (
@@ -155,6 +158,7 @@ VALUE_FIELDS = (
     _f("n_total", "int"),
     _f("flags", "strlist", vocab=schema.FLAGS),
     _f("note"),
+    _f("note_zh"),
 )
 
 DISCREPANCY_FIELDS = (

@@ -119,6 +119,22 @@ ENDPOINTS: dict[str, tuple[str, str]] = {
     "BASELINE": ("Baseline characteristic", "基线特征"),
 }
 
+# Endpoints whose key is the abbreviation clinicians read in both languages ("中位PFS"); the
+# others (FOLLOW-UP, BASELINE, PROGRESSION-PATTERN…) are internal keys, shown only by their label.
+ENDPOINT_ABBREVIATIONS: tuple[str, ...] = (
+    "PFS",
+    "OS",
+    "TTF",
+    "RFS",
+    "IC-PFS",
+    "ORR",
+    "DCR",
+    "IC-ORR",
+    "IC-CR",
+    "DTC",
+    "TRAE",
+)
+
 MEASURES: dict[str, tuple[str, str]] = {
     "median": ("Median", "中位数"),
     "landmark": ("Landmark rate", "里程碑生存率"),
@@ -491,6 +507,7 @@ class Analysis:
     presented: str = ""
     label_zh: str = ""
     note: str = ""
+    note_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -524,6 +541,7 @@ class Value:
     flags: tuple[str, ...] = ()
     note: str = ""
     position: int = 0  # order within the trial file
+    note_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -563,6 +581,8 @@ class Trial:
     note_zh: str = ""
     origin: str = "curated"  # curated | user (imported in a session)
     caveats: tuple[str, ...] = ()  # CAVEATS keys
+    control_zh: str = ""
+    drug_classes_zh: tuple[str, ...] = ()  # in the order of drug_classes
 
 
 @dataclass

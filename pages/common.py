@@ -10,6 +10,7 @@ translated labels), so a link opens the same view in any language.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -19,7 +20,7 @@ import streamlit as st
 
 from core import db, store
 from core.presentation.export import to_csv_bytes
-from core.presentation.i18n import DEFAULT_LANGUAGE, resolve_language, t
+from core.presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, resolve_language, t
 from core.records import DEFAULT_DATA_DIR
 from core.store import Database
 
@@ -143,6 +144,22 @@ def present() -> bool:
 def tr(key: str, **values: object) -> str:
     """The interface string ``key`` in the current language."""
     return t(key, lang(), **values)
+
+
+def set_document(page_title: str, mark_language: bool = True) -> None:
+    """The browser tab names the page (and trial) in the reader's language; ``<html lang>`` follows.
+
+    Screen readers, the browser's own translation offer and CJK font choice read
+    ``<html lang>``; Streamlit always serves ``lang="en"``, so a one-line script sets it. The
+    script holds only a language tag from :data:`LANGUAGES` (never data), as JSON.
+    """
+    st.set_page_config(page_title=t("zh.document_title", lang(), page=page_title))
+    if not mark_language:  # already marked in this run (app.py); a page only renames its tab
+        return
+    tag = lang() if lang() in LANGUAGES else DEFAULT_LANGUAGE
+    st.html(
+        f"<script>document.documentElement.lang = {json.dumps(tag)};</script>", unsafe_allow_javascript=True
+    )
 
 
 def initial_language() -> str:

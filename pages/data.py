@@ -184,3 +184,8 @@ def export_frame(*, database: Database, trial_ids: tuple[str, ...] = ()) -> pd.D
 def evidence_card(*, database: Database, trial_id: str, lang: str, day: dt.date) -> str:
     """The printable evidence card of a trial, from the reader's own data (dated ``day``)."""
     return evidence_card_html(_con(database), trial_id, lang, generated=day)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def list_facet_labels_zh(*, database: Database) -> dict[str, dict[str, str]]:
+    return queries.list_facet_labels_zh(_con(database))

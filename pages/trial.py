@@ -90,7 +90,18 @@ analyses = data.trial_analyses(database=database, trial_id=trial_id)
 values = data.trial_values(database=database, trial_id=trial_id)
 discrepancies = data.discrepancies(database=database, trial_id=trial_id)
 
-st.title(md(formatting.trial_label({"trial_name": header["name"], "origin": header["origin"]}, lang)))
+common.set_document(
+    f"{formatting.trial_label({'trial_name': header['name'], 'trial_name_zh': header['name_zh']}, lang)} · {tr('nav.trial')}",
+    mark_language=False,
+)
+st.title(
+    md(
+        formatting.trial_label(
+            {"trial_name": header["name"], "trial_name_zh": header["name_zh"], "origin": header["origin"]},
+            lang,
+        )
+    )
+)
 st.subheader(md(data_text(header["title"], header["title_zh"], lang)))
 
 # --- caveats that apply to the whole trial (the same codes as the evidence card) ------------------
@@ -179,7 +190,8 @@ for _, analysis in analyses.iloc[::-1].iterrows():
     kind = vocab_label(schema.ANALYSIS_KINDS, analysis["kind"], lang)
     st.subheader(f"{md(label)} · {kind}")
     for endpoint in dict.fromkeys(values.loc[in_cut, "endpoint"]):
-        st.markdown(f"**{md(vocab_label(schema.ENDPOINTS, endpoint, lang))}** ({md(endpoint)})")
+        abbreviation = f" ({md(endpoint)})" if endpoint in schema.ENDPOINT_ABBREVIATIONS else ""
+        st.markdown(f"**{md(vocab_label(schema.ENDPOINTS, endpoint, lang))}**{abbreviation}")
         show_values(in_cut & (values["endpoint"] == endpoint))
 
 # --- safety ------------------------------------------------------------------------------------------

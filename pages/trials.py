@@ -8,7 +8,7 @@ import streamlit as st
 from core import queries, schema
 from core.presentation import tables
 from core.presentation.export import to_csv_bytes
-from core.presentation.i18n import vocab_label
+from core.presentation.i18n import data_text, vocab_label
 from core.store import Database
 from core.text import markdown_escape as md
 from pages import common, data, derived_sections
@@ -57,11 +57,20 @@ selected = {key: tuple(st.session_state[f"trials__{key}"]) for key in FACET_ORDE
 selected_key = tuple(sorted((k, v) for k, v in selected.items() if v))
 
 
-def option_label(key: str, counts_by_value: dict[str, int]):
-    vocab = VOCABS.get(key)
+NAMES_ZH = data.list_facet_labels_zh(database=database)  # drugs and drug classes in Chinese
 
+
+def value_name(key: str, value: str) -> str:
+    """A facet value as the reader names it: its vocabulary label, or the record's Chinese name."""
+    vocab = VOCABS.get(key)
+    if vocab:
+        return vocab_label(vocab, value, lang)
+    return data_text(value, NAMES_ZH.get(key, {}).get(value, ""), lang)
+
+
+def option_label(key: str, counts_by_value: dict[str, int]):
     def label(value: str) -> str:
-        text = vocab_label(vocab, value, lang) if vocab else value
+        text = value_name(key, value)
         return f"{text} ({counts_by_value.get(value, 0)})"
 
     return label
@@ -125,8 +134,7 @@ rows, total = data.trials_page(
 described = []
 for key, values in selected.items():
     if values:
-        vocab = VOCABS.get(key)
-        names = [vocab_label(vocab, v, lang) if vocab else v for v in values]
+        names = [value_name(key, v) for v in values]
         described.append(f"{tr(f'facet.{key}')}: {md(' / '.join(names))}")
 if q:
     described.append(f"{tr('trials.search')}: “{md(q)}”")

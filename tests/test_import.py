@@ -104,7 +104,7 @@ def test_duplicate_trial_ids_across_uploaded_files(tmp_path, capsys):
 def test_reasons_are_worded_by_the_catalog_in_the_readers_language():
     problem = Problem.of("x.csv", "", "ci_low", "ci_reversed", line=2, low="12.3", high="4.8")
     assert message(problem, "en") == problem.reason == "CI bounds reversed: low 12.3 > high 4.8"
-    assert message(problem, "zh-Hans") == "置信区间上下限颠倒:下限 12.3 > 上限 4.8"
+    assert message(problem, "zh-Hans") == "置信区间上下限颠倒：下限 12.3 > 上限 4.8"
     assert message(problem, "zh-Hant").startswith("信賴區間上下限顛倒")
     frame = problems_frame([problem], "zh-Hans")
     assert list(frame.columns) == ["file", "row", "field", "code", "message"]
@@ -113,7 +113,7 @@ def test_reasons_are_worded_by_the_catalog_in_the_readers_language():
         "row": "第 2 行",
         "field": "ci_low",
         "code": "ci_reversed",
-        "message": "置信区间上下限颠倒:下限 12.3 > 上限 4.8",
+        "message": "置信区间上下限颠倒：下限 12.3 > 上限 4.8",
     }
 
 

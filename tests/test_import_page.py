@@ -35,7 +35,7 @@ def test_problems_in_chinese():
     app = upload(open_page("import", lang="zh-Hans"), "reversed-and-negative-ci.csv")
     table = dataframes(app)[0]
     reasons = " ".join(table["原因"])
-    assert "置信区间上下限颠倒:下限 12.3 > 上限 4.8" in reasons  # worded in Chinese, not translated back
+    assert "置信区间上下限颠倒：下限 12.3 > 上限 4.8" in reasons  # worded in Chinese, not translated back
     assert "CI bounds" not in reasons
     assert "第 2 行" in set(table["行/记录"])
 

@@ -148,9 +148,9 @@ def test_the_sources_page_problems_table_is_worded_in_the_readers_language(tmp_p
     assert list(chinese.columns) == ["file", "row", "field", "code", "message"]
     assert list(chinese["code"]) == list(english["code"]) == ["ci_reversed", "not_toml"]
     assert english["message"].iloc[0] == "CI bounds reversed: low 10.12 > high 7.79"
-    assert chinese["message"].iloc[0] == "置信区间上下限颠倒:下限 10.12 > 上限 7.79"
+    assert chinese["message"].iloc[0] == "置信区间上下限颠倒：下限 10.12 > 上限 7.79"
     assert chinese["row"].iloc[0] == "values[1] (id=bad)"
-    assert chinese["message"].iloc[1].startswith("不是有效的 TOML 文件:")
+    assert chinese["message"].iloc[1].startswith("不是有效的 TOML 文件：")
 
 
 def test_echoed_input_is_short_and_safe():

@@ -134,7 +134,7 @@ def test_glossary_groups_are_codes():
     glossary = tables.glossary("zh-Hant")
     assert set(glossary["group"]) == {"endpoint", "measure", "assessment", "flag", "evidence"}
     shown = tables.display(glossary, "en")
-    assert list(shown.columns) == ["Term", "English", "中文", "Group"]
+    assert list(shown.columns) == ["Code (in links and CSV)", "English", "中文", "Group"]
     assert "Caveat flag" in set(shown["Group"])
 
 

@@ -104,11 +104,23 @@ def absolute_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     rows = []
     for record in frame.to_dict("records"):
-        arms = f"{record.get('arm_label') or record.get('arm')} {t('value.vs', lang)} {record.get('comparator_label') or record.get('comparator')}"
+        arm = data_text(
+            record.get("arm_label") or record.get("arm") or "", record.get("arm_label_zh") or "", lang
+        )
+        comparator = data_text(
+            record.get("comparator_label") or record.get("comparator") or "",
+            record.get("comparator_label_zh") or "",
+            lang,
+        )
+        arms = f"{arm} {t('value.vs', lang)} {comparator}"
         rows.append(
             {
                 "endpoint": record["endpoint"],
-                "analysis": record.get("analysis_label") or record.get("analysis"),
+                "analysis": data_text(
+                    record.get("analysis_label") or record.get("analysis") or "",
+                    record.get("analysis_label_zh") or "",
+                    lang,
+                ),
                 "population": formatting.population_text(record, lang),
                 "timepoint": formatting.timepoint_text(record.get("timepoint"), lang),
                 "arms": arms,
@@ -340,7 +352,16 @@ def differences_table(
         if aspect in vocab:
             values = [vocab_label(vocab[aspect], v, lang) if v else "" for v in values]
         elif aspect == "population":
-            values = [formatting.population_text({"population": v}, lang) for v in values]
+            values = [formatting.population_text(row, lang) for row in (a, b)]
+        elif aspect == "analysis":
+            values = [
+                data_text(
+                    row.get("analysis_label") or row.get("analysis") or "",
+                    row.get("analysis_label_zh") or "",
+                    lang,
+                )
+                for row in (a, b)
+            ]
         rows.append(
             {
                 "aspect": t(f"compare.aspect_{aspect}", lang),

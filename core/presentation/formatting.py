@@ -113,9 +113,17 @@ def timepoint_text(months: Any, lang: str = "en", adjective: bool = False) -> st
     return t("value.months", lang, n=format_number(months))
 
 
+def endpoint_name(endpoint: str, lang: str = "en") -> str:
+    """An endpoint as a reader names it: the abbreviation (``PFS``, ``IC-ORR``) where clinicians
+    use one in both languages, else its label (``FOLLOW-UP`` → ``随访时间``): never an internal key."""
+    if endpoint in schema.ENDPOINT_ABBREVIATIONS or endpoint not in schema.ENDPOINTS:
+        return endpoint
+    return vocab_label(schema.ENDPOINTS, endpoint, lang)
+
+
 def metric_label(row: Mapping[str, Any], lang: str = "en") -> str:
     """What the number is: ``Median PFS``, ``3-year RFS rate``, ``HR for OS``, ``ORR``."""
-    endpoint = row.get("endpoint", "")
+    endpoint = endpoint_name(row.get("endpoint", ""), lang)
     measure = row.get("measure", "")
     term = data_text(row.get("term") or "", row.get("term_zh") or "", lang)
     if measure == "median":
@@ -130,9 +138,12 @@ def metric_label(row: Mapping[str, Any], lang: str = "en") -> str:
     elif measure == "hr":
         label = t("metric.hr", lang, endpoint=endpoint)
     elif measure in ("count", "events"):
-        label = t(f"metric.{measure}", lang, endpoint=vocab_label(schema.ENDPOINTS, endpoint, lang))
+        label = t(
+            f"metric.{measure}", lang, endpoint=vocab_label(schema.ENDPOINTS, row.get("endpoint", ""), lang)
+        )
     else:
-        label = vocab_label(schema.ENDPOINTS, endpoint, lang) if endpoint in schema.ENDPOINTS else endpoint
+        key = row.get("endpoint", "")
+        label = vocab_label(schema.ENDPOINTS, key, lang) if key in schema.ENDPOINTS else key
         if measure not in ("proportion",):
             label = f"{label} · {vocab_label(schema.MEASURES, measure, lang)}"
     return f"{label} — {term}" if term else label
@@ -182,12 +193,14 @@ def headline_text(rows, lang: str = "en") -> str:
         return ""
     first = records[0]
     if first.get("measure") == "hr":
-        text = f"{first['endpoint']} {value_text(first, lang, with_p=False)}"
+        text = f"{endpoint_name(first['endpoint'], lang)} {value_text(first, lang, with_p=False)}"
     elif len(records) == 1:
-        text = f"{metric_label(first, lang)}: {value_text(first, lang, with_p=False)}"
+        text = (
+            f"{metric_label(first, lang)}{t('zh.label_colon', lang)}{value_text(first, lang, with_p=False)}"
+        )
     else:
         separator = f" {t('value.vs', lang)} "
-        text = f"{metric_label(first, lang)}: {separator.join(estimate(row, lang) for row in records)}"
+        text = f"{metric_label(first, lang)}{t('zh.label_colon', lang)}{separator.join(estimate(row, lang) for row in records)}"
     notes = []
     if first.get("evidence_kind") == "review-claim":
         notes.append(caveat_codes.label("review_claim", lang))

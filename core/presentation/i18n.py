@@ -101,6 +101,23 @@ def data_text(english: str, chinese: str, lang: str) -> str:
     return to_hant(text) if lang == "zh-Hant" and chinese else text
 
 
+def english_only(english: str, chinese: str, lang: str) -> bool:
+    """A Chinese reader is shown a curated text that exists only in English."""
+    return lang != "en" and bool(english) and not chinese
+
+
+def data_text_marked(english: str, chinese: str, lang: str) -> str:
+    """:func:`data_text`, saying so where a Chinese reader gets the English text.
+
+    The record carries no Chinese for this text: rather than a silent switch of language, the
+    text starts with a small marker (``zh.english_only``: 〔仅英文〕 / 〔僅英文〕).
+    """
+    text = data_text(english, chinese, lang)
+    if english_only(english, chinese, lang):
+        return f"{t('zh.english_only', lang)} {text}"
+    return text
+
+
 def vocab_label(vocab: dict[str, tuple[str, str]], key: str, lang: str) -> str:
     """The label of a vocabulary key (``core.schema``) in ``lang``; the key if unknown."""
     if key not in vocab:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from core import schema
 from core.presentation import caveats, formatting
-from core.presentation.i18n import data_text, t, vocab_label
+from core.presentation.i18n import data_text, data_text_marked, t, vocab_label
 
 VALUE_COLUMNS = (
     "trial",
@@ -213,7 +213,7 @@ def value_table(values: pd.DataFrame, lang: str) -> pd.DataFrame:
             "reading": [
                 formatting.snippet_reading(r["snippet"], r.get("source_script") or "", lang) for r in records
             ],
-            "note": [r.get("note") or "" for r in records],
+            "note": [data_text_marked(r.get("note") or "", r.get("note_zh") or "", lang) for r in records],
         },
         columns=list(VALUE_COLUMNS),
     )
@@ -259,7 +259,7 @@ def trial_facts(header: Mapping[str, Any], lang: str) -> pd.DataFrame:
         "phase": vocab_label(schema.PHASES, header["phase"], lang),
         "design": f"{vocab_label(schema.DESIGNS, header['design'], lang)} · "
         f"{vocab_label(schema.BLINDING, header['blinding'], lang)}",
-        "control": header.get("control") or "—",
+        "control": data_text_marked(header.get("control") or "", header.get("control_zh") or "", lang) or "—",
         "primary": vocab_label(schema.ENDPOINTS, primary, lang) if primary else t("trials.not_stated", lang),
         "patients": _count(header.get("n_patients")),
         "registry": ", ".join(header["registry_ids"]) or "—",
@@ -304,7 +304,7 @@ def analyses_table(analyses: pd.DataFrame, lang: str) -> pd.DataFrame:
             "analysis_kind": [vocab_label(schema.ANALYSIS_KINDS, r["kind"], lang) for r in records],
             "cutoff": [r.get("cutoff") or "" for r in records],
             "presented": [r.get("presented") or "" for r in records],
-            "note": [r.get("note") or "" for r in records],
+            "note": [data_text_marked(r.get("note") or "", r.get("note_zh") or "", lang) for r in records],
         },
         columns=["analysis", "analysis_kind", "cutoff", "presented", "note"],
     )
