@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from core import schema
+from core.presentation.export import header_keys
+from core.presentation.export import unneutralise as unneutralise
 from core.problems import Problem, ProblemLog, clip, listing, shown
 from core.records import ID_CHARS, TEXT_CHARS, SourceTexts, _TrialLoader, check_cross_references, parse_toml
 from core.safe_toml import MAX_DIGITS
@@ -86,6 +88,8 @@ class ImportResult:
     rows: int = 0  # data rows or records read
     problem_total: int = 0  # every problem found, also those not kept
     unchecked: int = 0  # kept values and arms citing a curated source whose text was not here to check
+    # a curated trial's id in the upload → the id of the user's version of it (shown beside it)
+    user_versions: dict[str, str] = field(default_factory=dict)
 
 
 # --- bytes → text ----------------------------------------------------------------------------
@@ -116,13 +120,6 @@ def decode(name: str, data: bytes) -> tuple[str | None, Problem | None]:
 
 
 # --- CSV → record dicts -----------------------------------------------------------------------------
-
-
-def unneutralise(cell: str) -> str:
-    """Undo :func:`core.presentation.export.neutralise`: ``'=1+1`` → ``=1+1`` (kept as text, never evaluated)."""
-    if cell.startswith("'") and cell[1:2] and cell[1] in schema.FORMULA_PREFIXES:
-        return cell[1:]
-    return cell
 
 
 def _number(raw: str) -> float | int | str:
@@ -157,12 +154,13 @@ def _value_record(row: dict[str, str]) -> dict:
         if row.get(name):
             record[name] = _number(row[name])
     for name in ("ci_low", "ci_high"):
-        if row.get(name):
-            cell = row[name]
+        # a bound printed as "NR" / "NE" is in its own text column (older files: in this one)
+        cell = row.get(name) or row.get(f"{name}_text")
+        if cell:
             record[name] = cell if cell in schema.OPEN_CI_BOUNDS else _number(cell)
-    if row.get("ci_level"):
-        level = _number(row["ci_level"])
-        record["ci_level"] = level
+    level = row.get("ci_level") or row.get("ci_level_text")  # "unknown": the text column
+    if level:
+        record["ci_level"] = _number(level)
     if row.get("flags"):
         record["flags"] = [flag for flag in row["flags"].split(";") if flag]
     return record
@@ -218,12 +216,19 @@ def _csv_header(name: str, reader: csv.DictReader, log: ProblemLog) -> bool:
     except csv.Error as exc:
         log.append(Problem.of(name, "", "", "not_csv", line=1, detail=str(exc)))
         return False
-    reader.fieldnames = headers
+    # headers in any language the pages write (or the column keys themselves)
+    reader.fieldnames = header_keys(headers)
+    headers = reader.fieldnames
     missing = [column for column in REQUIRED_COLUMNS if column not in headers]
+    if len(missing) == len(REQUIRED_COLUMNS):
+        # a table as a page shows it (one row per trial), not values: say which file to take
+        log.append(Problem.of(name, "header", "", "not_values_csv", line=1))
+        return False
     if missing:
         log.append(Problem.of(name, "header", listing(missing, 400), "missing_columns", line=1))
         return False
-    unknown = [h for h in headers if h not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS and h]
+    known = {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *schema.DISPLAY_COLUMNS}  # a page's reading columns
+    unknown = [h for h in headers if h not in known and h]
     if unknown:
         log.append(Problem.of(name, "header", listing(unknown), "unknown_columns", line=1))
     return True
@@ -239,6 +244,7 @@ def csv_records(name: str, text: str, result: ImportResult, log: ProblemLog | No
     trials: dict[str, _Trial] = {}
     links: dict[tuple[str, str], list[tuple[str, int]]] = {}
     previous = reader.line_num  # the line the previous record ended on (the header's last)
+    derived_rows = 0
     try:
         for raw in reader:
             line, previous = previous + 1, reader.line_num
@@ -250,12 +256,15 @@ def csv_records(name: str, text: str, result: ImportResult, log: ProblemLog | No
                 key: unneutralise((value or "").strip()) for key, value in raw.items() if isinstance(key, str)
             }
             if row.get("evidence_kind") == DERIVED_EVIDENCE_KIND:
+                derived_rows += 1
                 continue  # a derived value is recomputed from the imported values, not imported
             _add_row(name, line, row, trials, links, log)
     except csv.Error as exc:
         log.append(Problem.of(name, "", "", "not_csv", line=reader.line_num, detail=str(exc)))
     if result.rows == 0:
         log.append(Problem.of(name, "", "", "no_rows"))
+    elif derived_rows == result.rows:
+        log.append(Problem.of(name, "", "evidence_kind", "only_derived"))
     _add_links(trials, links)
     return [(name, trial.record, trial.lines) for trial in trials.values()]
 
@@ -372,6 +381,7 @@ def read_upload(
     registry: Iterable[schema.Source] = (),
     texts: SourceTexts | None = None,
     taken_ids: Iterable[str] = (),
+    uploaded_ids: Iterable[str] = (),
 ) -> ImportResult:
     """Read, decode, parse and validate one uploaded file.
 
@@ -386,7 +396,11 @@ def read_upload(
     texts : SourceTexts, optional
         Source texts: when given, snippets citing registered sources are checked against them.
     taken_ids : iterable of str
-        Trial ids already in use (the curated data, earlier uploads): a clash is an error.
+        Trial ids of the curated data. A trial of the upload with one of them comes in as the
+        user's version of that trial, under the id :func:`user_version_id` gives it (listed in
+        ``user_versions``), beside the curated trial and never replacing it.
+    uploaded_ids : iterable of str
+        Trial ids of earlier files of the same import: a clash is an error.
 
     Returns
     -------
@@ -398,7 +412,7 @@ def read_upload(
     result = ImportResult()
     log = ProblemLog(name)
     try:
-        _read(name, data, result, log, list(registry), texts, set(taken_ids))
+        _read(name, data, result, log, list(registry), texts, (set(taken_ids), set(uploaded_ids)))
     except Exception as exc:  # noqa: BLE001 - an upload must never crash the caller; say what failed
         log.append(Problem.of(name, "", "", "could_not_read", error=type(exc).__name__))
     result.problems = log.problems()
@@ -422,23 +436,117 @@ def _read(name, data, result, log, registry, texts, taken) -> None:
     _validate(records, result, log, registry, texts, taken)
 
 
-def _validate(records, result: ImportResult, log: ProblemLog, registry, texts, taken: set[str]) -> None:
+USER_VERSION_SUFFIX = ".user"
+
+
+def user_version_id(trial_id: str, taken: set[str]) -> str:
+    """The id of a user's version of curated trial ``trial_id``: ``lead`` → ``lead.user``
+    (``lead.user-2`` if that is taken too), within the id length limit."""
+    base = trial_id[: ID_CHARS - len(USER_VERSION_SUFFIX) - 4] + USER_VERSION_SUFFIX
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def curated_id_of(trial_id: str) -> str | None:
+    """The curated trial a user's version was imported for (``lead.user-2`` → ``lead``), else ``None``."""
+    base, dot, suffix = trial_id.rpartition(USER_VERSION_SUFFIX)
+    if not dot or not base or (suffix and not re.fullmatch(r"-\d+", suffix)):
+        return None
+    return base
+
+
+def _as_user_versions(records, curated: set[str], taken: set[str]) -> dict[str, str]:
+    """Give each record that carries a curated trial's id the id of the user's version of it,
+    and point the upload's discrepancy links (and their ids) at the new ids."""
+    renamed: dict[str, str] = {}
+    ids = [record.get("id") if isinstance(record, dict) else None for _, record, _ in records]
+    in_use = taken | curated | {trial_id for trial_id in ids if isinstance(trial_id, str)}
+    for trial_id in ids:
+        if isinstance(trial_id, str) and trial_id in curated and trial_id not in renamed:
+            renamed[trial_id] = user_version_id(trial_id, in_use | set(renamed.values()))
+    if not renamed:
+        return renamed
+    for _, record, _ in records:
+        if not isinstance(record, dict):
+            continue
+        owner = record.get("id")
+        if isinstance(owner, str) and owner in renamed:
+            record["id"] = renamed[owner]
+        for item in record.get("discrepancies") or []:
+            if not isinstance(item, dict) or not isinstance(item.get("values"), list):
+                continue
+            item["values"] = [_renamed_ref(ref, renamed) for ref in item["values"]]
+            if owner in renamed and isinstance(item.get("id"), str):  # curated discrepancy ids stay curated
+                item["id"] = item["id"][: ID_CHARS - len(USER_VERSION_SUFFIX)] + USER_VERSION_SUFFIX
+    return renamed
+
+
+def _renamed_ref(ref: object, renamed: dict[str, str]) -> object:
+    if not isinstance(ref, str):
+        return ref
+    trial, colon, value = ref.partition(":")
+    return f"{renamed[trial]}:{value}" if colon and trial in renamed else ref
+
+
+def _attempted_values(records) -> set[str]:
+    """``trial:value-id`` of every value the upload holds, valid or not."""
+    refs = set()
+    for _, record, _ in records:
+        if isinstance(record, dict) and isinstance(record.get("id"), str):
+            for value in record.get("values") or []:
+                if isinstance(value, dict) and isinstance(value.get("id"), str):
+                    refs.add(f"{record['id']}:{value['id']}")
+    return refs
+
+
+def _without_rejected_values(evidence: schema.Evidence, attempted: set[str]) -> None:
+    """Discrepancies lose the links to values that were rejected: each rejected value has its
+    own problem, and a second one ("unknown value") about the same row would only confuse.
+    A discrepancy left with fewer than two values is dropped."""
+    import dataclasses
+
+    loaded = {f"{v.trial}:{v.id}" for v in evidence.values}
+    rejected = attempted - loaded
+    kept = []
+    for item in evidence.discrepancies:
+        refs = tuple(ref for ref in item.values if ref not in rejected)
+        if len(refs) == len(item.values):
+            kept.append(item)
+        elif len(refs) >= 2:
+            kept.append(dataclasses.replace(item, values=refs))
+    evidence.discrepancies = kept
+
+
+def _validate(records, result: ImportResult, log: ProblemLog, registry, texts, taken) -> None:
+    curated, uploaded = taken
     known = {source.id: source for source in registry}
     user_sources = _user_sources((record for _, record, _ in records), known)
     result.evidence.sources = user_sources
     source_ids = set(known) | {source.id for source in user_sources}
     seen: set[str] = set()
+    checked: list = []
     for label, record, lines in records:
         trial_id = record.get("id") if isinstance(record, dict) else None
-        if isinstance(trial_id, str) and (trial_id in taken or trial_id in seen):
-            code = "duplicate_trial_curated" if trial_id in taken else "duplicate_trial_upload"
+        if isinstance(trial_id, str) and (trial_id in uploaded or trial_id in seen):
             line = lines.get(("trial", 0)) if lines else None
-            log.append(Problem.of(label, "" if line else "trial", "id", code, line=line, id=shown(trial_id)))
+            problem = Problem.of(
+                label, "" if line else "trial", "id", "duplicate_trial_upload", line=line, id=shown(trial_id)
+            )
+            log.append(problem)
             continue
         if isinstance(trial_id, str):
             seen.add(trial_id)
+        checked.append((label, record, lines))
+    renamed = _as_user_versions(checked, curated, uploaded)
+    for label, record, lines in checked:
         loader = _TrialLoader(label, source_ids, texts, origin="user", problems=log, lines=lines)
         loader.load_data(record, result.evidence)
+    loaded = {trial.id for trial in result.evidence.trials}
+    result.user_versions = {curated_id: own for curated_id, own in renamed.items() if own in loaded}
+    _without_rejected_values(result.evidence, _attempted_values(checked))
     cross: list[Problem] = []
     check_cross_references(result.evidence, cross)
     log.extend(cross)
@@ -470,12 +578,14 @@ def read_uploads(
     texts: SourceTexts | None = None,
     taken_ids: Iterable[str] = (),
 ) -> ImportResult:
-    """Several uploads as one result: trial ids must be unique across all of them.
+    """Several uploads as one result: trial ids must be unique across all of them (a curated
+    trial's id comes in as the user's version of it, see :func:`read_upload`).
 
     At most :data:`MAX_FILES` files are read; each further one is a problem and is not read.
     """
     registry = list(registry)
-    taken = set(taken_ids)
+    curated = set(taken_ids)
+    uploaded: set[str] = set()
     merged = ImportResult()
     for index, (name, data) in enumerate(files):
         if index >= MAX_FILES:
@@ -484,8 +594,10 @@ def read_uploads(
             )
             merged.problem_total += 1
             continue
-        result = read_upload(name, data, registry, texts, taken)
-        taken |= {trial.id for trial in result.evidence.trials}
+        result = read_upload(name, data, registry, texts, curated, uploaded)
+        # a later file may not bring the same trial again, by its own id or its curated one
+        uploaded |= {trial.id for trial in result.evidence.trials} | set(result.user_versions)
+        merged.user_versions.update(result.user_versions)
         merged.rows += result.rows
         merged.problems += result.problems
         merged.problem_total += result.problem_total

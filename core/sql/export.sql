@@ -13,7 +13,14 @@ SELECT
     -- the value as printed
     v.population, v.population_zh, v.endpoint, v.measure, v.timepoint,
     v.value_text AS value, v.value_high_text AS value_high, v.qualifier,
-    v.ci_low_text AS ci_low, v.ci_high_text AS ci_high, v.ci_level, v.unit, v.p_value, v.assessment,
+    -- numbers only in ci_low / ci_high / ci_level; "NR", "NE" and "unknown" in their own text columns
+    CASE WHEN v.ci_low_text IN ('NR', 'NE') THEN '' ELSE v.ci_low_text END AS ci_low,
+    CASE WHEN v.ci_high_text IN ('NR', 'NE') THEN '' ELSE v.ci_high_text END AS ci_high,
+    CASE WHEN v.ci_level = 'unknown' THEN '' ELSE v.ci_level END AS ci_level,
+    CASE WHEN v.ci_low_text IN ('NR', 'NE') THEN v.ci_low_text ELSE '' END AS ci_low_text,
+    CASE WHEN v.ci_high_text IN ('NR', 'NE') THEN v.ci_high_text ELSE '' END AS ci_high_text,
+    CASE WHEN v.ci_level = 'unknown' THEN v.ci_level ELSE '' END AS ci_level_text,
+    v.unit, v.p_value, v.assessment,
     v.term, v.term_zh, v.n, v.n_total,
     -- where it comes from, and its caveats
     v.source, v.snippet, v.evidence_kind, array_to_string(v.flags, ';') AS flags,
