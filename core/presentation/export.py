@@ -54,9 +54,8 @@ def is_formula(cell: str) -> bool:
         return False
     if cell in _LONE_SIGNS:
         return False  # the "=" qualifier: no formula to evaluate
-    if cell[0] in "+-" and _SAFE_SIGNED.fullmatch(cell) and "_" not in cell:
-        return False
-    return True
+    # a signed number, with or without words after it, is a number to a spreadsheet
+    return not (cell[0] in "+-" and _SAFE_SIGNED.fullmatch(cell) and "_" not in cell)
 
 
 def neutralise(cell: object) -> object:
@@ -190,8 +189,12 @@ def shown_values(
         One row per key found: estimate, CI bounds, CI level and unit in columns of their
         own, importable as it is (the reading columns are ignored by the import).
     """
-    printed = long[long["evidence_kind"] != "derived"].drop(columns=list(schema.DERIVED_COLUMNS), errors="ignore")
-    index = {(trial, value_id): i for i, (trial, value_id) in enumerate(zip(printed["trial"], printed["value_id"]))}
+    printed = long[long["evidence_kind"] != "derived"].drop(
+        columns=list(schema.DERIVED_COLUMNS), errors="ignore"
+    )
+    index = {
+        (trial, value_id): i for i, (trial, value_id) in enumerate(zip(printed["trial"], printed["value_id"]))
+    }
     found = [(position, index[key]) for position, key in enumerate(keys) if key in index]
     out = printed.iloc[[row for _, row in found]].reset_index(drop=True)
     if reading is not None:
