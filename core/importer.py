@@ -11,6 +11,7 @@ bad input: :func:`read_upload` always returns an :class:`ImportResult`.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from collections.abc import Iterable
@@ -90,6 +91,8 @@ class ImportResult:
     unchecked: int = 0  # kept values and arms citing a curated source whose text was not here to check
     # a curated trial's id in the upload → the id of the user's version of it (shown beside it)
     user_versions: dict[str, str] = field(default_factory=dict)
+    # a CSV column key → the file's own header for it, where they differ (a language's header)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 # --- bytes → text ----------------------------------------------------------------------------
@@ -209,7 +212,7 @@ def _row_problem(row: dict[str, str]) -> tuple[str, str, dict] | None:
     return None
 
 
-def _csv_header(name: str, reader: csv.DictReader, log: ProblemLog) -> bool:
+def _csv_header(name: str, reader: csv.DictReader, log: ProblemLog, result: ImportResult) -> bool:
     """Read and check the header row; ``False`` (with the problem logged) if rows cannot be read."""
     try:
         headers = [h.strip() for h in (reader.fieldnames or [])]
@@ -218,6 +221,7 @@ def _csv_header(name: str, reader: csv.DictReader, log: ProblemLog) -> bool:
         return False
     # headers in any language the pages write (or the column keys themselves)
     reader.fieldnames = header_keys(headers)
+    result.headers = {key: own for key, own in zip(reader.fieldnames, headers) if key != own}
     headers = reader.fieldnames
     missing = [column for column in REQUIRED_COLUMNS if column not in headers]
     if len(missing) == len(REQUIRED_COLUMNS):
@@ -239,7 +243,7 @@ def csv_records(name: str, text: str, result: ImportResult, log: ProblemLog | No
     ``lines`` maps each part of the record to its CSV line (the header is line 1)."""
     log = log if log is not None else ProblemLog(name)
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not _csv_header(name, reader, log):
+    if not _csv_header(name, reader, log, result):
         return []
     trials: dict[str, _Trial] = {}
     links: dict[tuple[str, str], list[tuple[str, int]]] = {}
@@ -415,9 +419,17 @@ def read_upload(
         _read(name, data, result, log, list(registry), texts, (set(taken_ids), set(uploaded_ids)))
     except Exception as exc:  # noqa: BLE001 - an upload must never crash the caller; say what failed
         log.append(Problem.of(name, "", "", "could_not_read", error=type(exc).__name__))
-    result.problems = log.problems()
+    result.problems = [_in_file_words(problem, result.headers) for problem in log.problems()]
     result.problem_total = log.total
     return result
+
+
+def _in_file_words(problem: Problem, headers: dict[str, str]) -> Problem:
+    """A CSV problem names its column as the file's header does, and by its key."""
+    own = headers.get(problem.field) if problem.line is not None else None
+    if own is None:
+        return problem
+    return dataclasses.replace(problem, field=clip(f"{own} ({problem.field})", 200))
 
 
 def _read(name, data, result, log, registry, texts, taken) -> None:
@@ -506,8 +518,6 @@ def _without_rejected_values(evidence: schema.Evidence, attempted: set[str]) -> 
     """Discrepancies lose the links to values that were rejected: each rejected value has its
     own problem, and a second one ("unknown value") about the same row would only confuse.
     A discrepancy left with fewer than two values is dropped."""
-    import dataclasses
-
     loaded = {f"{v.trial}:{v.id}" for v in evidence.values}
     rejected = attempted - loaded
     kept = []

@@ -14,6 +14,7 @@ from core.importer import (
     curated_context,
     read_uploads,
 )
+from core.presentation.export import header
 from core.presentation.problems import LABEL_KEYS, problems_frame
 from core.problems import clip
 from core.text import markdown_escape as md
@@ -89,6 +90,7 @@ if uploads:
             "unchecked": result.unchecked,
             "trials": tuple(trial.id for trial in result.evidence.trials),
             "values": len(result.evidence.values),
+            "user_versions": dict(result.user_versions),
         }
 
 
@@ -135,6 +137,15 @@ else:
     columns[3].metric(tr("import.problems"), f"{imported['problem_total']:,}")
     if imported["problems"]:
         show_problems(imported["problems"], imported["problem_total"])
+    if imported.get("user_versions"):
+        pairs = ", ".join(
+            tr("export.user_version_pair", curated=f"`{curated}`", own=f"`{own}`")
+            for curated, own in imported["user_versions"].items()
+        )
+        st.info(
+            tr("export.user_versions", n=len(imported["user_versions"]), pairs=pairs),
+            icon=":material/call_split:",
+        )
     if imported.get("unchecked"):
         st.warning(tr("import.unchecked", n=imported["unchecked"]), icon=":material/warning:")
     if imported["trials"] and database.upload is not None:
@@ -151,7 +162,7 @@ else:
             query_params={"origin": "user", **common.shell_params()},
         )
         with actions[1]:
-            common.csv_download(
+            common.values_download(
                 data.export_frame(database=database, trial_ids=tuple(ids)),
                 "imported-values.csv",
                 tr("import.download"),
@@ -160,8 +171,10 @@ else:
     st.button(tr("import.remove"), on_click=forget_import, icon=":material/delete:", key="import__remove")
 
 st.subheader(tr("import.format"))
-st.markdown(tr("import.format_text", columns=", ".join(f"`{c}`" for c in REQUIRED_COLUMNS)))
-common.csv_download(
+required = [f"`{header(c, lang)}`" + ("" if header(c, lang) == c else f" (`{c}`)") for c in REQUIRED_COLUMNS]
+st.markdown(tr("import.format_text", columns=", ".join(required)))
+st.caption(tr("export.headers_note"))
+common.values_download(
     data.export_frame(database=common.curated_database(), trial_ids=("lead",)),
     "template-lead.csv",
     tr("import.template"),

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core import schema
-from core.presentation import caveats, formatting, tables
+from core.presentation import caveats, export, formatting, tables
 from core.presentation.i18n import data_text, vocab_label
 from core.text import markdown_escape as md
 from pages import common, data, derived_sections
@@ -230,15 +230,11 @@ with download_columns[0]:
         icon=":material/print:",
     )
 with download_columns[1]:
-    common.csv_download(
-        derived_sections.export_frame(database, (trial_id,)),
-        f"{trial_id}-values.csv",
-        tr("trial.download"),
-        key="trial__csv",
-    )
-    # The value table as shown on this page (and on the card), in the reader's language.
-    common.csv_download(
-        tables.display(value_table, lang, VALUE_COLUMNS),
+    long = derived_sections.export_frame(database, (trial_id,))
+    common.values_download(long, f"{trial_id}-values.csv", tr("trial.download"), key="trial__csv")
+    # The values as this page (and the card) writes them, after the long format's columns.
+    common.values_download(
+        export.page_values(long, values, lang),
         f"{trial_id}-values-{lang}.csv",
         tr("trial.download_shown"),
         key="trial__shown_csv",

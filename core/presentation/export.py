@@ -202,3 +202,39 @@ def shown_values(
         for column in extra.columns:
             out[column] = list(extra[column])
     return out
+
+
+def page_values(long: pd.DataFrame, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The CSV frame of the values a page shows: the long format's columns (estimate, CI
+    bounds, CI level and unit apart, importable as it is) and, after them, each value as the
+    page writes it (trial label, value with CI and level, caveats; patients where known).
+
+    Parameters
+    ----------
+    long : DataFrame
+        The long export of the trials shown (:func:`core.queries.export_frame`).
+    rows : DataFrame
+        The value rows the page shows (``value_rows`` columns: ``trial``, ``id``…), in order.
+    lang : str
+        The reader's language (the reading columns; headers are :func:`with_headers`' job).
+    """
+    from core.presentation import caveats, tables
+
+    if rows.empty:
+        return shown_values(long, [])
+    table = tables.value_table(rows, lang)
+    reading = pd.DataFrame(
+        {
+            "shown_trial": list(table["trial"]),
+            "shown_value": list(table["value"]),
+            "shown_caveats": [caveats.text(codes, lang) for codes in table["caveats"]],
+        }
+    )
+    if "n_patients" in rows.columns:
+        reading["patients"] = pd.array(rows["n_patients"], dtype="Int64")
+    return shown_values(long, list(zip(rows["trial"], rows["id"])), reading)
+
+
+def values_csv(frame: pd.DataFrame, lang: str) -> bytes:
+    """A long-format frame as CSV with its headers in ``lang`` (or the keys: ``"keys"``)."""
+    return to_csv_bytes(with_headers(frame, lang))
