@@ -224,9 +224,13 @@ def _csv_header(name: str, reader: csv.DictReader, log: ProblemLog, result: Impo
     result.headers = {key: own for key, own in zip(reader.fieldnames, headers) if key != own}
     headers = reader.fieldnames
     missing = [column for column in REQUIRED_COLUMNS if column not in headers]
-    if len(missing) == len(REQUIRED_COLUMNS):
+    if set(missing) >= set(REQUIRED_COLUMNS) - {"trial", "analysis"}:
         # a table as a page shows it (one row per trial), not values: say which file to take
         log.append(Problem.of(name, "header", "", "not_values_csv", line=1))
+        return False
+    if missing and {"formula", "inputs"} <= set(headers):
+        # a CSV of derived values alone (the comparison page's pairs, absolute effects)
+        log.append(Problem.of(name, "header", "evidence_kind", "only_derived", line=1))
         return False
     if missing:
         log.append(Problem.of(name, "header", listing(missing, 400), "missing_columns", line=1))
