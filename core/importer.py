@@ -228,8 +228,9 @@ def _csv_header(name: str, reader: csv.DictReader, log: ProblemLog, result: Impo
         # a table as a page shows it (one row per trial), not values: say which file to take
         log.append(Problem.of(name, "header", "", "not_values_csv", line=1))
         return False
-    if missing and {"formula", "inputs"} <= set(headers):
-        # a CSV of derived values alone (the comparison page's pairs, absolute effects)
+    if missing and {"formula", "inputs", "trial_b"} <= set(headers):
+        # a CSV of derived values alone (core.derived.STANDALONE_EXPORT_COLUMNS: the comparison
+        # page's pairs, the absolute effects), which has no source or snippet columns
         log.append(Problem.of(name, "header", "evidence_kind", "only_derived", line=1))
         return False
     if missing:

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from core import queries, schema
-from core.presentation import tables
-from core.presentation.export import to_csv_bytes, values_csv
+from core.presentation import export, tables
+from core.presentation.export import to_csv_bytes
 from core.presentation.i18n import vocab_label
 from core.store import Database
 from core.text import markdown_escape as md
@@ -211,7 +211,7 @@ def filtered_values(database: Database, selected_key: tuple, q: str, sort: str, 
     all_rows, _ = data.trials_page(
         database=database, selected=selected_key, q=q, sort=sort, descending=descending, limit=None, offset=0
     )
-    return values_csv(derived_sections.export_frame(database, tuple(all_rows["id"])), lang)
+    return export.values_csv(derived_sections.export_frame(database, tuple(all_rows["id"])), lang)
 
 
 view = (database, selected_key, q, sort, descending)
