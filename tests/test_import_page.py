@@ -186,6 +186,7 @@ def test_a_new_upload_starts_its_problems_at_the_first_page():
 
 @pytest.mark.parametrize("lang", ["en", "zh-Hans", "zh-Hant"])
 def test_the_pages_own_template_imports_as_the_users_version_of_lead(downloads, lang):  # noqa: F811
+    from core.presentation.i18n import t
     from tests.test_pages import import_files, trial_names, visit
 
     built, _ = downloads
@@ -199,6 +200,8 @@ def test_the_pages_own_template_imports_as_the_users_version_of_lead(downloads, 
     assert not dataframes(app)  # no problems table
     (note,) = [box.value for box in app.info if "lead.user" in box.value]
     assert "`lead` → `lead.user`" in note
+    links = [link.proto.label for link in app.get("page_link")]
+    assert t("export.open_user_version", lang, id="lead.user") in links
     if lang != "en":
         assert "您的版本" in note or "您的版本" in note.replace("**", "")
     # the curated LEAD is still there, and the user's version beside it
