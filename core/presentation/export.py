@@ -16,9 +16,9 @@ Headers: the long export's columns (``core.schema.EXPORT_COLUMNS``) are stable k
 writes them in the reader's language (catalog ``export.col_<key>``), and the import reads
 keys and every language's headers alike (:func:`header_keys`).
 
-May import: pandas, core.schema, core.presentation.i18n and the standard library only (the
-CLI and the importer use it too). Every CSV the pages offer is written with
-:func:`to_csv_bytes`.
+May import: pandas, core.schema, core.presentation.i18n, and (for :func:`page_values`)
+core.presentation.tables and caveats; the standard library. The CLI and the importer use it
+too. Every CSV the pages offer is written with :func:`to_csv_bytes`.
 """
 
 from __future__ import annotations
