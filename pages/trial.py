@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core import schema
+from core.importer import USER_VERSION_SUFFIX, curated_id_of
 from core.presentation import caveats, export, formatting, tables
 from core.presentation.i18n import data_text, vocab_label
 from core.text import markdown_escape as md
@@ -112,6 +113,22 @@ badges = [
 ]
 if badges:
     st.markdown(" ".join(badges))
+
+# A curated trial and the reader's imported version of it link to each other (shown beside
+# each other, never one replacing the other).
+mine = header["origin"] == "user"
+twin = curated_id_of(trial_id) if mine else trial_id + USER_VERSION_SUFFIX
+if (
+    twin
+    and (mine or database.upload is not None)
+    and data.resolve_trial(database=database, requested=twin) == twin
+):
+    st.page_link(
+        "pages/trial.py",
+        label=tr("export.open_curated" if mine else "export.open_yours", id=twin),
+        icon=":material/call_split:",
+        query_params={"trial": twin, **common.shell_params()},
+    )
 
 # st.table renders its cells as Markdown: every fact (data text included) is escaped
 facts = tables.trial_facts(header, lang)

@@ -210,6 +210,16 @@ def test_the_pages_own_template_imports_as_the_users_version_of_lead(downloads, 
     assert "LEAD" in names and any(n.startswith("LEAD") and n != "LEAD" for n in names)
     visit(app, "trial", trial="lead.user")
     assert app.title[0].value.startswith("LEAD")
+
+    # the two link to each other: the user's version to the curated trial, and back (AppTest's
+    # switch_page may run the next page in English: any language's words count here)
+    def linked(key: str, twin: str) -> bool:
+        labels = {link.proto.label for link in app.get("page_link")}
+        return any(t(key, shown, id=twin) in labels for shown in ("en", "zh-Hans", "zh-Hant"))
+
+    assert linked("export.open_curated", "lead")
+    visit(app, "trial", trial="lead")
+    assert linked("export.open_yours", "lead.user")
     # its own download imports again (a new session): the round trip holds
     again = import_files(
         open_page("import", lang=lang), ("imported-values.csv", built["imported-values.csv"])

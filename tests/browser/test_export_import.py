@@ -74,6 +74,14 @@ def test_the_import_pages_template_imports_as_it_is(server, browser, tmp_path, l
             assert note.is_visible()  # the user's version, named
             note.scroll_into_view_if_needed()
             screenshot(tab, f"import-template-{name}-{lang}")
+            # the user's version opens in this session and links back to the curated trial
+            tab.get_by_text(t("export.open_user_version", lang, id="lead.user")).click()
+            tab.wait_for_url("**/trial?*trial=lead.user*")
+            settle(tab)
+            back = tab.get_by_text(t("export.open_curated", lang, id="lead"))
+            back.scroll_into_view_if_needed()
+            assert back.is_visible()
+            screenshot(tab, f"trial-user-version-{name}-{lang}")
         finally:
             context.close()
 
