@@ -54,7 +54,15 @@ _TRIAL_COLUMNS = {
     "phase": "phase",
     "design": "design",
     "blinding": "blinding",
+    "trial_name_zh": "name_zh",
+    "trial_title_zh": "title_zh",
+    "condition": "condition",
+    "condition_zh": "condition_zh",
+    "control": "control",
+    "primary_endpoint": "primary_endpoint",
 }
+_TRIAL_LIST_COLUMNS = {"registry_ids": "registry_ids", "trial_caveats": "caveats"}
+"""Trial columns holding a list, ``;``-separated (as the export writes them)."""
 _TRIAL_DEFAULTS = {
     "setting": "advanced",
     "line": "mixed",
@@ -169,6 +177,10 @@ def _value_record(row: dict[str, str]) -> dict:
     return record
 
 
+def _items(cell: str) -> list[str]:
+    return [item for item in cell.split(";") if item]
+
+
 class _Trial:
     """One trial being assembled from CSV rows: its record and the line of each part."""
 
@@ -185,6 +197,9 @@ class _Trial:
         for column, key in _TRIAL_COLUMNS.items():
             if row.get(column):
                 self.record[key] = row[column]
+        for column, key in _TRIAL_LIST_COLUMNS.items():
+            if row.get(column):
+                self.record[key] = _items(row[column])
         self.lines: dict[tuple[str, int], int] = {("trial", 0): line}
         self.ids: dict[str, set[str]] = {"arms": set(), "analyses": set()}  # no scan per row
 
@@ -294,6 +309,26 @@ def _add_links(trials: dict[str, _Trial], links: dict) -> None:
         trials[owner].add("discrepancies", discrepancy, members[0][1])
 
 
+def _check_same_header(name: str, line: int, row: dict[str, str], trial: _Trial, log: ProblemLog) -> None:
+    """A later row of a trial repeats its header (name, title, cancer type…) or leaves it empty."""
+    for column, key in [*_TRIAL_COLUMNS.items(), *_TRIAL_LIST_COLUMNS.items()]:
+        if not row.get(column):
+            continue
+        cell = _items(row[column]) if column in _TRIAL_LIST_COLUMNS else row[column]
+        if cell != trial.record.get(key):
+            earlier = shown(trial.record.get(key))
+            problem = Problem.of(
+                name,
+                "",
+                column,
+                "differs_from_earlier",
+                line=line,
+                trial=shown(trial.record["id"]),
+                earlier=earlier,
+            )
+            log.append(problem)
+
+
 def _add_row(name, line, row, trials, links, log: ProblemLog) -> None:
     trial_id = row.get("trial", "")
     if not trial_id:
@@ -308,20 +343,7 @@ def _add_row(name, line, row, trials, links, log: ProblemLog) -> None:
     if trial is None:
         trial = trials[trial_id] = _Trial(trial_id, line, row)
     else:
-        for column, key in _TRIAL_COLUMNS.items():
-            if row.get(column) and row[column] != trial.record.get(key):
-                earlier = shown(trial.record.get(key))
-                log.append(
-                    Problem.of(
-                        name,
-                        "",
-                        column,
-                        "differs_from_earlier",
-                        line=line,
-                        trial=shown(trial_id),
-                        earlier=earlier,
-                    )
-                )
+        _check_same_header(name, line, row, trial, log)
     _add_arm(trial, line, row.get("arm"), row.get("arm_label"), row.get("arm_role"))
     _add_arm(trial, line, row.get("comparator"), row.get("comparator_label"), row.get("comparator_role"))
     if row.get("analysis") and not trial.has("analyses", row["analysis"]):
@@ -484,21 +506,22 @@ def _as_user_versions(records, curated: set[str], taken: set[str]) -> dict[str, 
     for trial_id in ids:
         if isinstance(trial_id, str) and trial_id in curated and trial_id not in renamed:
             renamed[trial_id] = user_version_id(trial_id, in_use | set(renamed.values()))
-    if not renamed:
-        return renamed
-    for _, record, _ in records:
-        if not isinstance(record, dict):
-            continue
-        owner = record.get("id")
-        if isinstance(owner, str) and owner in renamed:
-            record["id"] = renamed[owner]
-        for item in record.get("discrepancies") or []:
-            if not isinstance(item, dict) or not isinstance(item.get("values"), list):
-                continue
-            item["values"] = [_renamed_ref(ref, renamed) for ref in item["values"]]
-            if owner in renamed and isinstance(item.get("id"), str):  # curated discrepancy ids stay curated
-                item["id"] = item["id"][: ID_CHARS - len(USER_VERSION_SUFFIX)] + USER_VERSION_SUFFIX
+    for _, record, _ in records if renamed else ():
+        if isinstance(record, dict):
+            _rename_record(record, renamed)
     return renamed
+
+
+def _rename_record(record: dict, renamed: dict[str, str]) -> None:
+    owner = record.get("id")
+    if isinstance(owner, str) and owner in renamed:
+        record["id"] = renamed[owner]
+    for item in record.get("discrepancies") or []:
+        if not isinstance(item, dict) or not isinstance(item.get("values"), list):
+            continue
+        item["values"] = [_renamed_ref(ref, renamed) for ref in item["values"]]
+        if owner in renamed and isinstance(item.get("id"), str):  # curated discrepancy ids stay curated
+            item["id"] = item["id"][: ID_CHARS - len(USER_VERSION_SUFFIX)] + USER_VERSION_SUFFIX
 
 
 def _renamed_ref(ref: object, renamed: dict[str, str]) -> object:
@@ -535,12 +558,8 @@ def _without_rejected_values(evidence: schema.Evidence, attempted: set[str]) -> 
     evidence.discrepancies = kept
 
 
-def _validate(records, result: ImportResult, log: ProblemLog, registry, texts, taken) -> None:
-    curated, uploaded = taken
-    known = {source.id: source for source in registry}
-    user_sources = _user_sources((record for _, record, _ in records), known)
-    result.evidence.sources = user_sources
-    source_ids = set(known) | {source.id for source in user_sources}
+def _unique_trials(records, uploaded: set[str], log: ProblemLog) -> list:
+    """The records whose trial id this import has not brought already (the rest: a problem)."""
     seen: set[str] = set()
     checked: list = []
     for label, record, lines in records:
@@ -555,6 +574,16 @@ def _validate(records, result: ImportResult, log: ProblemLog, registry, texts, t
         if isinstance(trial_id, str):
             seen.add(trial_id)
         checked.append((label, record, lines))
+    return checked
+
+
+def _validate(records, result: ImportResult, log: ProblemLog, registry, texts, taken) -> None:
+    curated, uploaded = taken
+    known = {source.id: source for source in registry}
+    user_sources = _user_sources((record for _, record, _ in records), known)
+    result.evidence.sources = user_sources
+    source_ids = set(known) | {source.id for source in user_sources}
+    checked = _unique_trials(records, uploaded, log)
     renamed = _as_user_versions(checked, curated, uploaded)
     for label, record, lines in checked:
         loader = _TrialLoader(label, source_ids, texts, origin="user", problems=log, lines=lines)

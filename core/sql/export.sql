@@ -7,6 +7,9 @@ SELECT
     -- the trial
     v.trial, v.trial_name, t.title AS trial_title, v.cancer_type, t.setting, t.line, v.phase, v.design,
     t.blinding,
+    t.name_zh AS trial_name_zh, t.title_zh AS trial_title_zh, t.condition, t.condition_zh, t.control,
+    t.primary_endpoint, array_to_string(t.registry_ids, ';') AS registry_ids,
+    array_to_string(t.caveats, ';') AS trial_caveats,
     -- the data cut and the arms compared
     v.analysis, v.analysis_label, v.analysis_kind, v.cutoff,
     v.arm, v.arm_label, v.arm_role, v.comparator, v.comparator_label, coalesce(cmp.role, '') AS comparator_role,
