@@ -40,7 +40,13 @@ if trial_id is not None and trial_id != requested:
 
 trials = data.trial_ids(database=database, limit=PICKER_SIZE, include=trial_id)
 ids = list(trials["id"])
-names = {i: data_text(n, z, lang) for i, n, z in zip(trials["id"], trials["name"], trials["name_zh"])}
+# an imported trial (a user's version of a curated one too) is named as user-supplied
+names = {
+    r["id"]: formatting.trial_label(
+        {"trial_name": r["name"], "trial_name_zh": r["name_zh"], "origin": r["origin"]}, lang
+    )
+    for r in trials.to_dict("records")
+}
 if not ids:
     st.warning(tr("trial.no_data"))
     st.stop()

@@ -218,6 +218,9 @@ def test_the_pages_own_template_imports_as_the_users_version_of_lead(downloads, 
         return any(t(key, shown, id=twin) in labels for shown in ("en", "zh-Hans", "zh-Hant"))
 
     assert linked("export.open_curated", "lead")
+    # the picker tells the two apart
+    options = app.selectbox[0].options
+    assert "LEAD" in options and any(o.startswith("LEAD [") for o in options), options
     visit(app, "trial", trial="lead")
     assert linked("export.open_yours", "lead.user")
     # its own download imports again (a new session): the round trip holds
