@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from core import db, derived
-from core.presentation.export import write_csv
+from core.presentation.export import HEADER_KEYS, HEADER_OPTIONS, with_headers, write_csv
 from core.problems import Problem, escape_controls
 from core.records import DEFAULT_DATA_DIR, load_evidence, sources_dir_from_env
 
@@ -49,7 +49,7 @@ def _export(args: argparse.Namespace) -> int:
         frame = derived.export_frame(con)
     finally:
         con.close()
-    write_csv(frame, args.path)
+    write_csv(with_headers(frame, args.headers), args.path)
     n_derived = int((frame["evidence_kind"] == derived.DERIVED_EVIDENCE_KIND).sum())
     print(
         f"wrote {len(frame) - n_derived} values and {n_derived} derived values "
@@ -83,6 +83,10 @@ def _check(args: argparse.Namespace) -> int:
     result = read_uploads(files, registry, texts, taken)
     for problem in [*refused, *result.problems]:
         _say(str(problem))
+    for curated, own in result.user_versions.items():
+        print(
+            f"note: trial '{curated}' is curated; the file's rows come in as the user's version '{own}' beside it"
+        )
     if result.unchecked:
         print(
             f"note: {result.unchecked} value(s) or arm(s) cite a curated source whose text is not on this "
@@ -118,6 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     validate.set_defaults(run=_validate)
     export = commands.add_parser("export", help="write every value as one long CSV table")
     export.add_argument("path", help="output .csv file")
+    export.add_argument(
+        "--headers",
+        choices=HEADER_OPTIONS,
+        default=HEADER_KEYS,
+        help="column headers: the keys (default) or a language; the import reads them all",
+    )
     export.set_defaults(run=_export)
     check = commands.add_parser(
         "check", help="validate files to import (.csv export format or .toml records)"

@@ -11,6 +11,7 @@ bad input: :func:`read_upload` always returns an :class:`ImportResult`.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from collections.abc import Iterable
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from core import schema
+from core.presentation.export import header_keys
+from core.presentation.export import unneutralise as unneutralise
 from core.problems import Problem, ProblemLog, clip, listing, shown
 from core.records import ID_CHARS, TEXT_CHARS, SourceTexts, _TrialLoader, check_cross_references, parse_toml
 from core.safe_toml import MAX_DIGITS
@@ -51,7 +54,15 @@ _TRIAL_COLUMNS = {
     "phase": "phase",
     "design": "design",
     "blinding": "blinding",
+    "trial_name_zh": "name_zh",
+    "trial_title_zh": "title_zh",
+    "condition": "condition",
+    "condition_zh": "condition_zh",
+    "control": "control",
+    "primary_endpoint": "primary_endpoint",
 }
+_TRIAL_LIST_COLUMNS = {"registry_ids": "registry_ids", "trial_caveats": "caveats"}
+"""Trial columns holding a list, ``;``-separated (as the export writes them)."""
 _TRIAL_DEFAULTS = {
     "setting": "advanced",
     "line": "mixed",
@@ -86,6 +97,10 @@ class ImportResult:
     rows: int = 0  # data rows or records read
     problem_total: int = 0  # every problem found, also those not kept
     unchecked: int = 0  # kept values and arms citing a curated source whose text was not here to check
+    # a curated trial's id in the upload → the id of the user's version of it (shown beside it)
+    user_versions: dict[str, str] = field(default_factory=dict)
+    # a CSV column key → the file's own header for it, where they differ (a language's header)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 # --- bytes → text ----------------------------------------------------------------------------
@@ -116,13 +131,6 @@ def decode(name: str, data: bytes) -> tuple[str | None, Problem | None]:
 
 
 # --- CSV → record dicts -----------------------------------------------------------------------------
-
-
-def unneutralise(cell: str) -> str:
-    """Undo :func:`core.presentation.export.neutralise`: ``'=1+1`` → ``=1+1`` (kept as text, never evaluated)."""
-    if cell.startswith("'") and cell[1:2] and cell[1] in schema.FORMULA_PREFIXES:
-        return cell[1:]
-    return cell
 
 
 def _number(raw: str) -> float | int | str:
@@ -157,15 +165,20 @@ def _value_record(row: dict[str, str]) -> dict:
         if row.get(name):
             record[name] = _number(row[name])
     for name in ("ci_low", "ci_high"):
-        if row.get(name):
-            cell = row[name]
+        # a bound printed as "NR" / "NE" is in its own text column (older files: in this one)
+        cell = row.get(name) or row.get(f"{name}_text")
+        if cell:
             record[name] = cell if cell in schema.OPEN_CI_BOUNDS else _number(cell)
-    if row.get("ci_level"):
-        level = _number(row["ci_level"])
-        record["ci_level"] = level
+    level = row.get("ci_level") or row.get("ci_level_text")  # "unknown": the text column
+    if level:
+        record["ci_level"] = _number(level)
     if row.get("flags"):
         record["flags"] = [flag for flag in row["flags"].split(";") if flag]
     return record
+
+
+def _items(cell: str) -> list[str]:
+    return [item for item in cell.split(";") if item]
 
 
 class _Trial:
@@ -184,6 +197,9 @@ class _Trial:
         for column, key in _TRIAL_COLUMNS.items():
             if row.get(column):
                 self.record[key] = row[column]
+        for column, key in _TRIAL_LIST_COLUMNS.items():
+            if row.get(column):
+                self.record[key] = _items(row[column])
         self.lines: dict[tuple[str, int], int] = {("trial", 0): line}
         self.ids: dict[str, set[str]] = {"arms": set(), "analyses": set()}  # no scan per row
 
@@ -211,19 +227,32 @@ def _row_problem(row: dict[str, str]) -> tuple[str, str, dict] | None:
     return None
 
 
-def _csv_header(name: str, reader: csv.DictReader, log: ProblemLog) -> bool:
+def _csv_header(name: str, reader: csv.DictReader, log: ProblemLog, result: ImportResult) -> bool:
     """Read and check the header row; ``False`` (with the problem logged) if rows cannot be read."""
     try:
         headers = [h.strip() for h in (reader.fieldnames or [])]
     except csv.Error as exc:
         log.append(Problem.of(name, "", "", "not_csv", line=1, detail=str(exc)))
         return False
-    reader.fieldnames = headers
+    # headers in any language the pages write (or the column keys themselves)
+    reader.fieldnames = header_keys(headers)
+    result.headers = {key: own for key, own in zip(reader.fieldnames, headers) if key != own}
+    headers = reader.fieldnames
     missing = [column for column in REQUIRED_COLUMNS if column not in headers]
+    if set(missing) >= set(REQUIRED_COLUMNS) - {"trial", "analysis"}:
+        # a table as a page shows it (one row per trial), not values: say which file to take
+        log.append(Problem.of(name, "header", "", "not_values_csv", line=1))
+        return False
+    if missing and {"formula", "inputs", "trial_b"} <= set(headers):
+        # a CSV of derived values alone (core.derived.STANDALONE_EXPORT_COLUMNS: the comparison
+        # page's pairs, the absolute effects), which has no source or snippet columns
+        log.append(Problem.of(name, "header", "evidence_kind", "only_derived", line=1))
+        return False
     if missing:
         log.append(Problem.of(name, "header", listing(missing, 400), "missing_columns", line=1))
         return False
-    unknown = [h for h in headers if h not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS and h]
+    known = {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *schema.DISPLAY_COLUMNS}  # a page's reading columns
+    unknown = [h for h in headers if h not in known and h]
     if unknown:
         log.append(Problem.of(name, "header", listing(unknown), "unknown_columns", line=1))
     return True
@@ -234,11 +263,12 @@ def csv_records(name: str, text: str, result: ImportResult, log: ProblemLog | No
     ``lines`` maps each part of the record to its CSV line (the header is line 1)."""
     log = log if log is not None else ProblemLog(name)
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not _csv_header(name, reader, log):
+    if not _csv_header(name, reader, log, result):
         return []
     trials: dict[str, _Trial] = {}
     links: dict[tuple[str, str], list[tuple[str, int]]] = {}
     previous = reader.line_num  # the line the previous record ended on (the header's last)
+    derived_rows = 0
     try:
         for raw in reader:
             line, previous = previous + 1, reader.line_num
@@ -250,12 +280,15 @@ def csv_records(name: str, text: str, result: ImportResult, log: ProblemLog | No
                 key: unneutralise((value or "").strip()) for key, value in raw.items() if isinstance(key, str)
             }
             if row.get("evidence_kind") == DERIVED_EVIDENCE_KIND:
+                derived_rows += 1
                 continue  # a derived value is recomputed from the imported values, not imported
             _add_row(name, line, row, trials, links, log)
     except csv.Error as exc:
         log.append(Problem.of(name, "", "", "not_csv", line=reader.line_num, detail=str(exc)))
     if result.rows == 0:
         log.append(Problem.of(name, "", "", "no_rows"))
+    elif derived_rows == result.rows:
+        log.append(Problem.of(name, "", "evidence_kind", "only_derived"))
     _add_links(trials, links)
     return [(name, trial.record, trial.lines) for trial in trials.values()]
 
@@ -276,6 +309,26 @@ def _add_links(trials: dict[str, _Trial], links: dict) -> None:
         trials[owner].add("discrepancies", discrepancy, members[0][1])
 
 
+def _check_same_header(name: str, line: int, row: dict[str, str], trial: _Trial, log: ProblemLog) -> None:
+    """A later row of a trial repeats its header (name, title, cancer type…) or leaves it empty."""
+    for column, key in [*_TRIAL_COLUMNS.items(), *_TRIAL_LIST_COLUMNS.items()]:
+        if not row.get(column):
+            continue
+        cell = _items(row[column]) if column in _TRIAL_LIST_COLUMNS else row[column]
+        if cell != trial.record.get(key):
+            earlier = shown(trial.record.get(key))
+            problem = Problem.of(
+                name,
+                "",
+                column,
+                "differs_from_earlier",
+                line=line,
+                trial=shown(trial.record["id"]),
+                earlier=earlier,
+            )
+            log.append(problem)
+
+
 def _add_row(name, line, row, trials, links, log: ProblemLog) -> None:
     trial_id = row.get("trial", "")
     if not trial_id:
@@ -290,20 +343,7 @@ def _add_row(name, line, row, trials, links, log: ProblemLog) -> None:
     if trial is None:
         trial = trials[trial_id] = _Trial(trial_id, line, row)
     else:
-        for column, key in _TRIAL_COLUMNS.items():
-            if row.get(column) and row[column] != trial.record.get(key):
-                earlier = shown(trial.record.get(key))
-                log.append(
-                    Problem.of(
-                        name,
-                        "",
-                        column,
-                        "differs_from_earlier",
-                        line=line,
-                        trial=shown(trial_id),
-                        earlier=earlier,
-                    )
-                )
+        _check_same_header(name, line, row, trial, log)
     _add_arm(trial, line, row.get("arm"), row.get("arm_label"), row.get("arm_role"))
     _add_arm(trial, line, row.get("comparator"), row.get("comparator_label"), row.get("comparator_role"))
     if row.get("analysis") and not trial.has("analyses", row["analysis"]):
@@ -372,6 +412,7 @@ def read_upload(
     registry: Iterable[schema.Source] = (),
     texts: SourceTexts | None = None,
     taken_ids: Iterable[str] = (),
+    uploaded_ids: Iterable[str] = (),
 ) -> ImportResult:
     """Read, decode, parse and validate one uploaded file.
 
@@ -386,7 +427,11 @@ def read_upload(
     texts : SourceTexts, optional
         Source texts: when given, snippets citing registered sources are checked against them.
     taken_ids : iterable of str
-        Trial ids already in use (the curated data, earlier uploads): a clash is an error.
+        Trial ids of the curated data. A trial of the upload with one of them comes in as the
+        user's version of that trial, under the id :func:`user_version_id` gives it (listed in
+        ``user_versions``), beside the curated trial and never replacing it.
+    uploaded_ids : iterable of str
+        Trial ids of earlier files of the same import: a clash is an error.
 
     Returns
     -------
@@ -398,12 +443,20 @@ def read_upload(
     result = ImportResult()
     log = ProblemLog(name)
     try:
-        _read(name, data, result, log, list(registry), texts, set(taken_ids))
+        _read(name, data, result, log, list(registry), texts, (set(taken_ids), set(uploaded_ids)))
     except Exception as exc:  # noqa: BLE001 - an upload must never crash the caller; say what failed
         log.append(Problem.of(name, "", "", "could_not_read", error=type(exc).__name__))
-    result.problems = log.problems()
+    result.problems = [_in_file_words(problem, result.headers) for problem in log.problems()]
     result.problem_total = log.total
     return result
+
+
+def _in_file_words(problem: Problem, headers: dict[str, str]) -> Problem:
+    """A CSV problem names its column as the file's header does, and by its key."""
+    own = headers.get(problem.field) if problem.line is not None else None
+    if own is None:
+        return problem
+    return dataclasses.replace(problem, field=clip(f"{own} ({problem.field})", 200))
 
 
 def _read(name, data, result, log, registry, texts, taken) -> None:
@@ -422,23 +475,122 @@ def _read(name, data, result, log, registry, texts, taken) -> None:
     _validate(records, result, log, registry, texts, taken)
 
 
-def _validate(records, result: ImportResult, log: ProblemLog, registry, texts, taken: set[str]) -> None:
+USER_VERSION_SUFFIX = ".user"
+
+
+def user_version_id(trial_id: str, taken: set[str]) -> str:
+    """The id of a user's version of curated trial ``trial_id``: ``lead`` → ``lead.user``
+    (``lead.user-2`` if that is taken too), within the id length limit."""
+    base = trial_id[: ID_CHARS - len(USER_VERSION_SUFFIX) - 4] + USER_VERSION_SUFFIX
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def curated_id_of(trial_id: str) -> str | None:
+    """The curated trial a user's version was imported for (``lead.user-2`` → ``lead``), else ``None``."""
+    base, dot, suffix = trial_id.rpartition(USER_VERSION_SUFFIX)
+    if not dot or not base or (suffix and not re.fullmatch(r"-\d+", suffix)):
+        return None
+    return base
+
+
+def _as_user_versions(records, curated: set[str], taken: set[str]) -> dict[str, str]:
+    """Give each record that carries a curated trial's id the id of the user's version of it,
+    and point the upload's discrepancy links (and their ids) at the new ids."""
+    renamed: dict[str, str] = {}
+    ids = [record.get("id") if isinstance(record, dict) else None for _, record, _ in records]
+    in_use = taken | curated | {trial_id for trial_id in ids if isinstance(trial_id, str)}
+    for trial_id in ids:
+        if isinstance(trial_id, str) and trial_id in curated and trial_id not in renamed:
+            renamed[trial_id] = user_version_id(trial_id, in_use | set(renamed.values()))
+    for _, record, _ in records if renamed else ():
+        if isinstance(record, dict):
+            _rename_record(record, renamed)
+    return renamed
+
+
+def _rename_record(record: dict, renamed: dict[str, str]) -> None:
+    owner = record.get("id")
+    if isinstance(owner, str) and owner in renamed:
+        record["id"] = renamed[owner]
+    for item in record.get("discrepancies") or []:
+        if not isinstance(item, dict) or not isinstance(item.get("values"), list):
+            continue
+        item["values"] = [_renamed_ref(ref, renamed) for ref in item["values"]]
+        if owner in renamed and isinstance(item.get("id"), str):  # curated discrepancy ids stay curated
+            item["id"] = item["id"][: ID_CHARS - len(USER_VERSION_SUFFIX)] + USER_VERSION_SUFFIX
+
+
+def _renamed_ref(ref: object, renamed: dict[str, str]) -> object:
+    if not isinstance(ref, str):
+        return ref
+    trial, colon, value = ref.partition(":")
+    return f"{renamed[trial]}:{value}" if colon and trial in renamed else ref
+
+
+def _attempted_values(records) -> set[str]:
+    """``trial:value-id`` of every value the upload holds, valid or not."""
+    refs = set()
+    for _, record, _ in records:
+        if isinstance(record, dict) and isinstance(record.get("id"), str):
+            for value in record.get("values") or []:
+                if isinstance(value, dict) and isinstance(value.get("id"), str):
+                    refs.add(f"{record['id']}:{value['id']}")
+    return refs
+
+
+def _without_rejected_values(evidence: schema.Evidence, attempted: set[str]) -> None:
+    """Discrepancies lose the links to values that were rejected: each rejected value has its
+    own problem, and a second one ("unknown value") about the same row would only confuse.
+    A discrepancy left with fewer than two values is dropped."""
+    loaded = {f"{v.trial}:{v.id}" for v in evidence.values}
+    rejected = attempted - loaded
+    kept = []
+    for item in evidence.discrepancies:
+        refs = tuple(ref for ref in item.values if ref not in rejected)
+        if len(refs) == len(item.values):
+            kept.append(item)
+        elif len(refs) >= 2:
+            kept.append(dataclasses.replace(item, values=refs))
+    evidence.discrepancies = kept
+
+
+def _unique_trials(records, uploaded: set[str], log: ProblemLog) -> list:
+    """The records whose trial id this import has not brought already (the rest: a problem)."""
+    seen: set[str] = set()
+    checked: list = []
+    for label, record, lines in records:
+        trial_id = record.get("id") if isinstance(record, dict) else None
+        if isinstance(trial_id, str) and (trial_id in uploaded or trial_id in seen):
+            line = lines.get(("trial", 0)) if lines else None
+            problem = Problem.of(
+                label, "" if line else "trial", "id", "duplicate_trial_upload", line=line, id=shown(trial_id)
+            )
+            log.append(problem)
+            continue
+        if isinstance(trial_id, str):
+            seen.add(trial_id)
+        checked.append((label, record, lines))
+    return checked
+
+
+def _validate(records, result: ImportResult, log: ProblemLog, registry, texts, taken) -> None:
+    curated, uploaded = taken
     known = {source.id: source for source in registry}
     user_sources = _user_sources((record for _, record, _ in records), known)
     result.evidence.sources = user_sources
     source_ids = set(known) | {source.id for source in user_sources}
-    seen: set[str] = set()
-    for label, record, lines in records:
-        trial_id = record.get("id") if isinstance(record, dict) else None
-        if isinstance(trial_id, str) and (trial_id in taken or trial_id in seen):
-            code = "duplicate_trial_curated" if trial_id in taken else "duplicate_trial_upload"
-            line = lines.get(("trial", 0)) if lines else None
-            log.append(Problem.of(label, "" if line else "trial", "id", code, line=line, id=shown(trial_id)))
-            continue
-        if isinstance(trial_id, str):
-            seen.add(trial_id)
+    checked = _unique_trials(records, uploaded, log)
+    renamed = _as_user_versions(checked, curated, uploaded)
+    for label, record, lines in checked:
         loader = _TrialLoader(label, source_ids, texts, origin="user", problems=log, lines=lines)
         loader.load_data(record, result.evidence)
+    loaded = {trial.id for trial in result.evidence.trials}
+    result.user_versions = {curated_id: own for curated_id, own in renamed.items() if own in loaded}
+    _without_rejected_values(result.evidence, _attempted_values(checked))
     cross: list[Problem] = []
     check_cross_references(result.evidence, cross)
     log.extend(cross)
@@ -470,12 +622,14 @@ def read_uploads(
     texts: SourceTexts | None = None,
     taken_ids: Iterable[str] = (),
 ) -> ImportResult:
-    """Several uploads as one result: trial ids must be unique across all of them.
+    """Several uploads as one result: trial ids must be unique across all of them (a curated
+    trial's id comes in as the user's version of it, see :func:`read_upload`).
 
     At most :data:`MAX_FILES` files are read; each further one is a problem and is not read.
     """
     registry = list(registry)
-    taken = set(taken_ids)
+    curated = set(taken_ids)
+    uploaded: set[str] = set()
     merged = ImportResult()
     for index, (name, data) in enumerate(files):
         if index >= MAX_FILES:
@@ -484,8 +638,10 @@ def read_uploads(
             )
             merged.problem_total += 1
             continue
-        result = read_upload(name, data, registry, texts, taken)
-        taken |= {trial.id for trial in result.evidence.trials}
+        result = read_upload(name, data, registry, texts, curated, uploaded)
+        # a later file may not bring the same trial again, by its own id or its curated one
+        uploaded |= {trial.id for trial in result.evidence.trials} | set(result.user_versions)
+        merged.user_versions.update(result.user_versions)
         merged.rows += result.rows
         merged.problems += result.problems
         merged.problem_total += result.problem_total

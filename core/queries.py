@@ -301,10 +301,10 @@ def trial_ids(con, limit: int = 300, include: str | None = None) -> pd.DataFrame
     At registry scale a picker cannot list every trial; the Trials page search finds the rest.
     """
     sql = """
-        SELECT id, name, name_zh, cancer_type FROM (
-            (SELECT id, name, name_zh, cancer_type FROM trials ORDER BY lower(name), id LIMIT ?)
+        SELECT id, name, name_zh, cancer_type, origin FROM (
+            (SELECT id, name, name_zh, cancer_type, origin FROM trials ORDER BY lower(name), id LIMIT ?)
             UNION
-            (SELECT id, name, name_zh, cancer_type FROM trials WHERE id = ?)
+            (SELECT id, name, name_zh, cancer_type, origin FROM trials WHERE id = ?)
         ) ORDER BY lower(name), id
     """
     return _df(con, sql, [int(limit), include])

@@ -405,6 +405,15 @@ CSV_COLUMNS: tuple[tuple[str, bool], ...] = (
     ("phase", False),
     ("design", False),
     ("blinding", False),
+    # the rest of the trial's header, so an import gives back the trial as it was exported
+    ("trial_name_zh", False),
+    ("trial_title_zh", False),
+    ("condition", False),
+    ("condition_zh", False),
+    ("control", False),
+    ("primary_endpoint", False),
+    ("registry_ids", False),
+    ("trial_caveats", False),
     ("analysis", True),
     ("analysis_label", False),
     ("analysis_kind", False),
@@ -426,6 +435,11 @@ CSV_COLUMNS: tuple[tuple[str, bool], ...] = (
     ("ci_low", False),
     ("ci_high", False),
     ("ci_level", False),
+    # a bound or level the source prints as text ("NR", "NE", "unknown"): the numeric
+    # column beside it is then empty, so ci_low / ci_high / ci_level hold plain numbers only
+    ("ci_low_text", False),
+    ("ci_high_text", False),
+    ("ci_level_text", False),
     ("unit", True),
     ("p_value", False),
     ("assessment", False),
@@ -456,6 +470,10 @@ REQUIRED_COLUMNS = tuple(name for name, required in CSV_COLUMNS if required)
 """What an imported CSV must have."""
 OPTIONAL_COLUMNS = tuple(name for name, required in CSV_COLUMNS if not required)
 """What an imported CSV may have besides."""
+DISPLAY_COLUMNS = ("shown_value", "shown_caveats", "shown_trial", "patients", "trial_b")
+"""Columns a page's CSV adds after the long format's for reading (the value as the page
+writes it, its caveats, the trial's label, the patients behind a comparison, the second trial
+of a derived comparison); the import ignores them, so a page's CSV imports like the long export."""
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 """A CSV text cell starting with one of these is a formula to a spreadsheet: the export
 neutralises it with a leading apostrophe and the import takes that apostrophe off again."""

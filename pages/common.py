@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from core import db, store
-from core.presentation.export import to_csv_bytes
+from core.presentation.export import to_csv_bytes, values_csv
 from core.presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, resolve_language, t
 from core.records import DEFAULT_DATA_DIR
 from core.store import Database
@@ -321,6 +321,14 @@ def csv_download(
 ) -> None:
     """A CSV download of ``frame``, built now from the reader's data: UTF-8 with BOM, formula-safe."""
     download(to_csv_bytes(frame), file_name, "text/csv", label or tr("download.csv"), key=key)
+
+
+def values_download(
+    frame: pd.DataFrame, file_name: str, label: str | None = None, key: str | None = None
+) -> None:
+    """A CSV download of a long-format frame (one row per value): headers in the reader's
+    language, numbers plain, formula-safe — and importable on the Import page as it is."""
+    download(values_csv(frame, lang()), file_name, "text/csv", label or tr("download.csv"), key=key)
 
 
 def download(

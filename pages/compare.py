@@ -143,7 +143,7 @@ with st.expander(tr("compare.pairs_title"), expanded=False):
     shown = table[["a", "b", "result", "reason", "inputs"]]
     shown.columns = ["A", "B", tr("derived.col_result"), tr("derived.col_reason"), tr("derived.col_inputs")]
     st.dataframe(shown, hide_index=True, width="stretch", key="compare__pairs")
-    common.csv_download(
+    common.values_download(
         derived.export_rows(pairs[pairs["reason"] == ""]),
         f"indirect-{endpoint}.csv",
         key="compare__csv",

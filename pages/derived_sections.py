@@ -117,7 +117,7 @@ def survival_differences(rows: pd.DataFrame, lang: str) -> None:
     )
     keys = {"trial": "col.trial", **ABSOLUTE_COLUMNS}
     st.dataframe(_labelled(table, keys), hide_index=True, width="stretch", key="survival__derived")
-    common.csv_download(
+    common.values_download(
         derived.export_rows(effects), f"survival-derived-{lang}.csv", key="survival__derived_csv"
     )
 

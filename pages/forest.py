@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core import schema
-from core.presentation import derivations, plots, tables
+from core.presentation import derivations, export, plots, tables
 from core.presentation.i18n import vocab_label
 from pages import common, data
 from pages.common import tr
@@ -96,4 +96,6 @@ if rows["trial_caveats"].map(lambda c: c is not None and len(c) > 0).any():
 frame = tables.display(tables.forest_table(rows, lang), lang)
 with st.expander(tr("forest.table"), expanded=not common.present()):
     st.dataframe(frame, hide_index=True, width="stretch")
-    common.csv_download(frame, f"{name}-{lang}.csv", key="forest__csv")
+    # the plotted values: estimate, CI bounds, level and unit in columns of their own
+    long = data.export_frame(database=database, trial_ids=tuple(rows["trial"].unique()))
+    common.values_download(export.page_values(long, rows, lang), f"{name}-{lang}.csv", key="forest__csv")

@@ -14,12 +14,15 @@ from core.importer import (
     curated_context,
     read_uploads,
 )
+from core.presentation.export import header
 from core.presentation.problems import LABEL_KEYS, problems_frame
 from core.problems import clip
 from core.text import markdown_escape as md
 from pages import common, data
 from pages.common import tr
 
+USER_VERSION_LINKS = 5
+"""Links to the user's versions of curated trials, at most (the Trials page lists them all)."""
 PROBLEMS_PER_PAGE = 50
 """The problems table shows this many rows at a time (a file keeps at most 100, plus a summary)."""
 
@@ -89,6 +92,7 @@ if uploads:
             "unchecked": result.unchecked,
             "trials": tuple(trial.id for trial in result.evidence.trials),
             "values": len(result.evidence.values),
+            "user_versions": dict(result.user_versions),
         }
 
 
@@ -135,6 +139,23 @@ else:
     columns[3].metric(tr("import.problems"), f"{imported['problem_total']:,}")
     if imported["problems"]:
         show_problems(imported["problems"], imported["problem_total"])
+    if imported.get("user_versions"):
+        pairs = tr("export.list_separator").join(
+            tr("export.user_version_pair", curated=f"`{curated}`", own=f"`{own}`")
+            for curated, own in imported["user_versions"].items()
+        )
+        st.info(
+            tr("export.user_versions", n=len(imported["user_versions"]), pairs=pairs),
+            icon=":material/call_split:",
+        )
+        if database.upload is not None:  # links within this session: the import lives in it
+            for own in list(imported["user_versions"].values())[:USER_VERSION_LINKS]:
+                st.page_link(
+                    "pages/trial.py",
+                    label=tr("export.open_user_version", id=own),
+                    icon=":material/call_split:",
+                    query_params={"trial": own, **common.shell_params()},
+                )
     if imported.get("unchecked"):
         st.warning(tr("import.unchecked", n=imported["unchecked"]), icon=":material/warning:")
     if imported["trials"] and database.upload is not None:
@@ -151,7 +172,7 @@ else:
             query_params={"origin": "user", **common.shell_params()},
         )
         with actions[1]:
-            common.csv_download(
+            common.values_download(
                 data.export_frame(database=database, trial_ids=tuple(ids)),
                 "imported-values.csv",
                 tr("import.download"),
@@ -160,8 +181,15 @@ else:
     st.button(tr("import.remove"), on_click=forget_import, icon=":material/delete:", key="import__remove")
 
 st.subheader(tr("import.format"))
-st.markdown(tr("import.format_text", columns=", ".join(f"`{c}`" for c in REQUIRED_COLUMNS)))
-common.csv_download(
+required = [
+    f"`{c}`"
+    if header(c, lang) == c
+    else tr("export.column_pair", header=f"`{header(c, lang)}`", column=f"`{c}`")
+    for c in REQUIRED_COLUMNS
+]
+st.markdown(tr("import.format_text", columns=tr("export.list_separator").join(required)))
+st.caption(tr("export.headers_note"))
+common.values_download(
     data.export_frame(database=common.curated_database(), trial_ids=("lead",)),
     "template-lead.csv",
     tr("import.template"),

@@ -4,7 +4,7 @@ within-trial differences, follow-up and maturity for one time-to-event endpoint.
 import streamlit as st
 
 from core import schema
-from core.presentation import plots, tables
+from core.presentation import export, plots, tables
 from core.presentation.i18n import vocab_label
 from core.presentation.survival import LANDMARK_MONTHS, comparison_table
 from pages import common, data, derived_sections
@@ -86,4 +86,8 @@ empty_rates = {f"rate_{m}" for m in LANDMARK_MONTHS if not table[f"rate_{m}"].as
 columns = [c for c in table.columns if c != "trial_id" and c not in empty_rates]
 shown = tables.display(table, lang, columns, endpoint=endpoint)
 st.dataframe(shown, hide_index=True, width="stretch")
-common.csv_download(shown, f"survival-{endpoint}-{lang}.csv", key="survival__csv")
+# the compared values, one row each: estimate, CI bounds, level and unit in columns of their own
+long = data.export_frame(database=database, trial_ids=tuple(rows["trial"].unique()))
+common.values_download(
+    export.page_values(long, rows, lang), f"survival-{endpoint}-{lang}.csv", key="survival__csv"
+)

@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from core import schema
-from core.presentation import caveats, formatting, tables
+from core.importer import USER_VERSION_SUFFIX, curated_id_of
+from core.presentation import caveats, export, formatting, tables
 from core.presentation.i18n import data_text, vocab_label
 from core.text import markdown_escape as md
 from pages import common, data, derived_sections
@@ -39,7 +40,13 @@ if trial_id is not None and trial_id != requested:
 
 trials = data.trial_ids(database=database, limit=PICKER_SIZE, include=trial_id)
 ids = list(trials["id"])
-names = {i: data_text(n, z, lang) for i, n, z in zip(trials["id"], trials["name"], trials["name_zh"])}
+# an imported trial (a user's version of a curated one too) is named as user-supplied
+names = {
+    r["id"]: formatting.trial_label(
+        {"trial_name": r["name"], "trial_name_zh": r["name_zh"], "origin": r["origin"]}, lang
+    )
+    for r in trials.to_dict("records")
+}
 if not ids:
     st.warning(tr("trial.no_data"))
     st.stop()
@@ -123,6 +130,22 @@ badges = [
 ]
 if badges:
     st.markdown(" ".join(badges))
+
+# A curated trial and the reader's imported version of it link to each other (shown beside
+# each other, never one replacing the other).
+mine = header["origin"] == "user"
+twin = curated_id_of(trial_id) if mine else trial_id + USER_VERSION_SUFFIX
+if (
+    twin
+    and (mine or database.upload is not None)
+    and data.resolve_trial(database=database, requested=twin) == twin
+):
+    st.page_link(
+        "pages/trial.py",
+        label=tr("export.open_curated" if mine else "export.open_yours", id=twin),
+        icon=":material/call_split:",
+        query_params={"trial": twin, **common.shell_params()},
+    )
 
 # st.table renders its cells as Markdown: every fact (data text included) is escaped
 facts = tables.trial_facts(header, lang)
@@ -242,15 +265,11 @@ with download_columns[0]:
         icon=":material/print:",
     )
 with download_columns[1]:
-    common.csv_download(
-        derived_sections.export_frame(database, (trial_id,)),
-        f"{trial_id}-values.csv",
-        tr("trial.download"),
-        key="trial__csv",
-    )
-    # The value table as shown on this page (and on the card), in the reader's language.
-    common.csv_download(
-        tables.display(value_table, lang, VALUE_COLUMNS),
+    long = derived_sections.export_frame(database, (trial_id,))
+    common.values_download(long, f"{trial_id}-values.csv", tr("trial.download"), key="trial__csv")
+    # The values as this page (and the card) writes them, after the long format's columns.
+    common.values_download(
+        export.page_values(long, values, lang),
         f"{trial_id}-values-{lang}.csv",
         tr("trial.download_shown"),
         key="trial__shown_csv",

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core import queries, schema
-from core.presentation import tables
+from core.presentation import export, tables
 from core.presentation.export import to_csv_bytes
 from core.presentation.i18n import data_text, vocab_label
 from core.store import Database
@@ -219,7 +219,7 @@ def filtered_values(database: Database, selected_key: tuple, q: str, sort: str, 
     all_rows, _ = data.trials_page(
         database=database, selected=selected_key, q=q, sort=sort, descending=descending, limit=None, offset=0
     )
-    return to_csv_bytes(derived_sections.export_frame(database, tuple(all_rows["id"])))
+    return export.values_csv(derived_sections.export_frame(database, tuple(all_rows["id"])), lang)
 
 
 view = (database, selected_key, q, sort, descending)

@@ -4,10 +4,24 @@ import csv
 import io
 
 import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as hst
 
 from core import queries
 from core.__main__ import main
-from core.presentation.export import neutralise, to_csv_bytes
+from core.presentation.export import (
+    HEADER_OPTIONS,
+    LONG_COLUMNS,
+    header,
+    header_clashes,
+    header_keys,
+    neutralise,
+    page_values,
+    to_csv_bytes,
+    unneutralise,
+    values_csv,
+)
 from core.schema import DERIVED_COLUMNS, EXPORT_COLUMNS, REQUIRED_COLUMNS, VALUE_COLUMNS
 
 
@@ -58,12 +72,124 @@ def test_every_source_figure_is_exported(tmp_path):
         assert (source, value) in present, (source, value)
 
 
-def test_formula_cells_are_neutralised():
-    for cell in ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "\tx"]:
-        assert neutralise(cell).startswith("'")
-    assert neutralise("8.57") == "8.57" and neutralise(3.5) == 3.5
-    data = to_csv_bytes(pd.DataFrame({"=bad": ["=1+1", "软组织肉瘤"]})).decode("utf-8-sig")
-    assert data.splitlines()[0] == "'=bad" and "'=1+1" in data and "软组织肉瘤" in data
+HOSTILE_CELLS = [
+    '=HYPERLINK("http://x","click")',
+    "=1+1",
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "-1|cmd",
+    "+A1",
+    "-SUM(A1:A2)",
+    "@SUM(A1:A2)",
+    "\tx",
+    "\r=1+1",
+    "-3 months (x)",  # a bracket after the number: not a plain signed number
+    "'=1+1",  # already guarded by hand: guarded again, so the import gives it back exactly
+]
+BENIGN_CELLS = [
+    "=",
+    "-",
+    "+",
+    "-0.3",
+    "+23.9",
+    "+23.9 months",
+    "-2.1 个月",
+    "8.57",
+    "1e-3",
+    "not-reached",
+    "NR",
+]
+
+
+@pytest.mark.parametrize("cell", HOSTILE_CELLS)
+def test_a_cell_that_would_start_a_formula_is_guarded(cell):
+    assert neutralise(cell) == "'" + cell
+    assert unneutralise(neutralise(cell)) == cell
+
+
+@pytest.mark.parametrize("cell", BENIGN_CELLS)
+def test_a_number_or_qualifier_is_never_guarded(cell):
+    assert neutralise(cell) == cell
+    assert unneutralise(cell) == cell
+
+
+@given(hst.text(max_size=30))
+def test_the_import_gives_back_every_text_the_export_writes(cell):
+    assert unneutralise(neutralise(cell)) == cell
+
+
+def test_formula_cells_are_neutralised_in_the_file():
+    assert neutralise(3.5) == 3.5
+    data = to_csv_bytes(pd.DataFrame({"=bad": ["=1+1", "软组织肉瘤", "="]})).decode("utf-8-sig")
+    lines = data.splitlines()
+    assert lines[0] == "'=bad" and lines[1] == "'=1+1" and lines[2] == "软组织肉瘤" and lines[3] == "="
+
+
+def _cli_rows(tmp_path, *options):
+    target = tmp_path / "evidence.csv"
+    assert main(["export", str(target), *options]) == 0
+    return list(csv.DictReader(io.StringIO(target.read_bytes().decode("utf-8-sig"))))
+
+
+def test_no_curated_cell_is_guarded_and_the_qualifier_reads_as_written(tmp_path):
+    """The LEAD export read `'=` in 86 of 96 cells: a qualifier is not a formula."""
+    rows = _cli_rows(tmp_path)
+    guarded = [(r["value_id"], k, v) for r in rows for k, v in r.items() if v.startswith("'")]
+    assert guarded == []
+    lead = [r for r in rows if r["trial"] == "lead"]
+    assert lead and {r["qualifier"] for r in lead} >= {"=", ">"}
+    negative = [r["value"] for r in rows if r["value"].startswith("-")]
+    assert negative and all(float(v) < 0 for v in negative)  # derived differences, as numbers
+
+
+NUMERIC = ("timepoint", "value", "value_high", "ci_low", "ci_high", "ci_level", "n", "n_total")
+
+
+def test_numeric_columns_hold_plain_numbers(tmp_path):
+    target = tmp_path / "evidence.csv"
+    assert main(["export", str(target)]) == 0
+    frame = pd.read_csv(target, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    for column in NUMERIC:
+        cells = frame[column][frame[column] != ""]
+        assert len(cells) > 0, column
+        numbers = pd.to_numeric(cells, errors="coerce")
+        assert numbers.notna().all(), (column, list(cells[numbers.isna()])[:5])
+        if column in ("timepoint", "n", "n_total"):  # estimates keep their printed digits ("94.0")
+            assert not cells.str.endswith(".0").any(), (column, list(cells)[:5])  # 12, not 12.0
+    # a bound printed "NR" / "NE" and an unstated level have their own text columns
+    open_bounds = frame[frame["ci_high_text"] != ""]
+    assert set(open_bounds["ci_high_text"]) == {"NR", "NE"} and (open_bounds["ci_high"] == "").all()
+    assert {"crown", "alex"} <= set(open_bounds["trial"])
+    unknown = frame[frame["ci_level_text"] != ""]
+    assert set(unknown["ci_level_text"]) == {"unknown"} and (unknown["ci_level"] == "").all()
+    assert (unknown["ci_low"] != "").any()  # the bounds are there; only the level is not printed
+    assert frame["unit"].ne("").all()
+
+
+def test_headers_are_unique_and_never_read_as_another_column():
+    assert header_clashes() == []
+    for lang in HEADER_OPTIONS:
+        headers = [header(key, lang) for key in LONG_COLUMNS]
+        assert len(set(headers)) == len(headers), lang
+        assert header_keys(headers) == list(LONG_COLUMNS), lang
+    assert header("ci_level", "zh-Hant") == "信賴水準（%）"
+    # a header typed by hand: other case, half-width brackets, extra spaces
+    assert header_keys(["ci level (%)", "置信水平(%)", " Trial  id "]) == ["ci_level", "ci_level", "trial"]
+
+
+def test_forest_csv_has_estimate_bounds_level_and_unit_apart(con):
+    rows = queries.forest_rows(con, endpoints=["PFS"])
+    long = queries.export_frame(con, tuple(rows["trial"].unique()))
+    frame = page_values(long, rows, "zh-Hans")
+    assert list(frame["value_id"]) == list(rows["id"]) and list(frame["trial"]) == list(rows["trial"])
+    assert (frame["unit"] == "ratio").all()
+    for column in ("value", "ci_low", "ci_high", "ci_level"):
+        assert pd.to_numeric(frame[column].replace("", None)).notna().sum() > 0, column
+    crown = frame[(frame["trial"] == "crown")].iloc[0]
+    assert crown["value"] in crown["shown_value"]  # the page's words beside the numbers
+    assert frame["patients"].notna().all()
+    text = values_csv(frame, "zh-Hans").decode("utf-8-sig").splitlines()[0]
+    assert text.startswith("试验编号,") and "置信区间下限" in text and "页面所示数值" in text
 
 
 def test_validate_summary_counts(capsys, sources_dir):

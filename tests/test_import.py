@@ -96,7 +96,7 @@ def test_duplicate_trial_ids_across_uploaded_files(tmp_path, capsys):
         (tmp_path / name).write_bytes(record.data)
     assert main(["check", str(tmp_path / "one.toml"), str(tmp_path / "two.toml")]) == 1
     assert (
-        "trial id 'user-record' is already used in the curated data or an earlier upload"
+        "two.toml:trial:id: trial id 'user-record' is already used in this import (in this file or an earlier one)"
         in capsys.readouterr().out
     )
 

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 import pytest
 
+from core.presentation import export
 from tests.hostile.corpus import AMPLIFYING, CASES_BY_NAME
-from tests.test_pages import dataframes, full_error_details, open_page  # noqa: F401 - fixture reused
+from tests.test_pages import (  # noqa: F401 - fixtures reused
+    dataframes,
+    downloads,
+    full_error_details,
+    open_page,
+    value_rows,
+)
 
 
 def upload(app, *names: str):
@@ -91,7 +98,7 @@ def test_every_hostile_file_gets_its_result_in_the_app(name, tmp_path, capsys):
     # the page and `python -m core check` refuse the same files with the same problems
     listed = app.session_state["import__result"]["problems"]
     assert set(expected.codes) <= {problem.code for problem in listed}
-    cli = [line for line in cli_lines(name, tmp_path, capsys) if not line.startswith("ok: ")]
+    cli = [line for line in cli_lines(name, tmp_path, capsys) if not line.startswith(("ok: ", "note: "))]
     assert [str(problem) for problem in listed] == cli
 
 
@@ -172,3 +179,64 @@ def test_a_new_upload_starts_its_problems_at_the_first_page():
     assert not app.exception
     assert app.number_input(key="import__problems_page").value == 1
     assert any(caption.value.startswith("Problems 1–50 of") for caption in app.caption)
+
+
+# --- import takes back what export gives ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans", "zh-Hant"])
+def test_the_pages_own_template_imports_as_the_users_version_of_lead(downloads, lang):  # noqa: F811
+    from core.presentation.i18n import t
+    from tests.test_pages import import_files, trial_names, visit
+
+    built, _ = downloads
+    app = open_page("import", lang=lang)
+    template = built["template-lead.csv"]
+    assert template.decode("utf-8-sig").startswith(export.header("trial", lang) + ",")
+    app = import_files(app, ("template-lead.csv", template))
+    lead_values = len(value_rows(template))
+    values = list(metrics(app).values())
+    assert values[1:] == ["1", str(lead_values), "0"], values  # trials, values, problems
+    assert not dataframes(app)  # no problems table
+    (note,) = [box.value for box in app.info if "lead.user" in box.value]
+    assert "`lead` → `lead.user`" in note
+    links = [link.proto.label for link in app.get("page_link")]
+    assert t("export.open_user_version", lang, id="lead.user") in links
+    if lang != "en":
+        assert "您的版本" in note or "您的版本" in note.replace("**", "")
+    # the curated LEAD is still there, and the user's version beside it
+    visit(app, "trials")
+    names = trial_names(app)
+    assert "LEAD" in names and any(n.startswith("LEAD") and n != "LEAD" for n in names)
+    visit(app, "trial", trial="lead.user")
+    assert app.title[0].value.startswith("LEAD")
+
+    # the two link to each other: the user's version to the curated trial, and back (AppTest's
+    # switch_page may run the next page in English: any language's words count here)
+    def linked(key: str, twin: str) -> bool:
+        labels = {link.proto.label for link in app.get("page_link")}
+        return any(t(key, shown, id=twin) in labels for shown in ("en", "zh-Hans", "zh-Hant"))
+
+    assert linked("export.open_curated", "lead")
+    # the picker tells the two apart
+    options = app.selectbox[0].options
+    assert "LEAD" in options and any(o.startswith("LEAD [") for o in options), options
+    visit(app, "trial", trial="lead")
+    assert linked("export.open_yours", "lead.user")
+    # its own download imports again (a new session): the round trip holds
+    again = import_files(
+        open_page("import", lang=lang), ("imported-values.csv", built["imported-values.csv"])
+    )
+    assert list(metrics(again).values())[1:] == ["1", str(lead_values), "0"]
+
+
+def test_a_forest_download_imports_on_the_import_page(downloads):  # noqa: F811
+    from tests.test_pages import import_files
+
+    built, _ = downloads
+    open_page("forest", lang="zh-Hant", endpoint="PFS")  # its CSV, headers in Traditional Chinese
+    name, data = next((n, d) for n, d in built.items() if n.startswith("forest-hr-PFS"))
+    shown = value_rows(data)
+    assert shown and all(row["unit"] == "ratio" and row["value"] for row in shown)
+    app = import_files(open_page("import", lang="zh-Hant"), (name, data))
+    assert list(metrics(app).values())[2:] == [str(len(shown)), "0"]

@@ -257,6 +257,15 @@ def csv_rows(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
+def value_rows(data: bytes) -> list[dict[str, str]]:
+    """The rows of a values CSV keyed by column key, whatever the header language."""
+    from core.presentation.export import header_keys
+
+    rows = csv_rows(data)
+    keys = header_keys(list(rows[0])) if rows else []
+    return [dict(zip(keys, row.values())) for row in rows]
+
+
 @pytest.fixture
 def imported():
     """A session that imported one trial (a median and a hazard ratio of PFS in SCLC)."""
@@ -271,28 +280,28 @@ def imported():
 def test_every_download_holds_the_imported_data(downloads, imported):
     built, deferred = downloads
     app = imported
-    rows = csv_rows(built["imported-values.csv"])
+    rows = value_rows(built["imported-values.csv"])
     assert {r["trial"] for r in rows} == {"mine"} and len(rows) == 2
 
     visit(app, "trials")
     table = csv_rows(built["trials-en.csv"])
     assert "MINE-1 [user-supplied]" in {r["Trial"] for r in table} and len(table) == 24
-    values = csv_rows(built["evidence-values.csv"])
+    values = value_rows(built["evidence-values.csv"])
     assert {"mine", "lead", "crown"} <= {r["trial"] for r in values}
 
     visit(app, "trial", trial="mine")
     assert app.title[0].value.startswith("MINE\\-1")
-    assert {r["trial"] for r in csv_rows(built["mine-values.csv"])} == {"mine"}
+    assert {r["trial"] for r in value_rows(built["mine-values.csv"])} == {"mine"}
     card = built["evidence-card-mine-en.html"].decode("utf-8")
     assert "MINE-1" in card and "8.3" in card
 
     visit(app, "forest", cancer="sclc", endpoint="PFS")
-    forest = csv_rows(next(data for name, data in built.items() if name.startswith("forest-hr-PFS")))
-    assert any(r["Trial"] == "MINE-1 [user-supplied]" for r in forest)
+    forest = value_rows(next(data for name, data in built.items() if name.startswith("forest-hr-PFS")))
+    assert any(r["shown_trial"] == "MINE-1 [user-supplied]" for r in forest)
 
     visit(app, "survival", cancer="sclc", endpoint="PFS")
-    survival = csv_rows(built["survival-PFS-en.csv"])
-    assert any(r["Trial"] == "MINE-1 [user-supplied]" for r in survival)
+    survival = value_rows(built["survival-PFS-en.csv"])
+    assert any(r["shown_trial"] == "MINE-1 [user-supplied]" for r in survival)
     assert not deferred  # every file was built while its page ran
 
 
@@ -308,7 +317,7 @@ def test_large_corpus_downloads_are_built_on_click_from_the_readers_data(downloa
     # Streamlit calls these on click, from a thread with no session: so does this test
     table = csv_rows(deferred["trials-en.csv"]())
     assert "MINE-1 [user-supplied]" in {r["Trial"] for r in table}
-    assert "mine" in {r["trial"] for r in csv_rows(deferred["evidence-values.csv"]())}
+    assert "mine" in {r["trial"] for r in value_rows(deferred["evidence-values.csv"]())}
 
 
 def test_an_import_lives_while_other_readers_import(imported):
