@@ -277,7 +277,8 @@ def _forest_text_column(
 
 
 def _forest_reference(fig: go.Figure, text: FigureText, present: bool, theme: str) -> None:
-    """The line of no effect at 1 and the "favours" labels under the axis."""
+    """The line of no effect at 1 and the "favours" labels under the axis — none where the
+    words are empty (a comparison that is not experimental vs control favours neither)."""
     fig.add_shape(
         type="line",
         x0=1,
@@ -292,6 +293,8 @@ def _forest_reference(fig: go.Figure, text: FigureText, present: bool, theme: st
         (f"← {text['favours_experimental']}", 0.9, "right"),
         (f"{text['favours_control']} →", 1.1, "left"),
     ):
+        if not words.strip("←→ "):
+            continue
         fig.add_annotation(
             text=esc(words),
             xref="x",
@@ -362,6 +365,7 @@ def forest_figure(
     x_limits: tuple[float, float] = (0.03, 4.0),
     footer: str = "",
     theme: str = "light",
+    kind: str = "arms",
 ) -> go.Figure:
     """A forest plot of hazard ratios, one row per estimate, grouped by cancer type or endpoint.
 
@@ -381,9 +385,13 @@ def forest_figure(
         Citation line under the plot (trials, data cut-offs, sources).
     theme : {"light", "dark"}
         The page theme the figure is drawn for (text, grid and interval colours).
+    kind : {"arms", "other"}
+        ``arms``: experimental-vs-control rows, with "favours" labels under the axis;
+        ``other`` (:func:`core.presentation.figure_data.split_comparisons`): comparisons
+        that favour neither arm, drawn without them.
     """
     frame = figure_data.forest_frame(rows, lang, group_by)
-    text = figure_data.forest_text(lang)
+    text = figure_data.forest_text(lang, kind)
     return draw_forest(frame, text, Look(lang, present, footer, theme), x_limits)
 
 
