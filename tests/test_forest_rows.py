@@ -275,3 +275,14 @@ def test_hr_table_display_headers_are_localised(con):
     shown = estimates.display(table, "zh-Hant")
     assert list(shown.columns[:3]) == ["資料截點", "指標", "比較"]
     assert [cut.endswith("期中分析") for cut in shown["資料截點"]] == [False, False, True]
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_two_line_row_labels_get_room_for_both_lines(con, present):
+    rows, _ = figure_data.split_comparisons(queries.forest_estimates(con, all_cuts=True))
+    frame = figure_data.forest_frame(rows, "en")
+    assert all("<br>" in label for label in frame.loc[~frame["header"].astype(bool), "label"])
+    fig = plots.forest_figure(rows, present=present)
+    plot_height = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    # the second line sits below the first: a row needs two lines of type, not one
+    assert plot_height / len(frame) >= (48 if present else 36)

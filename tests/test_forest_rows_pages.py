@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -23,6 +24,11 @@ def charts(app):
     return out
 
 
+def plain(label: str) -> str:
+    """A row label as read: its two lines joined by " / ", markup dropped."""
+    return re.sub(r"<[^>]+>", "", label.replace("<br>", " / "))
+
+
 def captions(app) -> str:
     return " ".join(c.value for c in app.caption)
 
@@ -34,8 +40,8 @@ def page_links(app):
 def test_forest_default_shows_the_latest_estimate_and_states_the_rule():
     app = open_page("forest", endpoint="PFS", cancer="nsclc-alk")
     (figure,) = charts(app)
-    alta = [label for label in figure["labels"] if label.startswith("ALTA-1L")]
-    assert alta == ["ALTA-1L · PFS · vs Crizotinib · BICR · Final results (2021)"]
+    alta = [plain(label) for label in figure["labels"] if label.startswith("ALTA-1L")]
+    assert alta == ["ALTA-1L · PFS · vs Crizotinib / BICR · Final results (2021)"]
     assert not any("Interim" in label for label in figure["labels"])
     assert "Latest estimates only" in captions(app) and "2 earlier estimate(s) hidden" in captions(app)
     # the table under the plot holds the same rows
@@ -47,10 +53,10 @@ def test_forest_default_shows_the_latest_estimate_and_states_the_rule():
 def test_forest_all_cuts_names_every_cut():
     app = open_page("forest", endpoint="PFS", cancer="nsclc-alk", cuts="1")
     labels = charts(app)[0]["labels"]
-    alta = [label for label in labels if label.startswith("ALTA-1L")]
+    alta = [plain(label) for label in labels if label.startswith("ALTA-1L")]
     assert alta == [
-        "ALTA-1L · PFS · vs Crizotinib · First interim analysis (2018) · <i>Interim analysis</i>",
-        "ALTA-1L · PFS · vs Crizotinib · BICR · Final results (2021)",
+        "ALTA-1L · PFS · vs Crizotinib / First interim analysis (2018) · Interim analysis",
+        "ALTA-1L · PFS · vs Crizotinib / BICR · Final results (2021)",
     ]
     assert "Every data cut: each row names its cut" in captions(app)
 
@@ -60,8 +66,8 @@ def test_responder_comparison_is_drawn_apart_without_favours_labels():
     main, other = charts(app)
     assert "favours experimental" in main["annotations"] and "favours control" in main["annotations"]
     assert not any(label.startswith("CLEVER") for label in main["labels"])
-    assert [label for label in other["labels"] if not label.startswith("<b>")] == [
-        "CLEVER · RFS · DTCs cleared vs DTCs persistent · Nature Medicine 2025 ⚠"
+    assert [plain(label) for label in other["labels"] if not label.startswith("<b>")] == [
+        "CLEVER · RFS · DTCs cleared vs DTCs persistent / Nature Medicine 2025 · ⚠"
     ]
     assert "favours" not in other["annotations"]
     assert any(h.value == "Other comparisons: not experimental vs control" for h in app.subheader)

@@ -234,22 +234,30 @@ def _comparison(row: Mapping[str, Any], lang: str, limit: int = 24) -> list[str]
     return []
 
 
+LABEL_DETAIL = '<span style="font-size:0.85em">{}</span>'
+"""The second line of a row label (subgroup, assessment, data cut), a little smaller."""
+
+
 def _forest_label(row: Mapping[str, Any], group_by: str, lang: str) -> str:
-    parts = [esc(formatting.trial_label(row, lang))]
+    """Two lines: what is compared (trial · endpoint · comparator), then which patients,
+    assessment and data cut; a subgroup row starts with ↳ and names its subgroup."""
+    what = [esc(formatting.trial_label(row, lang))]
     if group_by != "endpoint":
-        parts.append(esc(row["endpoint"]))
-    parts += _comparison(row, lang)
+        what.append(esc(row["endpoint"]))
+    what += _comparison(row, lang)
+    detail = []
     if is_subgroup(row):
         # a subgroup row sits under its trial's whole-population row, marked and named as one
         subgroup = t("forest_rows.subgroup", lang, name=formatting.population_text(row, lang))
-        parts = [f"↳ <i>{esc(shorten(subgroup, 40))}</i>", *parts]
-    label = " · ".join(parts + _assessment(row, lang) + _cut(row, lang))
+        detail.append(f"<i>{esc(shorten(subgroup, 40))}</i>")
+    detail += _assessment(row, lang) + _cut(row, lang)
     trial_caveats = row.get("trial_caveats")
     if trial_caveats is not None and len(trial_caveats):
         # a trial-level caveat (crossing curves, responder comparison, …): a badge on the row,
         # spelled out in the hover and the table
-        label += " ⚠"
-    return label
+        detail.append("⚠")
+    first = ("↳ " if is_subgroup(row) else "") + " · ".join(what)
+    return f"{first}<br>{LABEL_DETAIL.format(' · '.join(detail))}" if detail else first
 
 
 def _forest_value(row: Mapping[str, Any], style: str, lang: str) -> str:
@@ -326,7 +334,7 @@ def _name_sources_of_twins(marks: list[dict]) -> None:
     seen = Counter(mark["label"] for mark in marks if not mark["header"])
     for mark in marks:
         if not mark["header"] and seen[mark["label"]] > 1:
-            mark["label"] += f" · {mark['source']}"
+            mark["label"] += LABEL_DETAIL.format(f" · {mark['source']}")
 
 
 _FOREST_MARK_COLUMNS = (

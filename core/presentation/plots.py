@@ -308,6 +308,15 @@ def _forest_reference(fig: go.Figure, text: FigureText, present: bool, theme: st
         )
 
 
+def _row_pitch(frame: pd.DataFrame, present: bool) -> int:
+    """Pixels per forest row: a row label of two lines (what, then cut and subgroup) needs
+    more than one, or the second line runs into the next row; larger type needs more."""
+    two_lines = any("<br>" in str(label) for label in frame.get("label", []))
+    if present:
+        return 66 if two_lines else 34
+    return 48 if two_lines else 34
+
+
 def draw_forest(
     frame: pd.DataFrame, text: FigureText, look: Look = Look(), x_limits: tuple[float, float] = (0.03, 4.0)
 ) -> go.Figure:
@@ -332,7 +341,9 @@ def draw_forest(
     top = frame["y"].iloc[0] + 0.9 if not frame.empty else 0
     _forest_text_column(fig, marks, top, colors, text["text_column"])
     _forest_reference(fig, text, present, theme)
-    layout = base_layout(lang, present, max(320, 70 + 34 * len(frame)) + (60 if present else 0), theme)
+    layout = base_layout(
+        lang, present, max(320, 70 + _row_pitch(frame, present) * len(frame)) + (60 if present else 0), theme
+    )
     layout["margin"] = dict(l=10, r=300 if present else 250, t=50, b=120)
     fig.update_layout(**layout)
     lo_limit, hi_limit = x_limits
