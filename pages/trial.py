@@ -172,6 +172,7 @@ st.header(tr("trial.effects"))
 if hazard_ratios.empty:
     st.caption(tr("trial.no_effects"))
 else:
+    st.caption(tr("forest_rows.trial_rule"))
     st.dataframe(
         estimates.display(estimates.hr_table(hazard_ratios, lang), lang),
         hide_index=True,

@@ -84,7 +84,7 @@ def test_only_a_responder_comparison_draws_no_arm_figure():
     ("lang", "intro", "link"),
     [
         ("en", "PFS: 1 trial(s) match the filters", "Compare PFS on the survival page"),
-        ("zh-Hans", "PFS:1 项试验符合筛选条件", "在生存指标比较页查看PFS"),
+        ("zh-Hans", "PFS：1 项试验符合筛选条件", "在生存指标比较页查看PFS"),
     ],
 )
 def test_trials_without_a_hazard_ratio_are_listed_with_a_survival_link(lang, intro, link):
