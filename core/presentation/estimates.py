@@ -4,7 +4,8 @@ and what the trials that print no hazard ratio report instead.
 Presenters over :func:`core.queries.forest_estimates` and :func:`core.queries.forest_missing`
 rows: the trial page's hazard-ratio table and the forest page's list of trials without a
 hazard ratio. Frames have stable column keys; :func:`display` puts headers in the reader's
-language. The rule that picks the latest estimate lives in the query, once.
+language. The rule that picks the latest estimate is decided once, when the database is built
+(``forest_value_rows.superseded``); these presenters only read it.
 
 May import: ``core.schema`` and this package's ``formatting``, ``caveats``, ``i18n``,
 ``tables`` and ``figure_data``. Never streamlit, ``pages``, ``bench`` or the database.
