@@ -286,3 +286,10 @@ def test_two_line_row_labels_get_room_for_both_lines(con, present):
     plot_height = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
     # the second line sits below the first: a row needs two lines of type, not one
     assert plot_height / len(frame) >= (48 if present else 36)
+
+
+def test_hover_of_a_superseded_estimate_says_so(con):
+    frame = marks(con, all_cuts=True, trial_ids=["alta-1l"], endpoints=["PFS"])
+    interim, final = frame["hover"]
+    assert "earlier cut: a later cut reports this comparison" in interim
+    assert "earlier cut" not in final

@@ -273,6 +273,14 @@ def _group_title(row: Mapping[str, Any], group_by: str, lang: str) -> str:
     return vocab_label(schema.CANCER_TYPES, row["cancer_type"], lang)
 
 
+def _forest_hover(row: Mapping[str, Any], lang: str) -> str:
+    """The hover text; with every cut shown, an estimate a later cut supersedes says so."""
+    text = hover(row, lang)
+    if str(row.get("superseded")) == "True":  # a bool, or numpy's
+        text += f"<br><i>{esc(t('forest_rows.earlier', lang))}</i>"
+    return text
+
+
 def _forest_mark(row: Mapping[str, Any], y: float, group: str, group_by: str, lang: str) -> dict:
     style = style_key(row)
     return {
@@ -285,7 +293,7 @@ def _forest_mark(row: Mapping[str, Any], y: float, group: str, group_by: str, la
         "low": number(row.get("ci_low")),
         "high": number(row.get("ci_high")),
         "n": number(row.get("n_patients")),
-        "hover": hover(row, lang),
+        "hover": _forest_hover(row, lang),
         "text": _forest_value(row, style, lang),
         "source": esc(vocab_label(schema.SOURCE_KINDS, row.get("source_kind") or "", lang)),
     }
