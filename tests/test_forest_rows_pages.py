@@ -67,7 +67,7 @@ def test_responder_comparison_is_drawn_apart_without_favours_labels():
     assert "favours experimental" in main["annotations"] and "favours control" in main["annotations"]
     assert not any(label.startswith("CLEVER") for label in main["labels"])
     assert [plain(label) for label in other["labels"] if not label.startswith("<b>")] == [
-        "CLEVER · RFS · DTCs cleared vs DTCs persistent / Nature Medicine 2025 · ⚠"
+        "CLEVER · RFS · DTCs cleared vs DTCs persistent / Nature Medicine 2025 ⚠"
     ]
     assert "favours" not in other["annotations"]
     assert any(h.value == "Other comparisons: not experimental vs control" for h in app.subheader)

@@ -237,6 +237,9 @@ def _comparison(row: Mapping[str, Any], lang: str, limit: int = 24) -> list[str]
 LABEL_DETAIL = '<span style="font-size:0.85em">{}</span>'
 """The second line of a row label (subgroup, assessment, data cut), a little smaller."""
 
+BADGE = " ⚠"
+"""Ends the label of a row whose trial carries a coded caveat."""
+
 
 def _forest_label(row: Mapping[str, Any], group_by: str, lang: str) -> str:
     """Two lines: what is compared (trial · endpoint · comparator), then which patients,
@@ -251,13 +254,14 @@ def _forest_label(row: Mapping[str, Any], group_by: str, lang: str) -> str:
         subgroup = t("forest_rows.subgroup", lang, name=formatting.population_text(row, lang))
         detail.append(f"<i>{esc(shorten(subgroup, 40))}</i>")
     detail += _assessment(row, lang) + _cut(row, lang)
+    first = ("↳ " if is_subgroup(row) else "") + " · ".join(what)
+    label = f"{first}<br>{LABEL_DETAIL.format(' · '.join(detail))}" if detail else first
     trial_caveats = row.get("trial_caveats")
     if trial_caveats is not None and len(trial_caveats):
-        # a trial-level caveat (crossing curves, responder comparison, …): a badge on the row,
-        # spelled out in the hover and the table
-        detail.append("⚠")
-    first = ("↳ " if is_subgroup(row) else "") + " · ".join(what)
-    return f"{first}<br>{LABEL_DETAIL.format(' · '.join(detail))}" if detail else first
+        # a trial-level caveat (crossing curves, responder comparison, …): a badge at the end
+        # of the row, spelled out in the hover and the table
+        label += BADGE
+    return label
 
 
 def _forest_value(row: Mapping[str, Any], style: str, lang: str) -> str:
@@ -342,7 +346,10 @@ def _name_sources_of_twins(marks: list[dict]) -> None:
     seen = Counter(mark["label"] for mark in marks if not mark["header"])
     for mark in marks:
         if not mark["header"] and seen[mark["label"]] > 1:
-            mark["label"] += LABEL_DETAIL.format(f" · {mark['source']}")
+            label = mark["label"]
+            badge = BADGE if label.endswith(BADGE) else ""
+            source = LABEL_DETAIL.format(f" · {mark['source']}")
+            mark["label"] = label.removesuffix(badge) + source + badge
 
 
 _FOREST_MARK_COLUMNS = (
