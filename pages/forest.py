@@ -167,7 +167,7 @@ if rows["trial_caveats"].map(lambda c: c is not None and len(c) > 0).any():
 
 show_missing()
 
-frame = tables.display(tables.forest_table(rows, lang), lang)
+frame = tables.display(estimates.forest_table(rows, lang), lang)
 with st.expander(tr("forest.table"), expanded=not common.present()):
     st.dataframe(frame, hide_index=True, width="stretch")
     common.csv_download(frame, f"{name}-{lang}.csv", key="forest__csv")

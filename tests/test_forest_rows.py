@@ -293,3 +293,16 @@ def test_hover_of_a_superseded_estimate_says_so(con):
     interim, final = frame["hover"]
     assert "earlier cut: a later cut reports this comparison" in interim
     assert "earlier cut" not in final
+
+
+def test_forest_table_names_each_cut_with_its_year():
+    rows = pd.DataFrame(
+        [
+            hr_row(analysis_label="Final analysis", cutoff="2019-03-11"),
+            hr_row(trial="b", analysis_label="NEJM 2018 report"),
+        ]
+    )
+    assert list(estimates.forest_table(rows, "en")["analysis"]) == [
+        "Final analysis (2019)",
+        "NEJM 2018 report",
+    ]

@@ -139,6 +139,15 @@ def display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out.rename(columns={f"__{k}": t(label, lang) for k, label in _OWN_LABELS.items()})
 
 
+def forest_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The table under the forest plot (:func:`core.presentation.tables.forest_table`) with
+    each row's data cut named by label and year."""
+    table = tables.forest_table(rows, lang)
+    if "analysis" in table.columns and not rows.empty:
+        table["analysis"] = [cut_label(r, lang) for r in rows.to_dict("records")]
+    return table
+
+
 # --- trials that report no hazard ratio -----------------------------------------------------------
 
 

@@ -20,7 +20,6 @@ import pandas as pd
 
 from core import schema
 from core.presentation import caveats, formatting
-from core.presentation.figure_data import cut_label
 from core.presentation.i18n import data_text, t, vocab_label
 
 VALUE_COLUMNS = (
@@ -240,7 +239,9 @@ def forest_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     records = _records(rows)
     table["endpoint"] = [r["endpoint"] for r in records]
     table["patients"] = [r.get("n_patients") for r in records]
-    table["analysis"] = [cut_label(r, lang) for r in records]  # the data cut, with its year
+    table["analysis"] = [
+        data_text(r.get("analysis_label", ""), r.get("analysis_label_zh", ""), lang) for r in records
+    ]
     return table.loc[:, list(FOREST_COLUMNS)]
 
 
