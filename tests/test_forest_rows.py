@@ -295,11 +295,14 @@ def test_hover_of_a_superseded_estimate_says_so(con):
     assert "earlier cut" not in final
 
 
+TABLE_FIELDS = {"assessment": "not-stated", "evidence_kind": "trial-report", "flags": []}
+
+
 def test_forest_table_names_each_cut_with_its_year():
     rows = pd.DataFrame(
         [
-            hr_row(analysis_label="Final analysis", cutoff="2019-03-11"),
-            hr_row(trial="b", analysis_label="NEJM 2018 report"),
+            hr_row(analysis_label="Final analysis", cutoff="2019-03-11", **TABLE_FIELDS),
+            hr_row(trial="b", analysis_label="NEJM 2018 report", **TABLE_FIELDS),
         ]
     )
     assert list(estimates.forest_table(rows, "en")["analysis"]) == [
