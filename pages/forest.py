@@ -131,9 +131,12 @@ total = int(rows["total_rows"].iloc[0])
 hidden = int(rows["hidden_rows"].iloc[0])
 st.caption(tr("forest.count", n=len(rows), trials=rows["trial"].nunique()))
 if all_cuts:
-    st.caption(tr("forest_rows.all_cuts_rule"))
+    rule = tr("forest_rows.all_cuts_rule")
 else:
-    st.caption(tr("forest_rows.latest_rule", hidden=hidden) if hidden else tr("forest_rows.latest_rule_none"))
+    rule = tr("forest_rows.latest_rule", hidden=hidden) if hidden else tr("forest_rows.latest_rule_none")
+# which estimates are shown; in presentation mode with the (collapsed) filters, so the figure
+# keeps the screen (the figure's title names the data-cut rule there)
+(controls if common.present() else st).caption(rule)
 if total > len(rows):
     st.info(tr("forest.truncated", shown=len(rows), total=total), icon=":material/filter_alt:")
 name = "forest-hr-" + "-".join(endpoints or ["all"]) + ("-all-cuts" if all_cuts else "-latest")

@@ -285,7 +285,7 @@ def test_two_line_row_labels_get_room_for_both_lines(con, present):
     fig = plots.forest_figure(rows, present=present)
     plot_height = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
     # the second line sits below the first: a row needs two lines of type, not one
-    assert plot_height / len(frame) >= (48 if present else 36)
+    assert plot_height / len(frame) >= (44 if present else 36)
 
 
 def test_hover_of_a_superseded_estimate_says_so(con):

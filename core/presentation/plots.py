@@ -313,7 +313,7 @@ def _row_pitch(frame: pd.DataFrame, present: bool) -> int:
     more than one, or the second line runs into the next row; larger type needs more."""
     two_lines = any("<br>" in str(label) for label in frame.get("label", []))
     if present:
-        return 66 if two_lines else 34
+        return 60 if two_lines else 34
     return 48 if two_lines else 34
 
 
