@@ -273,7 +273,9 @@ def test_hr_table_merges_one_estimate_printed_by_two_sources(con):
 def test_hr_table_display_headers_are_localised(con):
     table = estimates.hr_table(queries.forest_estimates(con, trial_ids=["alta-1l"], all_cuts=True), "zh-Hant")
     shown = estimates.display(table, "zh-Hant")
-    assert list(shown.columns[:3]) == ["資料截點", "指標", "比較"]
+    columns = list(shown.columns)
+    assert columns[1].startswith("數值")  # the number first, then its data cut
+    assert [columns[0], *columns[2:4]] == ["指標", "資料截點", "是否最新"]
     assert [cut.endswith("期中分析") for cut in shown["資料截點"]] == [False, False, True]
 
 

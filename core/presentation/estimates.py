@@ -24,19 +24,20 @@ from core.presentation.figure_data import comparison_kind, cut_label, is_subgrou
 from core.presentation.i18n import t, vocab_label
 
 HR_COLUMNS = (
-    "cut",
     "metric",
+    "value",
+    "cut",
+    "latest",
     "comparison",
     "population",
-    "value",
     "assessment",
-    "latest",
     "evidence",
     "caveats",
     "source",
     "snippet",
 )
-"""The trial page's hazard-ratio table, in reading order: the cut first, then the number."""
+"""The trial page's hazard-ratio table, in reading order: the number first, then its data
+cut, whether a later cut supersedes it, and what it compares."""
 
 _OWN_LABELS = {
     "cut": "forest_rows.col_cut",
@@ -117,13 +118,13 @@ def hr_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
         codes = tuple(dict.fromkeys(code for r in group for code in caveats.value_codes(r)))
         out.append(
             {
-                "cut": cut_text(first, lang),
                 "metric": formatting.metric_label(first, lang),
+                "value": formatting.value_text(first, lang),
+                "cut": cut_text(first, lang),
+                "latest": t("forest_rows.earlier" if superseded else "forest_rows.latest", lang),
                 "comparison": comparison_text(first, lang),
                 "population": population_text(first, lang),
-                "value": formatting.value_text(first, lang),
                 "assessment": vocab_label(schema.ASSESSMENTS, first["assessment"], lang),
-                "latest": t("forest_rows.earlier" if superseded else "forest_rows.latest", lang),
                 "evidence": vocab_label(schema.EVIDENCE_KINDS, first["evidence_kind"], lang),
                 "caveats": codes,
                 "source": "; ".join(dict.fromkeys(str(r["source"]) for r in group)),
