@@ -650,3 +650,125 @@ def list_facet_labels_zh(con) -> dict[str, dict[str, str]]:
         )
         out[key] = dict(zip(frame["en"], frame["zh"]))
     return out
+# --- forest rows: the latest estimate, what is missing --------------------------------------------
+
+
+def _selections(selections: Sequence[tuple[str, Sequence[str]]]) -> tuple[list[str], list]:
+    """``column IN (…)`` for each non-empty selection, its values one bound list."""
+    clauses: list[str] = []
+    params: list = []
+    for column, selected in selections:
+        if selected:
+            clauses.append(f"{column} IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(selected))
+    return clauses, params
+
+
+def forest_estimates(
+    con,
+    endpoints: Sequence[str] = (),
+    cancer_types: Sequence[str] = (),
+    evidence_kinds: Sequence[str] = (),
+    all_cuts: bool = False,
+    trial_ids: Sequence[str] = (),
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Hazard ratios for the forest plot: by default the latest estimate of each comparison.
+
+    An estimate is *superseded* when the same trial reports the same comparison (endpoint,
+    population, arms, term, evidence kind) at a later data cut with the same assessment — an
+    assessment that is not stated matches any (ALTA-1L's first interim HR, assessment not
+    stated, is superseded by its final BICR one) — or, at the same cut and assessment, when
+    another source prints the same numbers (a primary report is preferred, then the order of
+    the record). Two sources that print different numbers at one cut both stay.
+
+    The rule is decided once, when the database is built (``forest_value_rows.superseded``
+    in core/sql/views.sql). Columns: those of :func:`forest_rows` — among them
+    ``comparator_role`` (the role of the comparator arm, ``""`` when the comparison is not
+    between arms) and ``superseded`` — plus ``total_rows`` (rows shown before ``limit``) and
+    ``hidden_rows`` (superseded rows matched but not shown; 0 with ``all_cuts``).
+    """
+    clauses, params = _selections(
+        (
+            ("v.endpoint", endpoints),
+            ("v.cancer_type", cancer_types),
+            ("v.evidence_kind", evidence_kinds),
+            ("v.trial", trial_ids),
+        )
+    )
+    where = " AND ".join(clauses) or "true"
+    # superseded and comparator_role are precomputed per trial (core/sql/views.sql): the rule
+    # as windows over the matched rows cost ~0.4 s at 20,000 trials.
+    sql = f"""
+        SELECT v.*,
+               (SELECT count(*) FROM forest_value_rows v WHERE {where} AND (? OR NOT v.superseded)) AS total_rows,
+               (SELECT count(*) FROM forest_value_rows v WHERE {where} AND NOT ? AND v.superseded) AS hidden_rows
+        FROM forest_value_rows v
+        WHERE {where} AND (? OR NOT v.superseded)
+        ORDER BY v.cancer_position, v.endpoint_position, lower(v.trial_name), v.analysis_sequence, v.position
+    """
+    flag = bool(all_cuts)
+    params = [*params, flag, *params, flag, *params, flag]
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(int(limit))
+    return _df(con, sql, params)
+
+
+def forest_missing(
+    con,
+    endpoints: Sequence[str] = (),
+    cancer_types: Sequence[str] = (),
+    evidence_kinds: Sequence[str] = (),
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Trials that match the forest plot's filters but report no hazard ratio for an endpoint.
+
+    For each selected endpoint (all endpoints with a hazard ratio anywhere when none is
+    selected), the trials of the selected cancer types that report a time-to-event figure of
+    that endpoint (median, landmark rate, events: ``survival_value_rows``, of the selected
+    evidence kinds) and no hazard ratio for it. One row per trial, endpoint, measure and time
+    point they do report, with the trial's design and how many values;
+    ``total_missing`` is the number of (trial, endpoint) pairs before ``limit`` (which counts
+    pairs, not rows).
+    """
+    clauses, params = _selections(
+        (("v.endpoint", endpoints), ("v.cancer_type", cancer_types), ("v.evidence_kind", evidence_kinds))
+    )
+    where = " AND ".join(clauses) or "true"
+    limit_sql = "" if limit is None else "LIMIT ?"
+    sql = f"""
+        WITH reported AS (
+            SELECT v.trial, v.endpoint, v.measure, v.timepoint, v.value
+            FROM survival_value_rows v
+            WHERE v.measure <> 'hr' AND v.endpoint IN (SELECT DISTINCT endpoint FROM forest_value_rows)
+              AND {where}
+        ), with_hr AS (
+            SELECT DISTINCT v.trial, v.endpoint FROM forest_value_rows v WHERE {where}
+        ), missing AS (
+            SELECT DISTINCT r.trial, r.endpoint FROM reported r
+            WHERE NOT EXISTS (SELECT 1 FROM with_hr h WHERE h.trial = r.trial AND h.endpoint = r.endpoint)
+        ), picked AS (
+            SELECT m.trial, m.endpoint, ve.position AS endpoint_position,
+                   vc.position AS cancer_position, lower(t.name) AS name_key
+            FROM missing m
+            JOIN trials t ON t.id = m.trial
+            LEFT JOIN vocab ve ON ve.vocabulary = 'endpoint' AND ve.key = m.endpoint
+            LEFT JOIN vocab vc ON vc.vocabulary = 'cancer_type' AND vc.key = t.cancer_type
+            ORDER BY endpoint_position, cancer_position, name_key, m.trial
+            {limit_sql}
+        )
+        SELECT p.trial, t.name AS trial_name, t.name_zh AS trial_name_zh, t.origin, t.design,
+               t.phase, t.cancer_type, p.endpoint, r.measure, r.timepoint,
+               count(*) AS n_values,
+               (SELECT count(*) FROM missing) AS total_missing
+        FROM picked p
+        JOIN trials t ON t.id = p.trial
+        JOIN reported r ON r.trial = p.trial AND r.endpoint = p.endpoint
+        LEFT JOIN vocab vm ON vm.vocabulary = 'measure' AND vm.key = r.measure
+        GROUP BY ALL
+        ORDER BY min(p.endpoint_position), min(p.cancer_position), min(p.name_key), p.trial,
+                 min(vm.position), r.timepoint NULLS FIRST
+    """
+    params = params + params + ([int(limit)] if limit is not None else [])
+    return _df(con, sql, params)

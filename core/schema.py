@@ -379,6 +379,9 @@ SUBSETS: dict[str, Subset] = {
         Subset("survival_measure", "measure", ("median", "landmark", "hr", "events")),
         # the PATIENTS counts that size an arm or a trial (not screened, not progressed)
         Subset("size_count_term", "count_term", ("randomized", "enrolled", "started treatment", "analysed")),
+        # a trial's own report: of one estimate printed alike by two sources of one data cut,
+        # the forest plot shows this one (core/sql/views.sql forest_value_rows.superseded)
+        Subset("primary_source_kind", "source_kind", ("journal-abstract", "conference-abstract", "registry")),
     )
 }
 """Every named subset by its name; each key is a key of its vocabulary (tests/test_schema.py)."""

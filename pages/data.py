@@ -189,3 +189,43 @@ def evidence_card(*, database: Database, trial_id: str, lang: str, day: dt.date)
 @st.cache_data(max_entries=16, show_spinner=False)
 def list_facet_labels_zh(*, database: Database) -> dict[str, dict[str, str]]:
     return queries.list_facet_labels_zh(_con(database))
+@st.cache_data(max_entries=256, show_spinner=False)
+def forest_estimates(
+    *,
+    database: Database,
+    endpoints: tuple[str, ...],
+    cancer_types: tuple[str, ...],
+    evidence_kinds: tuple[str, ...],
+    all_cuts: bool,
+    trial_ids: tuple[str, ...] = (),
+    limit: int | None,
+) -> pd.DataFrame:
+    """Hazard ratios, the latest estimate of each comparison unless ``all_cuts``."""
+    return queries.forest_estimates(
+        _con(database),
+        endpoints=endpoints,
+        cancer_types=cancer_types,
+        evidence_kinds=evidence_kinds,
+        all_cuts=all_cuts,
+        trial_ids=trial_ids,
+        limit=limit,
+    )
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def forest_missing(
+    *,
+    database: Database,
+    endpoints: tuple[str, ...],
+    cancer_types: tuple[str, ...],
+    evidence_kinds: tuple[str, ...],
+    limit: int | None,
+) -> pd.DataFrame:
+    """Trials that match the forest filters but report no hazard ratio for an endpoint."""
+    return queries.forest_missing(
+        _con(database),
+        endpoints=endpoints,
+        cancer_types=cancer_types,
+        evidence_kinds=evidence_kinds,
+        limit=limit,
+    )

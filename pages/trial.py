@@ -7,7 +7,7 @@ import streamlit as st
 
 from core import schema
 from core.importer import USER_VERSION_SUFFIX, curated_id_of
-from core.presentation import caveats, export, formatting, tables
+from core.presentation import caveats, estimates, export, formatting, tables
 from core.presentation.i18n import data_text, vocab_label
 from core.text import markdown_escape as md
 from pages import common, data, derived_sections
@@ -191,12 +191,28 @@ SAFETY = schema.SAFETY_ENDPOINTS
 CONTEXT = schema.CONTEXT_ENDPOINTS
 
 # --- effect estimates --------------------------------------------------------------------------------
-effects = values["measure"] == "hr"
+# Every cut, each row naming its cut (label, year, kind) and whether a later cut supersedes
+# it (the forest plot's rule); one estimate printed alike by two sources is one row.
+hazard_ratios = data.forest_estimates(
+    database=database,
+    endpoints=(),
+    cancer_types=(),
+    evidence_kinds=(),
+    all_cuts=True,
+    trial_ids=(trial_id,),
+    limit=None,
+)
 st.header(tr("trial.effects"))
-if not effects.any():
+if hazard_ratios.empty:
     st.caption(tr("trial.no_effects"))
 else:
-    show_values(effects)
+    st.caption(tr("forest_rows.trial_rule"))
+    st.dataframe(
+        estimates.display(estimates.hr_table(hazard_ratios, lang), lang),
+        hide_index=True,
+        width="stretch",
+        column_config=TABLE_CONFIG,
+    )
 
 # --- derived: absolute effects and how estimates matured across data cuts --------------------------
 derived_sections.absolute_effects_section(values, lang, key="trial__absolute")

@@ -19,6 +19,7 @@ STANDARD = {
     "json",
     "math",
     "pathlib",
+    "re",
     "textwrap",
     "tomllib",
     "typing",
@@ -59,6 +60,16 @@ ALLOWED = {
         "core.presentation.i18n",
     },
     "plots": {"pandas", "plotly.graph_objects", "core.presentation.figure_data"},
+    # forest rows a researcher can trust (f3): the hazard-ratio table, trials without an HR
+    "estimates": {
+        "pandas",
+        "core.schema",
+        "core.presentation.caveats",
+        "core.presentation.formatting",
+        "core.presentation.tables",
+        "core.presentation.figure_data",
+        "core.presentation.i18n",
+    },
     # derived numbers worded (h4): draws its own small charts with the plots' palette
     "derivations": {
         "pandas",

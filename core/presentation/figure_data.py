@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -110,11 +111,54 @@ def _subgroup(row: Mapping[str, Any], lang: str, limit: int | None = None) -> li
     return [esc(shorten(text, limit) if limit else text)]
 
 
-def _cut(row: Mapping[str, Any], lang: str, limit: int = 24) -> list[str]:
-    """The data cut a row belongs to (two cuts of one trial never read the same), with an
-    interim analysis marked as such."""
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_TRAILING_NOTE = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+
+
+def cut_year(row: Mapping[str, Any]) -> str:
+    """The year a data cut is known by: the first year its label prints, else its cut-off's,
+    else the first year of where it was presented; ``""`` when none is known."""
+    label = str(row.get("analysis_label") or "")
+    cutoff = str(row.get("cutoff") or "")
+    presented = str(row.get("analysis_presented") or "")
+    for text in (label, cutoff[:4], presented):
+        found = _YEAR.search(text)
+        if found:
+            return found.group(0)
+    return ""
+
+
+def cut_label(row: Mapping[str, Any], lang: str, limit: int | None = None) -> str:
+    """The data cut a value belongs to, by label and year (not escaped).
+
+    With ``limit``, a label's trailing remark in brackets is dropped and the rest shortened;
+    the year is added whenever the text shown does not already print it:
+    ``5-year outcomes (2024)``, ``Nature Medicine 2025``.
+    """
     label = data_text(row.get("analysis_label") or "", row.get("analysis_label_zh") or "", lang)
-    parts = [esc(shorten(label, limit))] if label else []
+    if limit:
+        label = shorten(_TRAILING_NOTE.sub("", label) or label, limit)
+    year = cut_year(row)
+    if year and year not in label:
+        bracketed = f"（{year}）" if _chinese(lang) else f" ({year})"
+        label = f"{label}{bracketed}" if label else year
+    return label
+
+
+def _chinese(lang: str) -> bool:
+    return lang.startswith("zh")
+
+
+def vs_text(name: str, lang: str) -> str:
+    """``vs Crizotinib``; ``对比克唑替尼`` (no space in Chinese)."""
+    return f"{t('value.vs', lang)}{'' if _chinese(lang) else ' '}{name}"
+
+
+def _cut(row: Mapping[str, Any], lang: str, limit: int = 30) -> list[str]:
+    """The data cut a row belongs to (two cuts of one trial never read the same), with its
+    year and an interim analysis marked as such."""
+    label = cut_label(row, lang, limit)
+    parts = [esc(label)] if label else []
     if row.get("analysis_kind") == "interim":
         parts.append(f"<i>{esc(vocab_label(schema.ANALYSIS_KINDS, 'interim', lang))}</i>")
     return parts
@@ -127,28 +171,96 @@ def shorten(text: str, limit: int) -> str:
 # --- forest plot ----------------------------------------------------------------------------------
 
 
-def forest_text(lang: str) -> dict[str, str]:
-    """The fixed words of the forest plot."""
+COMPARISON_KINDS = ("arms", "other")
+"""How a hazard ratio compares: ``arms`` — an experimental arm against its control arm, drawn
+under "favours experimental / favours control"; ``other`` — anything else (patients grouped by
+their response, two experimental arms), drawn apart without those words."""
+
+
+def comparison_kind(row: Mapping[str, Any]) -> str:
+    """``arms`` when the record compares an experimental arm with a control arm, else ``other``.
+
+    Read from the record: the roles of the two arms (``arm_role``, ``comparator_role``; when
+    the rows do not carry ``comparator_role``, a named comparator counts as the control) and
+    the value's ``responder-comparison`` flag — never from the trial's name.
+    """
+    if "responder-comparison" in caveats.flags_of(row):
+        return "other"
+    if not row.get("arm") or not row.get("comparator"):
+        return "other"
+    role = row.get("comparator_role")
+    control = role == "control" if isinstance(role, str) else True
+    return "arms" if row.get("arm_role") == "experimental" and control else "other"
+
+
+def split_comparisons(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of a forest plot split into experimental-vs-control rows and the others."""
+    if rows.empty:
+        return rows, rows.iloc[0:0]
+    kinds = pd.Series([comparison_kind(r) for r in rows.to_dict("records")], index=rows.index)
+    return rows[kinds == "arms"], rows[kinds == "other"]
+
+
+def is_subgroup(row: Mapping[str, Any]) -> bool:
+    """A subgroup of the trial's patients (an experimental-vs-control row whose population is
+    not the whole trial); in other comparisons the population names the groups compared."""
+    return (row.get("population") or "ITT") != "ITT" and comparison_kind(row) == "arms"
+
+
+def forest_text(lang: str, kind: str = "arms") -> dict[str, str]:
+    """The fixed words of the forest plot; ``kind="other"`` has no "favours" labels."""
+    arms = kind == "arms"
     return {
         **legend_text(lang),
         "clipped": t("forest.clipped", lang),
         "text_column": t("forest.text_column", lang),
-        "favours_experimental": t("forest.favours_experimental", lang),
-        "favours_control": t("forest.favours_control", lang),
-        "x_title": t("forest.x_title", lang),
+        "favours_experimental": t("forest.favours_experimental", lang) if arms else "",
+        "favours_control": t("forest.favours_control", lang) if arms else "",
+        "x_title": t("forest.x_title", lang) if arms else t("forest_rows.other_x_title", lang),
     }
 
 
+def _comparison(row: Mapping[str, Any], lang: str, limit: int = 24) -> list[str]:
+    """What the row compares: ``vs Crizotinib`` for an arm against its control; the two
+    groups (``DTCs cleared vs DTCs persistent``) or the two arms for any other comparison."""
+    comparator = data_text(row.get("comparator_label") or "", row.get("comparator_label_zh") or "", lang)
+    if comparison_kind(row) == "arms":
+        return [esc(vs_text(shorten(comparator, limit), lang))] if comparator else []
+    if (row.get("population") or "ITT") != "ITT":
+        return [esc(shorten(formatting.population_text(row, lang), 2 * limit))]
+    arm = data_text(row.get("arm_label") or "", row.get("arm_label_zh") or "", lang)
+    if arm and comparator:
+        return [esc(f"{shorten(arm, limit)} {vs_text(shorten(comparator, limit), lang)}")]
+    return []
+
+
+LABEL_DETAIL = '<span style="font-size:0.85em">{}</span>'
+"""The second line of a row label (subgroup, assessment, data cut), a little smaller."""
+
+BADGE = " ⚠"
+"""Ends the label of a row whose trial carries a coded caveat."""
+
+
 def _forest_label(row: Mapping[str, Any], group_by: str, lang: str) -> str:
-    parts = [esc(formatting.trial_label(row, lang))]
+    """Two lines: what is compared (trial · endpoint · comparator), then which patients,
+    assessment and data cut; a subgroup row starts with ↳ and names its subgroup."""
+    what = [esc(formatting.trial_label(row, lang))]
     if group_by != "endpoint":
-        parts.append(esc(row["endpoint"]))
-    label = " · ".join(parts + _subgroup(row, lang) + _assessment(row, lang) + _cut(row, lang))
+        what.append(esc(row["endpoint"]))
+    what += _comparison(row, lang)
+    detail = []
+    if is_subgroup(row):
+        # a subgroup row sits under its trial's whole-population row, marked and named as one
+        subgroup = t("forest_rows.subgroup", lang, name=formatting.population_text(row, lang))
+        detail.append(f"<i>{esc(shorten(subgroup, 40))}</i>")
+    detail += _assessment(row, lang) + _cut(row, lang)
+    first = ("↳ " if is_subgroup(row) else "") + " · ".join(what)
+    label = f"{first}<br>{LABEL_DETAIL.format(' · '.join(detail))}" if detail else first
     trial_caveats = row.get("trial_caveats")
     if trial_caveats is not None and len(trial_caveats):
-        # a trial-level caveat (crossing curves, responder comparison, …): a badge on the row,
-        # spelled out in the hover and the table
-        label += " ⚠"
+        # a trial-level caveat (crossing curves, responder comparison, …): a badge at the end
+        # of the row, spelled out in the hover and the table
+        label += BADGE
     return label
 
 
@@ -165,6 +277,14 @@ def _group_title(row: Mapping[str, Any], group_by: str, lang: str) -> str:
     return vocab_label(schema.CANCER_TYPES, row["cancer_type"], lang)
 
 
+def _forest_hover(row: Mapping[str, Any], lang: str) -> str:
+    """The hover text; with every cut shown, an estimate a later cut supersedes says so."""
+    text = hover(row, lang)
+    if str(row.get("superseded")) == "True":  # a bool, or numpy's
+        text += f"<br><i>{esc(t('forest_rows.earlier', lang))}</i>"
+    return text
+
+
 def _forest_mark(row: Mapping[str, Any], y: float, group: str, group_by: str, lang: str) -> dict:
     style = style_key(row)
     return {
@@ -177,7 +297,7 @@ def _forest_mark(row: Mapping[str, Any], y: float, group: str, group_by: str, la
         "low": number(row.get("ci_low")),
         "high": number(row.get("ci_high")),
         "n": number(row.get("n_patients")),
-        "hover": hover(row, lang),
+        "hover": _forest_hover(row, lang),
         "text": _forest_value(row, style, lang),
         "source": esc(vocab_label(schema.SOURCE_KINDS, row.get("source_kind") or "", lang)),
     }
@@ -199,7 +319,7 @@ def forest_frame(rows: pd.DataFrame, lang: str = "en", group_by: str = "cancer")
     marks: list[dict] = []
     y = 0.0
     for _, group in frame.sort_values([order, key], kind="stable").groupby(key, sort=False):
-        records = group.to_dict("records")
+        records = _subgroups_after_their_trial(group.to_dict("records"))
         title = esc(_group_title(records[0], group_by, lang))
         marks.append({"y": y, "label": f"<b>{title}</b>", "header": True, "group": title, "style": ""})
         for offset, record in enumerate(records, start=1):
@@ -209,13 +329,27 @@ def forest_frame(rows: pd.DataFrame, lang: str = "en", group_by: str = "cancer")
     return pd.DataFrame(marks, columns=list(_FOREST_MARK_COLUMNS))
 
 
+def _subgroups_after_their_trial(records: list[dict]) -> list[dict]:
+    """Rows in their query order, except that a trial's subgroup rows follow its
+    whole-population rows of the same endpoint (a subgroup never stands above its trial)."""
+
+    def cluster(row: Mapping[str, Any]) -> tuple:
+        return row.get("trial") or row.get("trial_name"), row.get("endpoint")
+
+    order = {key: index for index, key in enumerate(dict.fromkeys(cluster(r) for r in records))}
+    return sorted(records, key=lambda r: (order[cluster(r)], is_subgroup(r)))
+
+
 def _name_sources_of_twins(marks: list[dict]) -> None:
     """Rows that would still read the same (one estimate reported by two sources of one data
     cut) name the kind of source each comes from."""
     seen = Counter(mark["label"] for mark in marks if not mark["header"])
     for mark in marks:
         if not mark["header"] and seen[mark["label"]] > 1:
-            mark["label"] += f" · {mark['source']}"
+            label = mark["label"]
+            badge = BADGE if label.endswith(BADGE) else ""
+            source = LABEL_DETAIL.format(f" · {mark['source']}")
+            mark["label"] = label.removesuffix(badge) + source + badge
 
 
 _FOREST_MARK_COLUMNS = (

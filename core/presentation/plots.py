@@ -277,7 +277,8 @@ def _forest_text_column(
 
 
 def _forest_reference(fig: go.Figure, text: FigureText, present: bool, theme: str) -> None:
-    """The line of no effect at 1 and the "favours" labels under the axis."""
+    """The line of no effect at 1 and the "favours" labels under the axis — none where the
+    words are empty (a comparison that is not experimental vs control favours neither)."""
     fig.add_shape(
         type="line",
         x0=1,
@@ -292,6 +293,8 @@ def _forest_reference(fig: go.Figure, text: FigureText, present: bool, theme: st
         (f"← {text['favours_experimental']}", 0.9, "right"),
         (f"{text['favours_control']} →", 1.1, "left"),
     ):
+        if not words.strip("←→ "):
+            continue
         fig.add_annotation(
             text=esc(words),
             xref="x",
@@ -303,6 +306,15 @@ def _forest_reference(fig: go.Figure, text: FigureText, present: bool, theme: st
             showarrow=False,
             font=dict(size=14 if present else 12),
         )
+
+
+def _row_pitch(frame: pd.DataFrame, present: bool) -> int:
+    """Pixels per forest row: a row label of two lines (what, then cut and subgroup) needs
+    more than one, or the second line runs into the next row; larger type needs more."""
+    two_lines = any("<br>" in str(label) for label in frame.get("label", []))
+    if present:
+        return 60 if two_lines else 34
+    return 48 if two_lines else 34
 
 
 def draw_forest(
@@ -329,7 +341,9 @@ def draw_forest(
     top = frame["y"].iloc[0] + 0.9 if not frame.empty else 0
     _forest_text_column(fig, marks, top, colors, text["text_column"])
     _forest_reference(fig, text, present, theme)
-    layout = base_layout(lang, present, max(320, 70 + 34 * len(frame)) + (60 if present else 0), theme)
+    layout = base_layout(
+        lang, present, max(320, 70 + _row_pitch(frame, present) * len(frame)) + (60 if present else 0), theme
+    )
     layout["margin"] = dict(l=10, r=300 if present else 250, t=50, b=120)
     fig.update_layout(**layout)
     lo_limit, hi_limit = x_limits
@@ -362,6 +376,7 @@ def forest_figure(
     x_limits: tuple[float, float] = (0.03, 4.0),
     footer: str = "",
     theme: str = "light",
+    kind: str = "arms",
 ) -> go.Figure:
     """A forest plot of hazard ratios, one row per estimate, grouped by cancer type or endpoint.
 
@@ -381,9 +396,13 @@ def forest_figure(
         Citation line under the plot (trials, data cut-offs, sources).
     theme : {"light", "dark"}
         The page theme the figure is drawn for (text, grid and interval colours).
+    kind : {"arms", "other"}
+        ``arms``: experimental-vs-control rows, with "favours" labels under the axis;
+        ``other`` (:func:`core.presentation.figure_data.split_comparisons`): comparisons
+        that favour neither arm, drawn without them.
     """
     frame = figure_data.forest_frame(rows, lang, group_by)
-    text = figure_data.forest_text(lang)
+    text = figure_data.forest_text(lang, kind)
     return draw_forest(frame, text, Look(lang, present, footer, theme), x_limits)
 
 

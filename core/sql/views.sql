@@ -147,18 +147,41 @@ JOIN value_rows v
 ORDER BY v.trial, v.position;
 
 -- Hazard ratios with the sample size behind each comparison, in forest-plot order:
--- core.queries.forest_rows.
+-- core.queries.forest_rows and forest_estimates.
+-- comparator_role: the role of the comparator arm ('' when the comparison is not between arms).
+-- superseded: the trial reports the same comparison (endpoint, population, arms, term,
+-- evidence kind) at a later data cut with the same assessment (one not stated matches any),
+-- or, at the same cut and assessment, another source prints the same numbers (the first of a
+-- primary report, then record order, stays). Decided within one trial, so a session's
+-- uploaded trials get it right in the union (core/db.py UNION_TABLES).
 CREATE TABLE forest_value_rows AS
 SELECT v.*,
        coalesce(sa.n + sc.n, CASE WHEN v.population = 'ITT' THEN ts.n END) AS n_patients,
-       vc.position AS cancer_position, ve.position AS endpoint_position
+       vc.position AS cancer_position, ve.position AS endpoint_position,
+       coalesce(cmp.role, '') AS comparator_role,
+       CASE WHEN v.assessment = 'not-stated'
+            THEN max(v.analysis_sequence) OVER same_comparison > v.analysis_sequence
+            ELSE max(v.analysis_sequence) OVER same_assessment > v.analysis_sequence
+              OR coalesce(max(v.analysis_sequence) FILTER (WHERE v.assessment = 'not-stated')
+                          OVER same_comparison, -1) > v.analysis_sequence
+       END
+       OR row_number() OVER (
+           PARTITION BY v.trial, v.endpoint, v.population, v.arm, v.comparator, v.term, v.evidence_kind,
+                        v.analysis_sequence, v.assessment, v.qualifier, v.value, v.ci_low, v.ci_high, v.ci_level
+           ORDER BY vp.key IS NOT NULL DESC, v.position
+       ) > 1 AS superseded
 FROM value_rows v
 LEFT JOIN v_arm_sizes sa ON sa.trial = v.trial AND sa.arm = v.arm AND sa.population = v.population
 LEFT JOIN v_arm_sizes sc ON sc.trial = v.trial AND sc.arm = v.comparator AND sc.population = v.population
 LEFT JOIN v_trial_sizes ts ON ts.trial = v.trial
 LEFT JOIN vocab vc ON vc.vocabulary = 'cancer_type' AND vc.key = v.cancer_type
 LEFT JOIN vocab ve ON ve.vocabulary = 'endpoint' AND ve.key = v.endpoint
+LEFT JOIN arms cmp ON cmp.trial = v.trial AND cmp.id = v.comparator
+LEFT JOIN vocab vp ON vp.vocabulary = 'primary_source_kind' AND vp.key = v.source_kind
 WHERE v.measure = 'hr'
+WINDOW same_comparison AS (PARTITION BY v.trial, v.endpoint, v.population, v.arm, v.comparator, v.term, v.evidence_kind),
+       same_assessment AS (PARTITION BY v.trial, v.endpoint, v.population, v.arm, v.comparator, v.term, v.evidence_kind,
+                                        v.assessment)
 ORDER BY vc.position, ve.position, lower(v.trial_name), v.analysis_sequence, v.position;
 
 -- The free-text search index (core.queries._search_clause): each trial's words (maximal runs
