@@ -3,8 +3,9 @@
 import streamlit as st
 
 from core import schema
-from core.presentation import derivations, plots, tables
+from core.presentation import citations, derivations, plots, tables
 from core.presentation.i18n import vocab_label
+from core.text import markdown_escape as md
 from pages import common, data
 from pages.common import tr
 
@@ -84,11 +85,20 @@ st.caption(tr("forest.count", n=len(rows), trials=rows["trial"].nunique()))
 if total > len(rows):
     st.info(tr("forest.truncated", shown=len(rows), total=total), icon=":material/filter_alt:")
 footer = plots.citation_footer(rows, lang)
+title = citations.figure_title("forest", endpoints, cancers, evidence, all_cuts, lang)
 figure = plots.forest_figure(
-    rows, lang=lang, group_by=group_by, present=common.present(), footer=footer, theme=common.theme()
+    rows,
+    lang=lang,
+    group_by=group_by,
+    present=common.present(),
+    footer=footer,
+    theme=common.theme(),
+    title=title,
 )
 name = "forest-hr-" + "-".join(endpoints or ["all"]) + ("-all-cuts" if all_cuts else "-latest")
 common.show_chart(figure, name, key="forest__chart")
+with st.expander(tr("cite.alt_title"), icon=":material/description:"):
+    st.markdown(md(plots.text_alternative(figure)))
 st.caption(tr("forest.legend_help"))
 if rows["trial_caveats"].map(lambda c: c is not None and len(c) > 0).any():
     st.caption(tr("derived.forest_caveat_help"))
