@@ -24,6 +24,8 @@ May import: plotly, pandas and ``core.presentation.figure_data``. Not ``i18n`` o
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -140,16 +142,47 @@ def base_layout(lang: str, present: bool, height: int, theme: str = "light") -> 
     )
 
 
-def _wrap(text: str, width: int) -> str:
-    """Escape and wrap a footer into lines of about ``width`` characters (Plotly needs <br>);
-    each line of ``text`` (one per trial in a citation) starts a line of its own."""
-    import textwrap
+_TOKENS = re.compile(
+    r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+"
+)
 
-    return "<br>".join(
-        esc(line)
-        for paragraph in text.split("\n")
-        for line in textwrap.wrap(paragraph, width=width, break_long_words=False)
-    )
+
+def _columns(text: str) -> int:
+    """Display width: a CJK or full-width character takes two columns, others one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrap_line(text: str, width: int) -> list[str]:
+    """Greedy wrap by display width: between words, and between any two CJK characters."""
+    lines, line = [], ""
+    for token in _TOKENS.findall(text):
+        if line.strip() and _columns(line + token.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = "" if token.isspace() else token
+        else:
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _wrap(text: str, width: int) -> str:
+    """Escape and wrap a footer into lines of about ``width`` columns (Plotly needs <br>);
+    each line of ``text`` (one per trial in a citation) starts a line of its own. Chinese
+    counts two columns a character, so it wraps as wide as English."""
+    return "<br>".join(esc(line) for paragraph in text.split("\n") for line in _wrap_line(paragraph, width))
+
+
+def _title_lines(title: str, width: int) -> str:
+    """The title broken between its parts (``what · for whom · which cut``) where it is too
+    wide, and inside a part only when that part alone is."""
+    lines: list[str] = []
+    for part in title.split(" · "):
+        if lines and _columns(lines[-1] + " · " + part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines += _wrap_line(part, width)
+    return "<br>".join(esc(line) for line in lines)
 
 
 def _title(fig: go.Figure, title: str, present: bool) -> None:
@@ -157,12 +190,17 @@ def _title(fig: go.Figure, title: str, present: bool) -> None:
     with its lines, so the title never sits on the legend."""
     if not title:
         return
-    text = _wrap(title, 70 if present else 90)
+    text = _title_lines(title, 80 if present else 52)
     lines = text.count("<br>") + 1
     size = 22 if present else 15
-    top = (fig.layout.margin.t or 0) + lines * int(size * 1.4)
+    line = int(size * 1.4)
+    top = (fig.layout.margin.t or 0) + lines * line
+    # Plotly anchors a title of several lines by its first line: push it down by the others
+    pad = 8 + (lines - 1) * line
     fig.update_layout(
-        title=dict(text=text, x=0, xanchor="left", y=1, yanchor="top", yref="container", pad=dict(t=8, l=4)),
+        title=dict(
+            text=text, x=0, xanchor="left", y=1, yanchor="top", yref="container", pad=dict(t=pad, l=4)
+        ),
         title_font=dict(size=size),
         margin=dict(t=top),
         height=(fig.layout.height or 400) + lines * int(size * 1.4),
@@ -529,10 +567,10 @@ def _median_values(fig: go.Figure, marks: pd.DataFrame, x_max: float, present: b
     fig.add_trace(
         go.Scatter(
             x=xs,
-            y=[y + 0.02 for y in shown["y"]],
+            y=[y + 0.36 for y in shown["y"]],  # above the marker, below the row above
             mode="text",
             text=list(shown["value_text"]),
-            textposition=["top right" if x < x_max * 0.55 else "top left" for x in xs],
+            textposition=["middle right" if x < x_max * 0.55 else "middle left" for x in xs],
             textfont=dict(size=14 if present else 11, color=palette(theme).text),
             hoverinfo="skip",
             showlegend=False,
