@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from core import derived, schema
-from core.presentation import derivations, formatting
+from core.presentation import citations, derivations, formatting
 from core.presentation.i18n import vocab_label
 from core.store import Database, connection
+from core.text import markdown_escape
 from pages import common
 from pages.common import tr
 
@@ -91,6 +92,8 @@ def timeline_section(values: pd.DataFrame, lang: str, trial_id: str) -> None:
         common.show_chart(
             figure, f"timeline-{trial_id}-{endpoint}-{measure}", key=f"timeline__{endpoint}__{measure}"
         )
+        with st.expander(tr("cite.alt_title"), icon=":material/description:"):
+            st.markdown(markdown_escape(citations.timeline_summary(group, lang)))
         table = _labelled(derivations.timeline_table(group, lang), TIMELINE_COLUMNS)
         st.dataframe(table, hide_index=True, width="stretch", key=f"timeline__table__{endpoint}__{measure}")
 

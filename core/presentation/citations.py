@@ -248,7 +248,10 @@ def medians_summary(frame: pd.DataFrame, lang: str = "en") -> str:
         return t("cite.alt_empty", lang)
     trials = frame["trial"].nunique() if "trial" in frame.columns else len(frame)
     head = t("cite.alt_medians_count", lang, n=len(frame), trials=trials)
-    items = [f"{plain(label)}: {plain(text)}" for label, text in zip(frame["label"], frame["value_text"])]
+    items = [
+        t("cite.alt_item", lang, label=plain(label), value=plain(text))
+        for label, text in zip(frame["label"], frame["value_text"])
+    ]
     return head + " " + t("cite.alt_item_separator", lang).join(items)
 
 
@@ -264,9 +267,39 @@ def landmarks_summary(frame: pd.DataFrame, lang: str = "en") -> str:
             t("cite.alt_rate", lang, time=formatting.timepoint_text(x * 12, lang), rate=_rate(y))
             for x, y in zip(series["x"], series["y"])
         ]
-        items.append(f"{plain(series['name'].iloc[0])}: {', '.join(rates)}")
+        items.append(
+            t("cite.alt_item", lang, label=plain(series["name"].iloc[0]), value=_joined(rates, lang))
+        )
     return head + " " + t("cite.alt_item_separator", lang).join(items)
 
 
 def _rate(value: Any) -> str:
     return f"{float(value):g}%" if _present(value) else "—"
+
+
+def timeline_summary(frame: pd.DataFrame, lang: str = "en") -> str:
+    """The "how estimates matured" chart in words, from the frame it draws
+    (:func:`core.derived.timeline` rows of one endpoint and measure): each series with its
+    estimate at every data cut, oldest first."""
+    if frame is None or frame.empty:
+        return t("cite.alt_empty", lang)
+    # a local import: derivations draws with plots, which reads frames prepared beside this
+    from core.presentation.derivations import series_label
+
+    head = t(
+        "cite.alt_timeline_count", lang, series=frame["series"].nunique(), cuts=frame["analysis"].nunique()
+    )
+    items = []
+    for _, series in frame.groupby("series", sort=False):
+        records = series.sort_values("analysis_sequence").to_dict("records")
+        steps = [
+            t(
+                "cite.alt_item",
+                lang,
+                label=_cut_text(r, lang),
+                value=formatting.value_text(r, lang, with_p=False),
+            )
+            for r in records
+        ]
+        items.append(f"{series_label(records[0], lang)} — {' → '.join(steps)}")
+    return head + " " + t("cite.alt_item_separator", lang).join(items)
