@@ -245,3 +245,18 @@ def test_every_catalog_has_the_citation_keys():
 
     keys = {key for key in catalog("en") if key.startswith("cite.")}
     assert keys and keys == {key for key in catalog("zh-Hans") if key.startswith("cite.")}
+
+
+def test_timeline_title_and_summary(con):
+    from core import derived
+
+    frame = derived.timeline(queries.trial_values(con, "crown"))
+    hr = frame[frame["measure"] == "hr"]
+    assert (
+        citations.timeline_title(hr, "en")
+        == "CROWN · Hazard ratio, PFS · every data cut of the trial, oldest first"
+    )
+    assert citations.timeline_title(hr, "zh-Hant").startswith("CROWN · PFS風險比")
+    summary = citations.timeline_summary(hr, "en")
+    assert summary.startswith("1 series across 2 data cuts:")
+    assert "HR 0.19 (95% CI 0.13–0.27) → 7-year update (ASCO 2026): HR 0.19 (95% CI 0.13–0.26)" in summary

@@ -76,10 +76,15 @@ def test_survival_medians_are_printed_and_both_charts_are_described():
     assert "5 years 60%" in described[1]
 
 
-def test_the_trial_pages_timeline_is_described():
+def test_the_trial_pages_timeline_is_titled_cited_and_described():
     app = open_page("trial", trial="crown")
     described = alt_texts(app, "Chart as text")
     assert described and any("HR 0.19 (95% CI 0.13–0.27) → 7-year update" in d for d in described)
+    charts = specs(app)
+    assert charts and all(title(spec).startswith("CROWN · ") for spec in charts)
+    assert all("every data cut of the trial" in title(spec) for spec in charts)
+    assert all("J Clin Oncol 2024" in annotations(spec) for spec in charts)
+    assert all(spec["layout"]["meta"]["summary"] for spec in charts)
 
 
 def test_the_comparison_cites_its_inputs_by_outlet_not_id():

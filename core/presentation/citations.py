@@ -69,6 +69,22 @@ def figure_title(
     return " · ".join(parts)
 
 
+def timeline_title(frame: pd.DataFrame, lang: str = "en") -> str:
+    """The title of a trial's "how estimates matured" chart: the trial, the endpoint and
+    measure, and the data-cut rule (every cut of this trial, oldest first)."""
+    if frame is None or frame.empty:
+        return ""
+    first = frame.iloc[0].to_dict()
+    measure = vocab_label(schema.MEASURES, str(first.get("measure") or ""), lang)
+    return " · ".join(
+        [
+            formatting.trial_label(first, lang),
+            t("cite.title_timeline", lang, endpoint=first.get("endpoint") or "", measure=measure),
+            t("cite.every_cut_of_trial", lang),
+        ]
+    )
+
+
 def _joined(items: Iterable[str], lang: str) -> str:
     return t("cite.list_separator", lang).join(items)
 

@@ -213,6 +213,17 @@ def _describe(fig: go.Figure, summary: str, footer: str) -> None:
     fig.update_layout(meta={"summary": summary, "citation": footer})
 
 
+def caption_figure(
+    fig: go.Figure, title: str, footer: str, summary: str, present: bool = False, theme: str = "light"
+) -> go.Figure:
+    """Give a figure drawn elsewhere (the trial page's maturity charts) what every figure
+    carries: its title, its citation under it and its text alternative."""
+    _footer(fig, footer, present, theme)
+    _title(fig, title, present)
+    _describe(fig, summary, footer)
+    return fig
+
+
 def text_alternative(fig: go.Figure) -> str:
     """The text alternative a builder attached to the figure (``""`` when none)."""
     meta = fig.layout.meta
