@@ -62,7 +62,6 @@ if total_trials > rows["trial"].nunique():
         tr("survival.truncated", shown=rows["trial"].nunique(), total=total_trials),
         icon=":material/filter_alt:",
     )
-footer = plots.citation_footer(rows, lang)
 # The two charts, each shown when its measure has rows: (measure, name, builder, help key).
 CHARTS = (
     ("median", "medians", plots.survival_medians_figure, "survival.medians_help"),
@@ -73,6 +72,7 @@ for measure, name, build, help_key in CHARTS:
         st.caption(tr(f"survival.no_{name}"))
         continue
     title = citations.figure_title(name, [endpoint], cancers, evidence, all_cuts, lang)
+    footer = plots.citation_footer(rows[rows["measure"] == measure], lang)  # the trials this chart draws
     figure = build(
         rows, endpoint, lang=lang, present=common.present(), footer=footer, theme=common.theme(), title=title
     )

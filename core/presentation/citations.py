@@ -192,9 +192,13 @@ def citation_lines(rows: pd.DataFrame, lang: str = "en") -> list[str]:
         cut["sources"].setdefault(source_reference(row, lang), None)
     lines = []
     for entry in trials.values():
+        # cuts cited from the same sources share them: "cut A, cut B — source"
+        by_sources: dict[str, list[str]] = {}
+        for cut in entry["cuts"].values():
+            by_sources.setdefault("; ".join(cut["sources"]), []).append(_cut_text(cut["row"], lang))
         cuts = [
-            t("cite.cut_sources", lang, cut=_cut_text(cut["row"], lang), sources="; ".join(cut["sources"]))
-            for cut in entry["cuts"].values()
+            t("cite.cut_sources", lang, cut=_joined(names, lang), sources=sources)
+            for sources, names in by_sources.items()
         ]
         lines.append(
             t("cite.trial_line", lang, trial=_trial_heading(entry["row"], lang), cuts=" | ".join(cuts))
