@@ -34,7 +34,7 @@ CASES = {
         "crizotinib": "9.1 months (95% CI 7.4–10.9)",
         "lorlatinib": "not reached (95% CI 68.5–NR)",
         "title": ("Median PFS", "ALK-positive non-small-cell lung cancer", "latest data cut per trial"),
-        "cite": ("CROWN (NCT03036488)", "CancerNetwork 2026", "J Clin Oncol 2024"),
+        "cite": ("CROWN (NCT03036488)", "CancerNetwork 2026", "Ann Oncol 2020;31(8)"),
     },
     "zh-Hans": {
         "crizotinib": "9.1个月 (95% CI 7.4–10.9)",
