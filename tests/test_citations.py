@@ -260,3 +260,25 @@ def test_timeline_title_and_summary(con):
     summary = citations.timeline_summary(hr, "en")
     assert summary.startswith("1 series across 2 data cuts:")
     assert "HR 0.19 (95% CI 0.13–0.27) → 7-year update (ASCO 2026): HR 0.19 (95% CI 0.13–0.26)" in summary
+
+
+def test_markup_in_titles_and_citations_is_shown_as_text():
+    from tests.test_plots import HOSTILE_FOREST_ROW
+
+    row = {
+        **HOSTILE_FOREST_ROW,
+        "analysis": "a",
+        "analysis_label": "<b>cut</b>",
+        "source": "s",
+        "source_kind": "news",
+        "source_outlet": "<img src=x onerror=alert(1)>",
+    }
+    rows = pd.DataFrame([row])
+    footer = plots.citation_footer(rows, "en")
+    fig = plots.forest_figure(rows, footer=footer, title="<script>t</script> · x")
+    drawn = " ".join(a.text for a in fig.layout.annotations) + fig.layout.title.text
+    assert "<img" not in drawn and "&lt;img src=x" in drawn
+    assert "<script>" not in drawn and "&lt;script&gt;t" in drawn
+    assert "<b>cut</b>" not in drawn and "&lt;b&gt;cut" in drawn
+    # the description is plain text (pages markdown-escape it): the name as written
+    assert "<script>alert(1)</script>" in plots.text_alternative(fig)
