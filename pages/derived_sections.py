@@ -92,7 +92,7 @@ def timeline_section(values: pd.DataFrame, lang: str, trial_id: str) -> None:
             derivations.timeline_figure(group, lang, common.theme(), common.present()),
             citations.timeline_title(group, lang),
             citations.citation_footer(values[values["id"].isin(group["id"])], lang),
-            citations.timeline_summary(group, lang),
+            citations.timeline_summary(group, lang, derivations.series_label),
             common.present(),
             common.theme(),
         )

@@ -257,7 +257,9 @@ def test_timeline_title_and_summary(con):
         == "CROWN · Hazard ratio, PFS · every data cut of the trial, oldest first"
     )
     assert citations.timeline_title(hr, "zh-Hant").startswith("CROWN · PFS風險比")
-    summary = citations.timeline_summary(hr, "en")
+    from core.presentation.derivations import series_label
+
+    summary = citations.timeline_summary(hr, "en", series_label)
     assert summary.startswith("1 series across 2 data cuts:")
     assert "HR 0.19 (95% CI 0.13–0.27) → 7-year update (ASCO 2026): HR 0.19 (95% CI 0.13–0.26)" in summary
 

@@ -17,9 +17,11 @@ STANDARD = {
     "json",
     "math",
     "pathlib",
+    "re",
     "textwrap",
     "tomllib",
     "typing",
+    "unicodedata",
 }
 ALLOWED = {
     "i18n": {"core.text"},
@@ -46,9 +48,12 @@ ALLOWED = {
         "pandas",
         "core.schema",
         "core.presentation.caveats",
+        "core.presentation.citations",
         "core.presentation.formatting",
         "core.presentation.i18n",
     },
+    # a figure's title, citation and text alternative, written from prepared frames
+    "citations": {"pandas", "core.schema", "core.presentation.formatting", "core.presentation.i18n"},
     "plots": {"pandas", "plotly.graph_objects", "core.presentation.figure_data"},
     # derived numbers worded (h4): draws its own small charts with the plots' palette
     "derivations": {

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -131,6 +131,18 @@ def _link(urls: list[str], citation: str) -> str:
 _CITED_BY_CITATION = ("journal-abstract", "conference-abstract", "summary")
 
 
+def _field(row: Mapping[str, Any], column: str) -> str:
+    return str(row.get(column) or "").strip()
+
+
+def _source_name(row: Mapping[str, Any]) -> str:
+    """A journal or conference abstract is cited by its printed citation (journal, year,
+    volume); an article by the outlet that published it; else the printed title."""
+    outlet, citation = _field(row, "source_outlet"), _field(row, "source_citation")
+    first, second = (citation, outlet) if row.get("source_kind") in _CITED_BY_CITATION else (outlet, citation)
+    return (first or second or _field(row, "source_title")).rstrip(" .。")
+
+
 def source_reference(row: Mapping[str, Any], lang: str = "en") -> str:
     """One source as a reader cites it: ``Annals of Oncology 2020, https://pubmed…/32418886/``.
 
@@ -138,20 +150,13 @@ def source_reference(row: Mapping[str, Any], lang: str = "en") -> str:
     the year; and a registry / DOI / PubMed link where the source has one. Never the internal
     source id, except for a source a user's own file names (said to be user-supplied).
     """
-    outlet = str(row.get("source_outlet") or "").strip()
-    citation = str(row.get("source_citation") or "").strip()
-    title = str(row.get("source_title") or "").strip()
-    if row.get("source_kind") == "user-upload" or not (outlet or citation or title):
+    name = _source_name(row)
+    if row.get("source_kind") == "user-upload" or not name:
         return t("cite.user_source", lang, source=row.get("source") or "")
-    # a journal or conference abstract is cited by its printed citation (journal, year,
-    # volume); an article by the outlet that published it
-    by_citation = row.get("source_kind") in _CITED_BY_CITATION
-    name = ((citation or outlet) if by_citation else (outlet or citation)) or title
-    name = name.rstrip(" .。")
     year = _year(row.get("source_date"))
     if year and year not in name:
         name = t("cite.with_year", lang, name=name, year=year)
-    link = _link(_listed(row.get("source_urls")), citation)
+    link = _link(_listed(row.get("source_urls")), _field(row, "source_citation"))
     if link and link not in name and not (_DOI.search(name) or _PMID.search(name)):
         name = t("cite.with_link", lang, name=name, link=link)
     return name
@@ -297,15 +302,17 @@ def _rate(value: Any) -> str:
     return f"{float(value):g}%" if _present(value) else "—"
 
 
-def timeline_summary(frame: pd.DataFrame, lang: str = "en") -> str:
+def timeline_summary(
+    frame: pd.DataFrame,
+    lang: str = "en",
+    series_label: Callable[[Mapping[str, Any], str], str] = formatting.metric_label,
+) -> str:
     """The "how estimates matured" chart in words, from the frame it draws
-    (:func:`core.derived.timeline` rows of one endpoint and measure): each series with its
-    estimate at every data cut, oldest first."""
+    (:func:`core.derived.timeline` rows of one endpoint and measure): each series, named by
+    ``series_label`` (the chart's own: :func:`core.presentation.derivations.series_label`),
+    with its estimate at every data cut, oldest first."""
     if frame is None or frame.empty:
         return t("cite.alt_empty", lang)
-    # a local import: derivations draws with plots, which reads frames prepared beside this
-    from core.presentation.derivations import series_label
-
     head = t(
         "cite.alt_timeline_count", lang, series=frame["series"].nunique(), cuts=frame["analysis"].nunique()
     )
