@@ -101,6 +101,7 @@ def timeline_section(values: pd.DataFrame, lang: str, trial_id: str) -> None:
         )
         with st.expander(tr("cite.alt_title"), icon=":material/description:"):
             st.markdown(markdown_escape(plots.text_alternative(figure)))
+            st.caption(markdown_escape(plots.citation_of(figure)).replace("\n", "  \n"))
         table = _labelled(derivations.timeline_table(group, lang), TIMELINE_COLUMNS)
         st.dataframe(table, hide_index=True, width="stretch", key=f"timeline__table__{endpoint}__{measure}")
 

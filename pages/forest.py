@@ -99,6 +99,7 @@ name = "forest-hr-" + "-".join(endpoints or ["all"]) + ("-all-cuts" if all_cuts 
 common.show_chart(figure, name, key="forest__chart")
 with st.expander(tr("cite.alt_title"), icon=":material/description:"):
     st.markdown(md(plots.text_alternative(figure)))
+    st.caption(md(plots.citation_of(figure)).replace("\n", "  \n"))
 st.caption(tr("forest.legend_help"))
 if rows["trial_caveats"].map(lambda c: c is not None and len(c) > 0).any():
     st.caption(tr("derived.forest_caveat_help"))

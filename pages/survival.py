@@ -79,6 +79,7 @@ for measure, name, build, help_key in CHARTS:
     common.show_chart(figure, f"survival-{endpoint}-{name}", key=f"survival__{name}")
     with st.expander(tr("cite.alt_title"), icon=":material/description:"):
         st.markdown(md(plots.text_alternative(figure)))
+        st.caption(md(plots.citation_of(figure)).replace("\n", "  \n"))
     if help_key:
         st.caption(tr(help_key))
 

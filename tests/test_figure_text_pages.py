@@ -53,6 +53,11 @@ def test_forest_figure_titles_cites_and_describes_itself(lang, heading, alt):
     described = alt_texts(app, alt)
     assert described and "0.19" in described[0] and "0.49" in described[0]
     assert spec["layout"]["meta"]["summary"].split(" ")[0] in described[0]
+    # the citation is repeated as text beside the description: readable at any width
+    captions = [
+        re.sub(r"\\(.)", r"\1", " ".join(c.value for c in e.caption)) for e in app.expander if e.label == alt
+    ]
+    assert captions and "NCT03036488" in captions[0] and "CancerNetwork 2026" in captions[0]
 
 
 def test_forest_title_follows_the_data_cut_rule():

@@ -230,6 +230,13 @@ def text_alternative(fig: go.Figure) -> str:
     return str(meta.get("summary", "")) if isinstance(meta, dict) else ""
 
 
+def citation_of(fig: go.Figure) -> str:
+    """The citation drawn under the figure, as plain text with one line per trial (``""``
+    when none): the pages repeat it beside the text alternative, readable at any width."""
+    meta = fig.layout.meta
+    return str(meta.get("citation", "")) if isinstance(meta, dict) else ""
+
+
 def _footer(fig: go.Figure, footer: str, present: bool, theme: str = "light") -> None:
     """The citation under a figure; the bottom margin grows with its number of lines."""
     if footer:
