@@ -650,6 +650,8 @@ def list_facet_labels_zh(con) -> dict[str, dict[str, str]]:
         )
         out[key] = dict(zip(frame["en"], frame["zh"]))
     return out
+
+
 # --- forest rows: the latest estimate, what is missing --------------------------------------------
 
 

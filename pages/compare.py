@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core import derived, schema
-from core.presentation import derivations, formatting
+from core.presentation import citations, derivations, formatting
 from core.presentation.i18n import data_text, vocab_label
 from core.text import markdown_escape as md
 from pages import common, data
@@ -119,6 +119,8 @@ st.dataframe(
     width="stretch",
     key="compare__inputs",
 )
+# the two inputs cited as a reader would cite them: outlet, year, link and data cut
+st.caption(md(citations.citation_footer(pd.DataFrame(inputs), lang)).replace("\n", "  \n"))
 
 st.subheader(tr("compare.differs_title"))
 follow_up_rows = data.follow_up_rows(database=database, trial_ids=(a["trial"], b["trial"]))

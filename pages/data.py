@@ -189,6 +189,8 @@ def evidence_card(*, database: Database, trial_id: str, lang: str, day: dt.date)
 @st.cache_data(max_entries=16, show_spinner=False)
 def list_facet_labels_zh(*, database: Database) -> dict[str, dict[str, str]]:
     return queries.list_facet_labels_zh(_con(database))
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def forest_estimates(
     *,

@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from core import derived, schema
-from core.presentation import derivations, formatting
+from core.presentation import citations, derivations, formatting, plots
 from core.presentation.i18n import vocab_label
 from core.store import Database, connection
+from core.text import markdown_escape
 from pages import common
 from pages.common import tr
 
@@ -87,10 +88,20 @@ def timeline_section(values: pd.DataFrame, lang: str, trial_id: str) -> None:
     for (endpoint, measure), group in frame.groupby(["endpoint", "measure"], sort=False):
         title = f"{endpoint} · {vocab_label(schema.MEASURES, measure, lang)}"
         st.subheader(title)
-        figure = derivations.timeline_figure(group, lang, common.theme(), common.present())
+        figure = plots.caption_figure(
+            derivations.timeline_figure(group, lang, common.theme(), common.present()),
+            citations.timeline_title(group, lang),
+            citations.citation_footer(values[values["id"].isin(group["id"])], lang),
+            citations.timeline_summary(group, lang, derivations.series_label),
+            common.present(),
+            common.theme(),
+        )
         common.show_chart(
             figure, f"timeline-{trial_id}-{endpoint}-{measure}", key=f"timeline__{endpoint}__{measure}"
         )
+        with st.expander(tr("cite.alt_title"), icon=":material/description:"):
+            st.markdown(markdown_escape(plots.text_alternative(figure)))
+            st.caption(markdown_escape(plots.citation_of(figure)).replace("\n", "  \n"))
         table = _labelled(derivations.timeline_table(group, lang), TIMELINE_COLUMNS)
         st.dataframe(table, hide_index=True, width="stretch", key=f"timeline__table__{endpoint}__{measure}")
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core import schema
-from core.presentation import derivations, estimates, export, figure_data, plots, tables
+from core.presentation import citations, derivations, estimates, export, figure_data, plots, tables
 from core.presentation.i18n import vocab_label
 from core.text import markdown_escape as md
 from pages import common, data
@@ -140,6 +140,15 @@ else:
 if total > len(rows):
     st.info(tr("forest.truncated", shown=len(rows), total=total), icon=":material/filter_alt:")
 name = "forest-hr-" + "-".join(endpoints or ["all"]) + ("-all-cuts" if all_cuts else "-latest")
+title = citations.figure_title("forest", endpoints, cancers, evidence, all_cuts, lang)
+
+
+def show_text_alternative(figure) -> None:
+    """The chart in words and its citation as text, written from the frame it draws."""
+    with st.expander(tr("cite.alt_title"), icon=":material/description:"):
+        st.markdown(md(plots.text_alternative(figure)))
+        st.caption(md(plots.citation_of(figure)).replace("\n", "  \n"))
+
 
 # Experimental-vs-control rows under "favours experimental / favours control"; any other
 # comparison (patients grouped by response, …) apart, without those words (read from the
@@ -148,9 +157,16 @@ arm_rows, other_rows = figure_data.split_comparisons(rows)
 if not arm_rows.empty:
     footer = plots.citation_footer(arm_rows, lang)
     figure = plots.forest_figure(
-        arm_rows, lang=lang, group_by=group_by, present=common.present(), footer=footer, theme=common.theme()
+        arm_rows,
+        lang=lang,
+        group_by=group_by,
+        present=common.present(),
+        footer=footer,
+        theme=common.theme(),
+        title=title,
     )
     common.show_chart(figure, name, key="forest__chart")
+    show_text_alternative(figure)
     st.caption(tr("forest.legend_help"))
 if not other_rows.empty:
     st.subheader(tr("forest_rows.other_title"))
@@ -163,8 +179,10 @@ if not other_rows.empty:
         footer=plots.citation_footer(other_rows, lang),
         theme=common.theme(),
         kind="other",
+        title=tr("forest_rows.other_title"),
     )
     common.show_chart(other_figure, f"{name}-other-comparisons", key="forest__other_chart")
+    show_text_alternative(other_figure)
 if rows["trial_caveats"].map(lambda c: c is not None and len(c) > 0).any():
     st.caption(tr("derived.forest_caveat_help"))
 

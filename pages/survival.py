@@ -4,9 +4,10 @@ within-trial differences, follow-up and maturity for one time-to-event endpoint.
 import streamlit as st
 
 from core import schema
-from core.presentation import export, plots, tables
+from core.presentation import citations, export, plots, tables
 from core.presentation.i18n import vocab_label
 from core.presentation.survival import LANDMARK_MONTHS, comparison_table
+from core.text import markdown_escape as md
 from pages import common, data, derived_sections
 from pages.common import tr
 
@@ -61,7 +62,6 @@ if total_trials > rows["trial"].nunique():
         tr("survival.truncated", shown=rows["trial"].nunique(), total=total_trials),
         icon=":material/filter_alt:",
     )
-footer = plots.citation_footer(rows, lang)
 # The two charts, each shown when its measure has rows: (measure, name, builder, help key).
 CHARTS = (
     ("median", "medians", plots.survival_medians_figure, "survival.medians_help"),
@@ -71,8 +71,15 @@ for measure, name, build, help_key in CHARTS:
     if not (rows["measure"] == measure).any():
         st.caption(tr(f"survival.no_{name}"))
         continue
-    figure = build(rows, endpoint, lang=lang, present=common.present(), footer=footer, theme=common.theme())
+    title = citations.figure_title(name, [endpoint], cancers, evidence, all_cuts, lang)
+    footer = plots.citation_footer(rows[rows["measure"] == measure], lang)  # the trials this chart draws
+    figure = build(
+        rows, endpoint, lang=lang, present=common.present(), footer=footer, theme=common.theme(), title=title
+    )
     common.show_chart(figure, f"survival-{endpoint}-{name}", key=f"survival__{name}")
+    with st.expander(tr("cite.alt_title"), icon=":material/description:"):
+        st.markdown(md(plots.text_alternative(figure)))
+        st.caption(md(plots.citation_of(figure)).replace("\n", "  \n"))
     if help_key:
         st.caption(tr(help_key))
 

@@ -23,6 +23,7 @@ STANDARD = {
     "textwrap",
     "tomllib",
     "typing",
+    "unicodedata",
 }
 ALLOWED = {
     "i18n": {"core.text"},
@@ -56,9 +57,12 @@ ALLOWED = {
         "pandas",
         "core.schema",
         "core.presentation.caveats",
+        "core.presentation.citations",
         "core.presentation.formatting",
         "core.presentation.i18n",
     },
+    # a figure's title, citation and text alternative, written from prepared frames
+    "citations": {"pandas", "core.schema", "core.presentation.formatting", "core.presentation.i18n"},
     "plots": {"pandas", "plotly.graph_objects", "core.presentation.figure_data"},
     # forest rows a researcher can trust (f3): the hazard-ratio table, trials without an HR
     "estimates": {

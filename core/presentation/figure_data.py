@@ -8,7 +8,8 @@ words of a figure (legend entries, axis titles) come in a :class:`FigureText` ma
 
 Every data string is HTML-escaped: Plotly renders a subset of HTML in labels and hover text.
 
-May import: ``core.schema`` and this package's ``formatting``, ``caveats`` and ``i18n``.
+May import: ``core.schema`` and this package's ``formatting``, ``caveats``, ``citations`` and
+``i18n``.
 Never streamlit, ``pages``, ``bench`` or plotly.
 """
 
@@ -24,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from core import schema
-from core.presentation import caveats, formatting
+from core.presentation import caveats, citations, formatting
 from core.presentation.i18n import data_text, t, vocab_label
 
 INTERVAL_KEYS = ("95", "90", "80", "unknown", "none", "derived95")
@@ -300,6 +301,7 @@ def _forest_mark(row: Mapping[str, Any], y: float, group: str, group_by: str, la
         "hover": _forest_hover(row, lang),
         "text": _forest_value(row, style, lang),
         "source": esc(vocab_label(schema.SOURCE_KINDS, row.get("source_kind") or "", lang)),
+        "trial": esc(formatting.trial_label(row, lang)),
     }
 
 
@@ -307,7 +309,8 @@ def forest_frame(rows: pd.DataFrame, lang: str = "en", group_by: str = "cancer")
     """The forest plot's rows in drawing order, a header row before each group.
 
     Columns: ``y``, ``label`` (tick text), ``header``, ``group``, ``style`` (interval key),
-    ``value``, ``low``, ``high``, ``n`` (patients), ``hover``, ``text`` (the "HR (CI)" cell).
+    ``value``, ``low``, ``high``, ``n`` (patients), ``hover``, ``text`` (the "HR (CI)" cell),
+    ``trial`` (the trial's name, escaped).
     """
     frame = validate(rows, FOREST_COLUMNS, "forest plot")
     if frame.empty:
@@ -364,6 +367,7 @@ _FOREST_MARK_COLUMNS = (
     "n",
     "hover",
     "text",
+    "trial",
 )
 
 
@@ -420,8 +424,10 @@ def medians_frame(rows: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """One row per median, top to bottom.
 
     Columns: ``y``, ``label``, ``style``, ``low``, ``high``, ``kind`` (see
-    :func:`_median_kind`), ``x``, ``x_high`` (the end of a range), ``mark`` (text beside a
-    lower bound or an unbounded "not reached"), ``hover``.
+    :func:`_median_kind`), ``x``, ``x_high`` (the end of a range), ``mark`` (short text of
+    a lower bound or an unbounded "not reached"), ``hover``, ``value_text`` (the median and
+    its interval with the level, as the tables write it: printed beside the marker),
+    ``trial`` (the trial's name). Labels and texts are escaped.
     """
     frame = validate(rows, SURVIVAL_COLUMNS, "survival medians")
     records = frame[frame["measure"] == "median"].to_dict("records") if not frame.empty else []
@@ -444,9 +450,24 @@ def medians_frame(rows: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
                 "x_high": number(row.get("value_high")),
                 "mark": mark,
                 "hover": hover(row, lang),
+                "value_text": esc(formatting.value_text(row, lang, with_p=False)),
+                "trial": esc(formatting.trial_label(row, lang)),
             }
         )
-    columns = ["y", "label", "style", "low", "high", "kind", "x", "x_high", "mark", "hover"]
+    columns = [
+        "y",
+        "label",
+        "style",
+        "low",
+        "high",
+        "kind",
+        "x",
+        "x_high",
+        "mark",
+        "hover",
+        "value_text",
+        "trial",
+    ]
     return pd.DataFrame(marks, columns=columns)
 
 
@@ -494,21 +515,17 @@ def landmarks_frame(rows: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return out.sort_values(["series", "x"], kind="stable").reset_index(drop=True)
 
 
+# --- text alternatives: written from the frames above (core.presentation.citations) ----------------
+
+forest_summary = citations.forest_summary
+medians_summary = citations.medians_summary
+landmarks_summary = citations.landmarks_summary
+
+
 # --- citation ---------------------------------------------------------------------------------------
 
 
 def citation_footer(rows: pd.DataFrame, lang: str) -> str:
-    """ "Trials: …; data cut-offs: …; sources: …" for a figure shown on its own."""
-    if rows.empty:
-        return ""
-    trials = ", ".join(dict.fromkeys(rows["trial_name"]))
-    cutoffs = ", ".join(
-        f"{name} {cut}"
-        for name, cut in dict.fromkeys(zip(rows["trial_name"], rows.get("cutoff", [""] * len(rows))))
-        if isinstance(cut, str) and cut
-    )
-    sources = ", ".join(dict.fromkeys(rows["source"]))
-    text = t("figure.footer", lang, trials=trials, sources=sources)
-    if cutoffs:
-        text += " · " + t("figure.cutoffs", lang, cutoffs=cutoffs)
-    return text
+    """The citation under a figure shown on its own: every trial, each of its data cuts and the
+    outlet, year and link of its sources (:func:`core.presentation.citations.citation_footer`)."""
+    return citations.citation_footer(rows, lang)

@@ -24,6 +24,8 @@ May import: plotly, pandas and ``core.presentation.figure_data``. Not ``i18n`` o
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -103,12 +105,15 @@ def palette(theme: str) -> Palette:
 @dataclass(frozen=True)
 class Look:
     """How a figure is drawn for its page: font stack (``lang``), presentation mode, the
-    citation under it, the light or dark theme. Not what it says: that is in the frame."""
+    citation under it, the light or dark theme, and its title (endpoint, population, data-cut
+    rule: :func:`core.presentation.citations.figure_title`). Not what it says: that is in
+    the frame."""
 
     lang: str = "en"
     present: bool = False
     footer: str = ""
     theme: str = "light"
+    title: str = ""
 
 
 INTERVAL_STYLES = {
@@ -137,11 +142,99 @@ def base_layout(lang: str, present: bool, height: int, theme: str = "light") -> 
     )
 
 
-def _wrap(text: str, width: int) -> str:
-    """Escape and wrap a footer into lines of about ``width`` characters (Plotly needs <br>)."""
-    import textwrap
+_TOKENS = re.compile(
+    r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+"
+)
 
-    return "<br>".join(esc(line) for line in textwrap.wrap(text, width=width, break_long_words=False))
+
+def _columns(text: str) -> int:
+    """Display width: a CJK or full-width character takes two columns, others one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrap_line(text: str, width: int) -> list[str]:
+    """Greedy wrap by display width: between words, and between any two CJK characters."""
+    lines, line = [], ""
+    for token in _TOKENS.findall(text):
+        if line.strip() and _columns(line + token.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = "" if token.isspace() else token
+        else:
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _wrap(text: str, width: int) -> str:
+    """Escape and wrap a footer into lines of about ``width`` columns (Plotly needs <br>);
+    each line of ``text`` (one per trial in a citation) starts a line of its own. Chinese
+    counts two columns a character, so it wraps as wide as English."""
+    return "<br>".join(esc(line) for paragraph in text.split("\n") for line in _wrap_line(paragraph, width))
+
+
+def _title_lines(title: str, width: int) -> str:
+    """The title broken between its parts (``what · for whom · which cut``) where it is too
+    wide, and inside a part only when that part alone is."""
+    lines: list[str] = []
+    for part in title.split(" · "):
+        if lines and _columns(lines[-1] + " · " + part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines += _wrap_line(part, width)
+    return "<br>".join(esc(line) for line in lines)
+
+
+def _title(fig: go.Figure, title: str, present: bool) -> None:
+    """The figure's title (what, for whom, which data cut), wrapped; the top margin grows
+    with its lines, so the title never sits on the legend."""
+    if not title:
+        return
+    text = _title_lines(title, 80 if present else 52)
+    lines = text.count("<br>") + 1
+    size = 22 if present else 15
+    line = int(size * 1.4)
+    top = (fig.layout.margin.t or 0) + lines * line
+    # Plotly anchors a title of several lines by its first line: push it down by the others
+    pad = 8 + (lines - 1) * line
+    fig.update_layout(
+        title=dict(
+            text=text, x=0, xanchor="left", y=1, yanchor="top", yref="container", pad=dict(t=pad, l=4)
+        ),
+        title_font=dict(size=size),
+        margin=dict(t=top),
+        height=(fig.layout.height or 400) + lines * int(size * 1.4),
+    )
+
+
+def _describe(fig: go.Figure, summary: str, footer: str) -> None:
+    """The figure's text alternative and citation as plain text in ``layout.meta``, where a
+    page reads them (:func:`text_alternative`) and a browser test finds them."""
+    fig.update_layout(meta={"summary": summary, "citation": footer})
+
+
+def caption_figure(
+    fig: go.Figure, title: str, footer: str, summary: str, present: bool = False, theme: str = "light"
+) -> go.Figure:
+    """Give a figure drawn elsewhere (the trial page's maturity charts) what every figure
+    carries: its title, its citation under it and its text alternative."""
+    _footer(fig, footer, present, theme)
+    _title(fig, title, present)
+    _describe(fig, summary, footer)
+    return fig
+
+
+def text_alternative(fig: go.Figure) -> str:
+    """The text alternative a builder attached to the figure (``""`` when none)."""
+    meta = fig.layout.meta
+    return str(meta.get("summary", "")) if isinstance(meta, dict) else ""
+
+
+def citation_of(fig: go.Figure) -> str:
+    """The citation drawn under the figure, as plain text with one line per trial (``""``
+    when none): the pages repeat it beside the text alternative, readable at any width."""
+    meta = fig.layout.meta
+    return str(meta.get("citation", "")) if isinstance(meta, dict) else ""
 
 
 def _footer(fig: go.Figure, footer: str, present: bool, theme: str = "light") -> None:
@@ -365,6 +458,7 @@ def draw_forest(
         automargin=True,
     )
     _footer(fig, look.footer, present, theme)
+    _title(fig, look.title, present)
     return fig
 
 
@@ -377,6 +471,7 @@ def forest_figure(
     footer: str = "",
     theme: str = "light",
     kind: str = "arms",
+    title: str = "",
 ) -> go.Figure:
     """A forest plot of hazard ratios, one row per estimate, grouped by cancer type or endpoint.
 
@@ -400,10 +495,17 @@ def forest_figure(
         ``arms``: experimental-vs-control rows, with "favours" labels under the axis;
         ``other`` (:func:`core.presentation.figure_data.split_comparisons`): comparisons
         that favour neither arm, drawn without them.
+    title : str
+        The figure's title (:func:`core.presentation.citations.figure_title`).
+
+    The figure's text alternative, written from the same frame, is in ``layout.meta``
+    (:func:`text_alternative`).
     """
     frame = figure_data.forest_frame(rows, lang, group_by)
     text = figure_data.forest_text(lang, kind)
-    return draw_forest(frame, text, Look(lang, present, footer, theme), x_limits)
+    fig = draw_forest(frame, text, Look(lang, present, footer, theme, title), x_limits)
+    _describe(fig, figure_data.forest_summary(frame, lang), footer)
+    return fig
 
 
 # --- survival comparison -----------------------------------------------------------------------
@@ -430,7 +532,6 @@ def _median_markers(fig: go.Figure, marks: pd.DataFrame, x_max: float, text: Fig
                 [x_max * 0.97] * len(unbounded),
                 text["legend.not_reached"],
                 dict(symbol="triangle-right-open", size=14, color="#009E73"),
-                "middle left",
             )
         )
     ranges = marks[marks["kind"] == "range"]
@@ -472,7 +573,6 @@ def _lower_bounds(fig: go.Figure, marks: pd.DataFrame, x_max: float, text: Figur
             list(bounds["x"]),
             text["legend.lower_bound"],
             dict(symbol="triangle-right", size=15, color="#009E73"),
-            "top center",
         )
     )
     for x, y in zip(bounds["x"], bounds["y"]):
@@ -493,8 +593,33 @@ def _lower_bounds(fig: go.Figure, marks: pd.DataFrame, x_max: float, text: Figur
         )
 
 
+def _median_values(fig: go.Figure, marks: pd.DataFrame, x_max: float, present: bool, theme: str) -> None:
+    """Each row's median and interval (``value_text``: "9.1 months (95% CI 7.4–10.9)", "not
+    reached (95% CI 64.3–NR)") written just above its marker: right of it in the left part of
+    the axis, left of it near the right edge, so no label runs off the figure."""
+    shown = marks[[bool(v) for v in marks["value_text"]]] if "value_text" in marks.columns else marks[:0]
+    if shown.empty:
+        return
+    xs = [x if x is not None else x_max * 0.97 for x in shown["x"]]
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=[y + 0.36 for y in shown["y"]],  # above the marker, below the row above
+            mode="text",
+            text=list(shown["value_text"]),
+            textposition=["middle right" if x < x_max * 0.55 else "middle left" for x in xs],
+            textfont=dict(size=14 if present else 11, color=palette(theme).text),
+            hoverinfo="skip",
+            showlegend=False,
+            name="values",
+            cliponaxis=False,
+        )
+    )
+
+
 def draw_survival_medians(frame: pd.DataFrame, text: FigureText, look: Look = Look()) -> go.Figure:
-    """Draw a prepared medians frame (:func:`core.presentation.figure_data.medians_frame`)."""
+    """Draw a prepared medians frame (:func:`core.presentation.figure_data.medians_frame`):
+    intervals, markers, and the median with its interval printed beside each marker."""
     lang, present, theme = look.lang, look.present, look.theme
     marks = _clean(frame, ("low", "high", "x", "x_high"))
     finite = [v for column in ("x", "high", "x_high", "low") for v in marks[column] if v]
@@ -507,10 +632,12 @@ def draw_survival_medians(frame: pd.DataFrame, text: FigureText, look: Look = Lo
             fig.add_trace(_line(xs, ys, text[f"legend.{key}"], key, colors[key]))
     _median_markers(fig, marks, x_max, text, theme)
     _lower_bounds(fig, marks, x_max, text)
-    layout = base_layout(lang, present, max(320, 150 + 36 * len(marks)), theme)
-    layout["margin"] = dict(l=10, r=20, t=110, b=120)
+    _median_values(fig, marks, x_max, present, theme)
+    row_height = 46 if present else 40  # room for the value label above each marker
+    layout = base_layout(lang, present, max(320, 110 + row_height * len(marks)), theme)
+    layout["margin"] = dict(l=10, r=20, t=70, b=120)
     layout["legend"] = dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0)
-    fig.update_layout(**layout, title=dict(text=esc(text["medians_title"]), y=0.99, yanchor="top"))
+    fig.update_layout(**layout)
     fig.update_xaxes(
         range=[0, x_max], title_text=text["x_months"], rangemode="tozero", gridcolor=palette(theme).grid
     )
@@ -519,9 +646,10 @@ def draw_survival_medians(frame: pd.DataFrame, text: FigureText, look: Look = Lo
         ticktext=list(marks["label"]),
         automargin=True,
         showgrid=False,
-        range=[0.3, len(marks) + 0.7],
+        range=[0.3, len(marks) + 0.8],
     )
     _footer(fig, look.footer, present, theme)
+    _title(fig, look.title or text["medians_title"], present)
     return fig
 
 
@@ -568,18 +696,22 @@ def draw_survival_landmarks(frame: pd.DataFrame, text: FigureText, look: Look = 
         )
     layout = base_layout(lang, present, 460 if not present else 620, theme)
     layout["legend"] = dict(orientation="v", x=1.02, y=1, xanchor="left")
-    layout["margin"] = dict(l=10, r=10, t=60, b=120)
-    fig.update_layout(**layout, title=dict(text=esc(text["landmarks_title"])))
+    layout["margin"] = dict(l=10, r=10, t=30, b=120)
+    fig.update_layout(**layout)
     fig.update_xaxes(title_text=text["x_years"], dtick=1, rangemode="tozero", gridcolor=palette(theme).grid)
     fig.update_yaxes(
         title_text=text["y_rate"], range=[0, 105], gridcolor=palette(theme).grid, automargin=True
     )
     _footer(fig, look.footer, present, theme)
+    _title(fig, look.title or text["landmarks_title"], present)
     return fig
 
 
-def _survival_builder(prepare: Callable, draw: Callable, name: str, doc: str) -> Callable[..., go.Figure]:
-    """A survival chart's public builder: prepare the frame from value rows, then draw it."""
+def _survival_builder(
+    prepare: Callable, draw: Callable, describe: Callable, name: str, doc: str
+) -> Callable[..., go.Figure]:
+    """A survival chart's public builder: prepare the frame from value rows, draw it, and
+    attach the text alternative written from the same frame (``layout.meta``)."""
 
     def build(
         rows: pd.DataFrame,
@@ -588,9 +720,13 @@ def _survival_builder(prepare: Callable, draw: Callable, name: str, doc: str) ->
         present: bool = False,
         footer: str = "",
         theme: str = "light",
+        title: str = "",
     ) -> go.Figure:
         frame = prepare(rows, lang)
-        return draw(frame, figure_data.survival_text(lang, endpoint), Look(lang, present, footer, theme))
+        look = Look(lang, present, footer, theme, title)
+        fig = draw(frame, figure_data.survival_text(lang, endpoint), look)
+        _describe(fig, describe(frame, lang), footer)
+        return fig
 
     build.__name__ = build.__qualname__ = name
     build.__doc__ = doc
@@ -600,6 +736,7 @@ def _survival_builder(prepare: Callable, draw: Callable, name: str, doc: str) ->
 survival_medians_figure = _survival_builder(
     figure_data.medians_frame,
     draw_survival_medians,
+    figure_data.medians_summary,
     "survival_medians_figure",
     """Medians per trial and arm, with their intervals; "not reached" and ">x" drawn as lower bounds.
 
@@ -610,6 +747,7 @@ survival_medians_figure = _survival_builder(
 survival_landmarks_figure = _survival_builder(
     figure_data.landmarks_frame,
     draw_survival_landmarks,
+    figure_data.landmarks_summary,
     "survival_landmarks_figure",
     "Landmark rates over time, one series per trial arm (lines only join an arm's own points).",
 )

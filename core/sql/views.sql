@@ -40,6 +40,11 @@ SELECT
     s.script AS source_script,
     s.title AS source_title,
     s.urls AS source_urls,
+    -- what a figure's citation names: outlet, date, citation as printed (core.presentation.citations)
+    s.outlet AS source_outlet,
+    s.date AS source_date,
+    s.citation AS source_citation,
+    CAST(t.registry_ids AS VARCHAR[]) AS trial_registry_ids,
     coalesce(d.disputed, false) AS disputed,
     coalesce(d.discrepancy_ids, []) AS discrepancy_ids
 FROM ranked r
