@@ -592,6 +592,7 @@ def html_table(
     row_labels: Sequence[str] | None = None,
     muted: Sequence[str] = ("source", "snippet", "reading", "note", "sources"),
     theme: str = "light",
+    drop_empty: bool = True,
 ) -> str:
     """A presenter's frame as an HTML table the reader never has to scroll inside.
 
@@ -623,9 +624,15 @@ def html_table(
         Keys of the columns drawn in the secondary text colour (provenance).
     theme : str
         ``light`` or ``dark``: the palette of :data:`TABLE_PALETTES`.
+    drop_empty : bool
+        Leave out the columns that are empty in every row (on this table: a CSV keeps them).
     """
     keys = list(columns) if columns is not None else list(frame.columns)
     shown = display(frame, lang, keys)
+    shown.columns = keys
+    if drop_empty and not shown.empty:  # a column with nothing in it only takes room
+        keys = [key for key in keys if any(_cell_text(v) for v in shown[key])]
+        shown = shown.loc[:, keys]
     labels = [column_label(key, lang) for key in keys]
     head = []
     if links is not None:
