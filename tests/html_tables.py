@@ -1,7 +1,8 @@
 """Read back the HTML tables of core.presentation.tables.html_table, as a page test sees them.
 
 A table becomes a DataFrame whose columns are the presenter's column keys (from each header's
-``k-<key>`` class; the "Open ›" column is ``link``), holding each cell's text ("" as None), with
+``k-<key>`` class; the "Open ›" column is ``link``), or its headers where the page gave them (``data-headers="given"``), holding each cell's text
+("" as None), with
 ``frame.attrs`` = ``{"table": name, "row_ids": [...], "links": [...], "labels": [...]}``.
 """
 
@@ -32,6 +33,7 @@ class _Tables(HTMLParser):
                     "rows": [],
                     "ids": [],
                     "links": [],
+                    "given": attributes.get("data-headers") == "given",
                 }
             )
         elif not self.tables:
@@ -79,7 +81,8 @@ def read_tables(body: str) -> list[pd.DataFrame]:
     parser.feed(body)
     frames = []
     for table in parser.tables:
-        frame = pd.DataFrame(table["rows"], columns=table["keys"])
+        # a table whose headers the page gave (the derived tables) is read by its headers
+        frame = pd.DataFrame(table["rows"], columns=table["labels"] if table["given"] else table["keys"])
         frame.attrs = {
             "table": table["name"],
             "row_ids": table["ids"],

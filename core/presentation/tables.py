@@ -593,6 +593,7 @@ def html_table(
     muted: Sequence[str] = ("source", "snippet", "reading", "note", "sources"),
     theme: str = "light",
     drop_empty: bool = True,
+    headers: Mapping[str, str] | None = None,
 ) -> str:
     """A presenter's frame as an HTML table the reader never has to scroll inside.
 
@@ -626,6 +627,9 @@ def html_table(
         ``light`` or ``dark``: the palette of :data:`TABLE_PALETTES`.
     drop_empty : bool
         Leave out the columns that are empty in every row (on this table: a CSV keeps them).
+    headers : mapping, optional
+        Column key → header, for frames whose keys are not in :data:`COLUMN_LABELS` (the
+        derived tables).
     """
     keys = list(columns) if columns is not None else list(frame.columns)
     shown = display(frame, lang, keys)
@@ -633,7 +637,7 @@ def html_table(
     if drop_empty and not shown.empty:  # a column with nothing in it only takes room
         keys = [key for key in keys if any(_cell_text(v) for v in shown[key])]
         shown = shown.loc[:, keys]
-    labels = [column_label(key, lang) for key in keys]
+    labels = [(headers or {}).get(key) or column_label(key, lang) for key in keys]
     head = []
     if links is not None:
         head.append(f'<th scope="col" class="k-open">{_e(t("col.open", lang))}</th>')
@@ -666,8 +670,9 @@ def html_table(
                 f'<td class="{_e(" ".join(classes))}" data-label="{_e(label)}">{_breakable(text)}</td>'
             )
         body.append(f"<tr{attributes}>{''.join(cells)}</tr>")
+    given = ' data-headers="given"' if headers else ""
     return (
-        f'<div class="oee-table" data-table="{_e(name)}" data-rows="{len(shown)}">'
+        f'<div class="oee-table" data-table="{_e(name)}" data-rows="{len(shown)}"{given}>'
         f"<table><thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
