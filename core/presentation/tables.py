@@ -653,7 +653,7 @@ def html_table(
             text = open_label or t("col.open_text", lang)
             cells.append(
                 f'<td class="k-open" data-label="{_e(t("col.open", lang))}">'
-                f'<a href="{_e(links[index])}" target="_self" tabindex="-1">{_e(text)}</a></td>'
+                f'<a href="{_e(links[index])}" tabindex="-1">{_e(text)}</a></td>'
             )
         for key, label, value in zip(keys, labels, values):
             text = _cell_text(value)
