@@ -62,7 +62,7 @@ def show(frame: pd.DataFrame, columns=None, **options) -> None:
     """A presenter's frame as an HTML table in the reader's language and theme."""
     theme = common.theme()
     body = tables.html_table(frame, common.lang(), columns, theme=theme, **options)
-    st.html(f"<style>{tables.table_css(theme)}</style>{body}")
+    st.html(f"<style>{tables.table_css(theme, common.present())}</style>{body}")
 
 
 def opened_row(table: str, key: str) -> str | None:

@@ -526,11 +526,12 @@ _MIN_WIDTHS = {"value": "8em"}
 _LONG_TOKENS = ("source", "sources", "snippet", "reading", "url", "registry", "id")
 
 
-def table_css(theme: str = "light") -> str:
+def table_css(theme: str = "light", present: bool = False) -> str:
     """The stylesheet of :func:`html_table` in ``theme`` (static: only the palette's colours).
 
     The card layout follows the width of the table's own box (a container query), not the
-    window's: a table in a narrow column becomes cards as it would on a phone.
+    window's: a table in a narrow column becomes cards as it would on a phone. In presentation
+    mode the text is as large as the page's.
     """
     c = TABLE_PALETTES.get(theme, TABLE_PALETTES["light"])
     min_widths = "".join(f".oee-table td.k-{key}{{min-width:{width};}}" for key, width in _MIN_WIDTHS.items())
@@ -538,7 +539,8 @@ def table_css(theme: str = "light") -> str:
 .oee-table {{ width: 100%; max-width: 100%; margin: 0 0 1rem 0; container-type: inline-size;
   overflow-x: auto; }}
 .oee-table table {{ width: 100%; border-collapse: collapse; table-layout: auto; color: {c["text"]};
-  background: {c["background"]}; font-size: 0.875rem; line-height: 1.4; margin: 0; }}
+  background: {c["background"]}; font-size: {"1.25rem" if present else "0.875rem"}; line-height: 1.4;
+  margin: 0; }}
 .oee-table th, .oee-table td {{ text-align: left; vertical-align: top; padding: 0.3rem 0.35rem;
   border: none; border-bottom: 1px solid {c["border"]}; white-space: normal; overflow: visible;
   text-overflow: clip; overflow-wrap: break-word; word-break: normal; }}
