@@ -657,26 +657,28 @@ def html_table(
                 f'<td class="k-open" data-label="{_e(t("col.open", lang))}">'
                 f'<a href="{_e(links[index])}" tabindex="-1">{_e(text)}</a></td>'
             )
-        for key, label, value in zip(keys, labels, values):
-            text = _cell_text(value)
-            classes = [f"k-{key}"]
-            if key in _EMPHASIS:
-                classes.append(_EMPHASIS[key])
-            elif key in muted:
-                classes.append("muted")
-            if key in _LONG_TOKENS:
-                classes.append("long")  # ids and addresses may break anywhere, words may not
-            if not text:
-                classes.append("blank")
-            cells.append(
-                f'<td class="{_e(" ".join(classes))}" data-label="{_e(label)}">{_breakable(text)}</td>'
-            )
+        cells += [_cell(key, label, value, muted) for key, label, value in zip(keys, labels, values)]
         body.append(f"<tr{attributes}>{''.join(cells)}</tr>")
     given = ' data-headers="given"' if headers else ""
     return (
         f'<div class="oee-table" data-table="{_e(name)}" data-rows="{len(shown)}"{given}>'
         f"<table><thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
+
+
+def _cell(key: str, label: str, value: Any, muted: Sequence[str]) -> str:
+    """One cell: its column's key and header (the card's line label), its text escaped."""
+    text = _cell_text(value)
+    classes = [f"k-{key}"]
+    if key in _EMPHASIS:
+        classes.append(_EMPHASIS[key])
+    elif key in muted:
+        classes.append("muted")
+    if key in _LONG_TOKENS:
+        classes.append("long")  # ids and addresses may break anywhere, words may not
+    if not text:
+        classes.append("blank")
+    return f'<td class="{_e(" ".join(classes))}" data-label="{_e(label)}">{_breakable(text)}</td>'
 
 
 def _e(value: object) -> str:
