@@ -171,7 +171,7 @@ async def _reader_steps(session: Session, rng: random.Random, query: str):
         return await session.set_widget("lang", options[(current + 1) % len(options)])
 
     async def open_trial():
-        elapsed = await session.select_row("trials__table", 0)
+        elapsed = await session.open_row("trials_open_row", "alex")  # the first row by name
         if session.path != "trial" or "trial=" not in session.query:
             raise ProtocolError("protocol", f"selecting a row did not open a trial (on /{session.path})")
         return elapsed

@@ -41,7 +41,7 @@ DONE = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
 COMPILE_ERROR = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_WITH_COMPILE_ERROR")
 WIDGET_KINDS = (
     "multiselect", "selectbox", "button_group", "text_input", "toggle", "checkbox", "number_input",
-    "dataframe", "radio", "slider",
+    "dataframe", "radio", "slider", "bidi_component",
 )  # fmt: skip
 MAX_MESSAGE = 64 * 2**20
 
@@ -354,6 +354,21 @@ class Session:
     async def select_row(self, key: str, row: int) -> float:
         """Select one row of a dataframe with ``on_select="rerun"`` (the trials table)."""
         return await self.set_widget(key, {"selection": {"rows": [row], "columns": [], "cells": []}})
+
+    async def open_row(self, key: str, trial_id: str) -> float:
+        """Open a trial from its row, as a click, Enter or Space on it does in a browser: the
+        row opener component (``pages/table_view.py``) sends its ``open`` trigger."""
+        widget = self.widgets.get(key)
+        if widget is None:
+            raise ProtocolError(
+                "protocol", f"no component {key!r} on /{self.path} (has {sorted(self.widgets)})"
+            )
+        # Streamlit's trigger id for a component's events (streamlit/components/v2/bidi_component)
+        trigger = WidgetState(id=f"$$STREAMLIT_INTERNAL_KEY_{widget.id}__events")
+        trigger.json_trigger_value = json.dumps([{"event": "open", "value": trial_id}])
+        started = time.perf_counter()
+        await self._rerun([*self._current_states(), trigger])
+        return await self._until_finished(started)
 
     async def navigate(self, path: str) -> float:
         """Follow the sidebar link to ``/path`` (the frontend keeps no query string)."""

@@ -13,7 +13,7 @@ from core.presentation import citations, derivations, formatting, plots
 from core.presentation.i18n import vocab_label
 from core.store import Database, connection
 from core.text import markdown_escape
-from pages import common
+from pages import common, table_view
 from pages.common import tr
 
 
@@ -36,6 +36,13 @@ def _labelled(frame: pd.DataFrame, keys: dict[str, str]) -> pd.DataFrame:
     shown = frame[[k for k in keys if k in frame.columns]]
     shown = shown.loc[:, [k for k in shown.columns if shown[k].astype(str).str.len().gt(0).any()]]
     return shown.rename(columns={k: tr(v) for k, v in keys.items()})
+
+
+def _show(frame: pd.DataFrame, keys: dict[str, str], name: str) -> None:
+    """A derived table on the trial page: cells wrap, every row is on the page, a card per row
+    on a phone (pages/table_view.py); empty columns left out as in ``_labelled``."""
+    columns = [k for k in keys if k in frame.columns]
+    table_view.show(frame, columns, name=name, headers={k: tr(v) for k, v in keys.items()})
 
 
 ABSOLUTE_COLUMNS = {
@@ -61,8 +68,7 @@ def absolute_effects_section(values: pd.DataFrame, lang: str, key: str) -> None:
         st.caption(tr("derived.absolute_none"))
         return
     st.caption(tr("derived.absolute_help"))
-    table = _labelled(derivations.absolute_table(effects, lang), ABSOLUTE_COLUMNS)
-    st.dataframe(table, hide_index=True, width="stretch", key=key)
+    _show(derivations.absolute_table(effects, lang), ABSOLUTE_COLUMNS, name=key)
 
 
 TIMELINE_COLUMNS = {
@@ -102,8 +108,9 @@ def timeline_section(values: pd.DataFrame, lang: str, trial_id: str) -> None:
         with st.expander(tr("cite.alt_title"), icon=":material/description:"):
             st.markdown(markdown_escape(plots.text_alternative(figure)))
             st.caption(markdown_escape(plots.citation_of(figure)).replace("\n", "  \n"))
-        table = _labelled(derivations.timeline_table(group, lang), TIMELINE_COLUMNS)
-        st.dataframe(table, hide_index=True, width="stretch", key=f"timeline__table__{endpoint}__{measure}")
+        _show(
+            derivations.timeline_table(group, lang), TIMELINE_COLUMNS, name=f"timeline-{endpoint}-{measure}"
+        )
 
 
 def survival_differences(rows: pd.DataFrame, lang: str) -> None:

@@ -10,7 +10,7 @@ from core.importer import USER_VERSION_SUFFIX, curated_id_of
 from core.presentation import caveats, estimates, export, formatting, tables
 from core.presentation.i18n import data_text, vocab_label
 from core.text import markdown_escape as md
-from pages import common, data, derived_sections
+from pages import common, data, derived_sections, table_view
 from pages.common import tr
 
 common.ensure_shell()
@@ -161,30 +161,22 @@ if note:
 
 # --- arms ------------------------------------------------------------------------------------------
 st.header(tr("trial.arms"))
-st.dataframe(tables.display(tables.arms_table(arms, lang), lang), hide_index=True, width="stretch")
+table_view.show(tables.arms_table(arms, lang), name="arms")
 
 # --- analyses --------------------------------------------------------------------------------------
 st.header(tr("trial.analyses"))
-st.dataframe(tables.display(tables.analyses_table(analyses, lang), lang), hide_index=True, width="stretch")
+table_view.show(tables.analyses_table(analyses, lang), name="analyses")
 
 # One value table for the whole trial (the card and the CSV use the same presenter); each
 # section shows its rows.
 value_table = tables.value_table(values, lang)
 VALUE_COLUMNS = [c for c in tables.VALUE_COLUMNS if c != "trial"]
-TABLE_CONFIG = {
-    tables.column_label(key, lang): st.column_config.TextColumn(width=width)
-    for key, width in (("value", "medium"), ("snippet", "large"), ("caveats", "medium"))
-}
 
 
-def show_values(mask: pd.Series) -> None:
-    rows = value_table[mask.to_numpy()]
-    st.dataframe(
-        tables.display(rows, lang, VALUE_COLUMNS),
-        hide_index=True,
-        width="stretch",
-        column_config=TABLE_CONFIG,
-    )
+def show_values(mask: pd.Series, name: str = "values") -> None:
+    """The rows of the value table under ``mask``: number, interval and level first; every
+    cell wraps and every row is on the page (a card per value on a phone)."""
+    table_view.show(value_table[mask.to_numpy()], VALUE_COLUMNS, name=name)
 
 
 SAFETY = schema.SAFETY_ENDPOINTS
@@ -207,11 +199,8 @@ if hazard_ratios.empty:
     st.caption(tr("trial.no_effects"))
 else:
     st.caption(tr("forest_rows.trial_rule"))
-    st.dataframe(
-        estimates.display(estimates.hr_table(hazard_ratios, lang), lang),
-        hide_index=True,
-        width="stretch",
-        column_config=TABLE_CONFIG,
+    table_view.show(
+        estimates.hr_table(hazard_ratios, lang), name="effects", headers=estimates.own_headers(lang)
     )
 
 # --- derived: absolute effects and how estimates matured across data cuts --------------------------
@@ -259,12 +248,7 @@ if not discrepancies.empty:
             icon=":material/check_circle:" if agreement else ":material/warning:",
             expanded=not agreement,
         ):
-            st.dataframe(
-                tables.display(linked[linked["id"] == summary["id"]], lang, linked_columns),
-                hide_index=True,
-                width="stretch",
-                column_config=TABLE_CONFIG,
-            )
+            table_view.show(linked[linked["id"] == summary["id"]], linked_columns, name="discrepancy")
 
 st.divider()
 # Built while the page runs, from this reader's data (their import included).

@@ -2,7 +2,6 @@
 
 from functools import partial
 
-import pandas as pd
 import streamlit as st
 
 from core import queries, schema
@@ -11,7 +10,7 @@ from core.presentation.export import to_csv_bytes
 from core.presentation.i18n import data_text, vocab_label
 from core.store import Database
 from core.text import markdown_escape as md
-from pages import common, data, derived_sections
+from pages import common, data, derived_sections, table_view
 from pages.common import tr
 
 common.ensure_shell()
@@ -77,9 +76,12 @@ def option_label(key: str, counts_by_value: dict[str, int]):
 
 
 with st.expander(tr("trials.filters"), expanded=not common.present(), icon=":material/filter_list:"):
-    columns = st.columns(5)
     counts = data.facet_counts(database=database, selected=selected_key, q=q, keys=tuple(FACET_ORDER))
+    # One row of columns per five facets, made in reading order, so that the keyboard (Tab)
+    # goes through the filters in the order the eye does: left to right, then the next row.
     for index, key in enumerate(FACET_ORDER):
+        if index % 5 == 0:
+            columns = st.columns(5)
         options_frame = counts[key]
         counts_by_value = dict(zip(options_frame["value"], options_frame["trials"]))
         options = list(options_frame["value"])
@@ -150,53 +152,19 @@ if rows.empty:
 headline_rows = data.headlines(database=database, trial_ids=tuple(rows["id"]))
 
 
-def with_links(frame: pd.DataFrame) -> pd.DataFrame:
-    """The trials table with each row's link to its trial page (a page concern: the URL)."""
-    frame.insert(0, "link", [common.link("trial", trial=trial_id) for trial_id in frame["id"]])
-    return frame
-
-
-# What a clinician scans first comes first; the frame keeps every column for the CSV.
-COLUMN_ORDER = [
-    "link",
-    "trial",
-    "cancer",
-    "headline",
-    "design",
-    "phase",
-    "primary",
-    "arms",
-    "setting",
-    "patients",
-    "cutoff",
-    "sources",
-]
-table = with_links(tables.trials_table(rows, headline_rows, lang))
-event = st.dataframe(
+# What a clinician scans first comes first: the trial, then its headline result (number,
+# interval, level), then the metadata (tables.TRIALS_SCREEN_COLUMNS). The CSV keeps every column.
+table = tables.trials_screen_table(tables.trials_table(rows, headline_rows, lang))
+table_view.show(
     table,
-    hide_index=True,
-    width="stretch",
-    height=min(38 * (len(table) + 1) + 4, 720),
-    key="trials__table",
-    column_order=COLUMN_ORDER,
-    on_select="rerun",
-    selection_mode="single-row",
-    column_config={
-        "link": st.column_config.LinkColumn(tr("col.open"), display_text=tr("col.open_text"), width="small"),
-        "trial": st.column_config.TextColumn(tables.column_label("trial", lang), pinned=True, width="medium"),
-        "arms": st.column_config.TextColumn(tables.column_label("arms", lang), width="large"),
-        "headline": st.column_config.TextColumn(
-            tables.column_label("headline", lang), width="large", help=tr("col.headline_help")
-        ),
-        "patients": st.column_config.NumberColumn(tables.column_label("patients", lang), format="%d"),
-        **{
-            key: tables.column_label(key, lang)
-            for key in ("cancer", "setting", "phase", "design", "primary", "cutoff", "sources")
-        },
-    },
+    tables.TRIALS_SCREEN_COLUMNS,
+    name="trials",
+    links=[common.link("trial", trial=trial_id) for trial_id in table["id"]],
+    row_ids=list(table["id"]),
+    row_labels=[tr("tables.open_row", trial=name) for name in table["trial"]],
 )
-if event and event.selection and event.selection.rows:
-    chosen = rows.iloc[event.selection.rows[0]]["id"]
+chosen = table_view.opened_row("trials", key="trials_open_row")  # a component key has no "__"
+if chosen in set(table["id"]):
     st.switch_page("pages/trial.py", query_params={"trial": chosen, **common.shell_params()})
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.html_tables import read_tables
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["trials", "trial", "forest", "survival", "sources"]
 
@@ -43,7 +45,15 @@ def param(app: AppTest, key: str) -> list[str]:
 
 
 def dataframes(app: AppTest):
-    return [element.value for element in app.dataframe]
+    """Every table of the page in order: st.dataframe values, and the presenters' HTML tables
+    read back with their column keys (tests/html_tables.py)."""
+    frames = []
+    for node in app.main:
+        if getattr(node, "type", None) == "arrow_data_frame" or type(node).__name__ == "Dataframe":
+            frames.append(node.value)
+        elif type(node).__name__ == "Html" and "oee-table" in node.value:
+            frames.extend(read_tables(node.value))
+    return frames
 
 
 def trial_names(app: AppTest) -> set[str]:

@@ -136,7 +136,7 @@ def test_killed_replica_sessions_reconnect_and_reopen_their_view(cluster):
     async def scenario():
         sessions = await _open_sessions(cluster.url, QUERIES)
         # each reader moves on: one to a trial, one to the forest plot with an endpoint…
-        await sessions[0].select_row("trials__table", 0)
+        await sessions[0].open_row("trials_open_row", "alex")
         await sessions[1].navigate("forest")
         await sessions[1].set_widget("forest__endpoint", [sessions[1].options("forest__endpoint")[1]])
         await sessions[2].navigate("survival")

@@ -77,7 +77,7 @@ def _headline_values(values: pd.DataFrame) -> pd.DataFrame:
     return picked.sort_values(["order", "analysis_sequence", "position"], kind="stable").head(_MAX_ROWS)
 
 
-_RESULT_COLUMNS = ("metric", "population", "arm", "value", "caveats")
+_RESULT_COLUMNS = ("metric", "value", "caveats", "arm", "population")
 
 
 def _badges(codes: tuple[str, ...], lang: str) -> str:

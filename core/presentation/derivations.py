@@ -257,6 +257,15 @@ def _timeline_cuts(frame: pd.DataFrame, lang: str) -> tuple[list[str], dict[str,
     return list(cuts["analysis"]), names
 
 
+def _tick_lines(text: str, lang: str) -> str:
+    """A cut's name escaped and wrapped for an axis tick (Plotly breaks lines at <br>)."""
+    import textwrap
+
+    chinese = lang != "en"
+    lines = textwrap.wrap(text, width=11 if chinese else 16, break_long_words=chinese) or [text]
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
 def timeline_figure(
     frame: pd.DataFrame, lang: str = "en", theme: str = "light", present: bool = False
 ) -> go.Figure:
@@ -274,12 +283,18 @@ def timeline_figure(
     layout = base_layout(lang, present, (340 if not present else 520) + 24 * n_series, theme)
     layout["margin"] = dict(l=10, r=10, t=40 + 26 * n_series, b=60)
     fig.update_layout(**layout)
+    categories = [names[a] for a in order]
     fig.update_xaxes(
         categoryorder="array",
-        categoryarray=[names[a] for a in order],
+        categoryarray=categories,
         range=[-0.6, len(order) - 0.4],  # room for the first and last labels
         gridcolor=palette(theme).grid,
         automargin=True,
+        # cut names wrapped on a few short lines, never slanted: readable on a 390 px phone
+        tickmode="array",
+        tickvals=categories,
+        ticktext=[_tick_lines(name, lang) for name in categories],
+        tickangle=0,
     )
     fig.update_yaxes(
         title_text=t(_TIMELINE_Y_TITLES.get(measure, "derived.chart_y_hr"), lang),

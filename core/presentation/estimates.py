@@ -134,6 +134,11 @@ def hr_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(out, columns=list(HR_COLUMNS))
 
 
+def own_headers(lang: str) -> dict[str, str]:
+    """The headers of :func:`hr_table`'s own columns in ``lang`` (the others are the catalog's)."""
+    return {key: t(label, lang) for key, label in _OWN_LABELS.items()}
+
+
 def display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """:func:`hr_table` as the reader sees it: caveats in words, headers in ``lang``."""
     out = tables.display(frame.rename(columns={k: f"__{k}" for k in _OWN_LABELS}), lang)

@@ -13,6 +13,7 @@ frames, they do not query.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -25,18 +26,19 @@ from core.presentation.i18n import data_text, data_text_marked, t, vocab_label
 VALUE_COLUMNS = (
     "trial",
     "metric",
+    "value",
+    "caveats",
     "arm",
     "population",
-    "value",
     "assessment",
     "evidence",
-    "caveats",
     "source",
     "snippet",
     "reading",
     "note",
 )
-"""The value table's columns, in reading order (``trial`` first for cross-trial views)."""
+"""The value table's columns, in reading order (``trial`` first for cross-trial views): the
+number with its interval and level, and what limits it, before the metadata."""
 
 COLUMN_LABELS: dict[str, str] = {
     "trial": "col.trial",
@@ -59,6 +61,7 @@ COLUMN_LABELS: dict[str, str] = {
     "setting": "col.setting",
     "phase": "col.phase",
     "design": "col.design",
+    "design_phase": "tables.design_phase",
     "primary": "col.primary",
     "headline": "col.headline",
     "cutoff": "col.cutoff",
@@ -222,9 +225,9 @@ def value_table(values: pd.DataFrame, lang: str) -> pd.DataFrame:
 FOREST_COLUMNS = (
     "trial",
     "endpoint",
+    "value",
     "arm",
     "population",
-    "value",
     "patients",
     "analysis",
     "caveats",
@@ -355,19 +358,20 @@ def headlines(headline_rows: pd.DataFrame, lang: str) -> dict[str, str]:
 
 TRIALS_COLUMNS = (
     "trial",
+    "headline",
     "cancer",
     "setting",
     "phase",
     "design",
     "arms",
     "primary",
-    "headline",
     "patients",
     "cutoff",
     "sources",
     "id",
 )
-"""The trials table's columns; the trial ``id`` last (the page links with it, the CSV leaves it out)."""
+"""The trials table's columns, the headline result (number, interval, level) first after the
+name; the trial ``id`` last (the page links with it, the CSV leaves it out)."""
 
 
 def trials_table(rows: pd.DataFrame, headline_rows: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -408,6 +412,29 @@ def trials_table(rows: pd.DataFrame, headline_rows: pd.DataFrame, lang: str) -> 
         },
         columns=list(TRIALS_COLUMNS),
     )
+
+
+TRIALS_SCREEN_COLUMNS = (
+    "trial",
+    "headline",
+    "cancer",
+    "design_phase",
+    "primary",
+    "arms",
+    "setting",
+    "patients",
+    "cutoff",
+    "sources",
+)
+"""The trials table on screen: the headline result right after the name, and design and phase
+in one column so that the table fits a laptop's page without sideways scrolling."""
+
+
+def trials_screen_table(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`trials_table` as the page shows it (:data:`TRIALS_SCREEN_COLUMNS`, and ``id``)."""
+    out = table.copy()
+    out["design_phase"] = [f"{design} · {phase}" for design, phase in zip(out["design"], out["phase"])]
+    return out.loc[:, [*TRIALS_SCREEN_COLUMNS, "id"]]
 
 
 def source_registry(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -454,3 +481,210 @@ def glossary(lang: str) -> pd.DataFrame:
         ],
         columns=["term", "english", "chinese", "group"],
     )
+
+
+# --- HTML tables: every cell wraps, every row is on the page, a card per row on a phone ----------
+
+TABLE_PALETTES: dict[str, dict[str, str]] = {
+    "light": {
+        "text": "#1f2328",
+        "muted": "#4d5661",
+        "name": "#0a4d8c",
+        "link": "#0a4d8c",
+        "background": "#ffffff",
+        "stripe": "#f3f5f8",
+        "header": "#e8ecf1",
+        "hover": "#dde9f6",
+        "border": "#c9d1da",
+        "focus": "#0a4d8c",
+    },
+    "dark": {
+        "text": "#e8ecf1",
+        "muted": "#b3bcc6",
+        "name": "#9ccbff",
+        "link": "#9ccbff",
+        "background": "#171614",
+        "stripe": "#201f1c",
+        "header": "#2b2a26",
+        "hover": "#1d3049",
+        "border": "#3a4452",
+        "focus": "#9ccbff",
+    },
+}
+"""The colours of the HTML tables in each theme. Text is drawn on every one of the backgrounds
+(``background``, ``stripe``, ``header``, ``hover``); a test holds each pair to WCAG AA (4.5:1)."""
+
+TABLE_BACKGROUNDS = ("background", "stripe", "header", "hover")
+TABLE_FOREGROUNDS = ("text", "muted", "name", "link")
+
+CARD_WIDTH = 720
+"""At or below this width of its box (CSS px) a table becomes one card per row — on a phone, or
+in a narrow column: the number, then its labels, with no sideways scrolling."""
+
+_EMPHASIS = {"trial": "name", "value": "number", "headline": "number"}
+_MIN_WIDTHS = {"value": "8em"}
+_LONG_TOKENS = ("source", "sources", "snippet", "reading", "url", "registry", "id")
+
+
+def table_css(theme: str = "light", present: bool = False) -> str:
+    """The stylesheet of :func:`html_table` in ``theme`` (static: only the palette's colours).
+
+    The card layout follows the width of the table's own box (a container query), not the
+    window's: a table in a narrow column becomes cards as it would on a phone. In presentation
+    mode the text is as large as the page's.
+    """
+    c = TABLE_PALETTES.get(theme, TABLE_PALETTES["light"])
+    min_widths = "".join(f".oee-table td.k-{key}{{min-width:{width};}}" for key, width in _MIN_WIDTHS.items())
+    return f"""
+.oee-table {{ width: 100%; max-width: 100%; margin: 0 0 1rem 0; container-type: inline-size;
+  overflow-x: auto; }}
+.oee-table table {{ width: 100%; border-collapse: collapse; table-layout: auto; color: {c["text"]};
+  background: {c["background"]}; font-size: {"1.25rem" if present else "0.875rem"}; line-height: 1.4;
+  margin: 0; }}
+.oee-table th, .oee-table td {{ text-align: left; vertical-align: top; padding: 0.3rem 0.35rem;
+  border: none; border-bottom: 1px solid {c["border"]}; white-space: normal; overflow: visible;
+  text-overflow: clip; overflow-wrap: break-word; word-break: normal; }}
+.oee-table td.long {{ overflow-wrap: anywhere; }}
+.oee-table th {{ background: {c["header"]}; color: {c["text"]}; font-weight: 600; }}
+.oee-table tbody tr {{ background: {c["background"]}; }}
+.oee-table tbody tr:nth-child(even) {{ background: {c["stripe"]}; }}
+.oee-table tbody tr[data-trial] {{ cursor: pointer; }}
+.oee-table tbody tr[data-trial]:hover {{ background: {c["hover"]}; }}
+.oee-table tbody tr:focus-visible {{ outline: 3px solid {c["focus"]}; outline-offset: -3px;
+  background: {c["hover"]}; }}
+.oee-table td.name {{ color: {c["name"]}; font-weight: 600; }}
+.oee-table td.number {{ font-weight: 600; font-variant-numeric: tabular-nums; }}
+.oee-table td.muted {{ color: {c["muted"]}; }}
+.oee-table a {{ color: {c["link"]}; text-decoration: underline; white-space: nowrap; }}
+{min_widths}
+@container (max-width: {CARD_WIDTH}px) {{
+  .oee-table table, .oee-table tbody, .oee-table tr, .oee-table td {{ display: block; width: 100%; }}
+  .oee-table thead {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); white-space: nowrap; }}
+  .oee-table tbody tr {{ display: flex; flex-direction: column; border: 1px solid {c["border"]};
+    border-radius: 6px; margin: 0 0 0.75rem 0; padding: 0.3rem 0; }}
+  .oee-table td.k-open {{ order: 99; display: block; }}
+  .oee-table td.k-open::before {{ content: none; }}
+  .oee-table td {{ display: grid; grid-template-columns: minmax(5.5em, 32%) minmax(0, 1fr); gap: 0.5rem;
+    border-bottom: none; padding: 0.15rem 0.6rem; min-width: 0 !important; }}
+  .oee-table td::before {{ content: attr(data-label); color: {c["muted"]}; font-weight: 400; }}
+  .oee-table td.number, .oee-table td.name {{ font-size: 1.05rem; }}
+  .oee-table td.blank {{ display: none; }}
+}}
+"""
+
+
+def _cell_text(value: Any) -> str:
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def html_table(
+    frame: pd.DataFrame,
+    lang: str,
+    columns: Sequence[str] | None = None,
+    *,
+    name: str = "table",
+    links: Sequence[str] | None = None,
+    open_label: str | None = None,
+    row_ids: Sequence[str] | None = None,
+    row_labels: Sequence[str] | None = None,
+    muted: Sequence[str] = ("source", "snippet", "reading", "note", "sources"),
+    theme: str = "light",
+    drop_empty: bool = True,
+    headers: Mapping[str, str] | None = None,
+) -> str:
+    """A presenter's frame as an HTML table the reader never has to scroll inside.
+
+    Every cell wraps (no ellipsis), every row is on the page (no inner scroll), and in a box
+    narrower than :data:`CARD_WIDTH` (a phone) each row becomes a card whose lines carry their
+    column's name.
+    Every text is HTML-escaped; the only markup is this function's own.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The output of a presenter (column keys, caveat codes): :func:`display` words it.
+    lang : str
+        The reader's language.
+    columns : sequence of str, optional
+        The keys to show, in this order (all by default).
+    name : str
+        The table's name (``data-table``), for the page and its tests.
+    links : sequence of str, optional
+        One address per row: the first column is then an "Open ›" link to it.
+    open_label : str, optional
+        The text of those links ("Open ›").
+    row_ids : sequence of str, optional
+        One id per row (``data-trial``): the row is focusable, and a page may open it on a
+        click, Enter or Space (see ``pages/table_view.py``).
+    row_labels : sequence of str, optional
+        What a screen reader says for each focusable row ("Open LEAD").
+    muted : sequence of str
+        Keys of the columns drawn in the secondary text colour (provenance).
+    theme : str
+        ``light`` or ``dark``: the palette of :data:`TABLE_PALETTES`.
+    drop_empty : bool
+        Leave out the columns that are empty in every row (on this table: a CSV keeps them).
+    headers : mapping, optional
+        Column key → header, for frames whose keys are not in :data:`COLUMN_LABELS` (the
+        derived tables).
+    """
+    keys = list(columns) if columns is not None else list(frame.columns)
+    shown = display(frame, lang, keys)
+    shown.columns = keys
+    if drop_empty and not shown.empty:  # a column with nothing in it only takes room
+        keys = [key for key in keys if any(_cell_text(v) for v in shown[key])]
+        shown = shown.loc[:, keys]
+    labels = [(headers or {}).get(key) or column_label(key, lang) for key in keys]
+    head = []
+    if links is not None:
+        head.append(f'<th scope="col" class="k-open">{_e(t("col.open", lang))}</th>')
+    head += [f'<th scope="col" class="k-{_e(key)}">{_e(label)}</th>' for key, label in zip(keys, labels)]
+    body = []
+    for index, values in enumerate(shown.itertuples(index=False, name=None)):
+        attributes = ""
+        if row_ids is not None:
+            label = row_labels[index] if row_labels is not None else row_ids[index]
+            attributes = f' data-trial="{_e(row_ids[index])}" tabindex="0" aria-label="{_e(label)}"'
+        cells = []
+        if links is not None:
+            text = open_label or t("col.open_text", lang)
+            cells.append(
+                f'<td class="k-open" data-label="{_e(t("col.open", lang))}">'
+                f'<a href="{_e(links[index])}" tabindex="-1">{_e(text)}</a></td>'
+            )
+        cells += [_cell(key, label, value, muted) for key, label, value in zip(keys, labels, values)]
+        body.append(f"<tr{attributes}>{''.join(cells)}</tr>")
+    given = ' data-headers="given"' if headers else ""
+    return (
+        f'<div class="oee-table" data-table="{_e(name)}" data-rows="{len(shown)}"{given}>'
+        f"<table><thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def _cell(key: str, label: str, value: Any, muted: Sequence[str]) -> str:
+    """One cell: its column's key and header (the card's line label), its text escaped."""
+    text = _cell_text(value)
+    classes = [f"k-{key}"]
+    if key in _EMPHASIS:
+        classes.append(_EMPHASIS[key])
+    elif key in muted:
+        classes.append("muted")
+    if key in _LONG_TOKENS:
+        classes.append("long")  # ids and addresses may break anywhere, words may not
+    if not text:
+        classes.append("blank")
+    return f'<td class="{_e(" ".join(classes))}" data-label="{_e(label)}">{_breakable(text)}</td>'
+
+
+def _e(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _breakable(text: str) -> str:
+    """``text`` escaped, with a line-break opportunity after each slash (``atezolizumab/<wbr>``)."""
+    return _e(text).replace("/", "/<wbr>")

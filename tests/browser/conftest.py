@@ -72,6 +72,11 @@ ROW_HEIGHT = 35
 
 
 def click_grid_row(tab, row: int = 0) -> None:
-    """Click the selection cell of a data row of the first dataframe (drawn on a canvas)."""
+    """Click a data row of the page's first table: a row of an HTML table (the trials table,
+    which opens its trial), else the selection cell of a dataframe (drawn on a canvas)."""
+    rows = tab.locator(".oee-table tbody tr")
+    if rows.count():
+        rows.nth(row).click()
+        return
     box = tab.locator('[data-testid="stDataFrame"]').first.bounding_box()
     tab.mouse.click(box["x"] + 16, box["y"] + HEADER_HEIGHT + ROW_HEIGHT * row + ROW_HEIGHT / 2)

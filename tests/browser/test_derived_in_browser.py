@@ -24,8 +24,11 @@ def grid_text(tab) -> str:
 
 
 def wait_for_cell(tab, text: str, timeout: float = 20_000) -> None:
-    """Bring each dataframe into view until one of its accessible cells holds ``text``
-    (a grid fills its cells when it is drawn, and lower grids are drawn when seen)."""
+    """A cell of an HTML table (the trial page) holds ``text``; else bring each dataframe into
+    view until one of its accessible cells does (a grid fills its cells when it is drawn, and
+    lower grids are drawn when seen)."""
+    if tab.locator(".oee-table td", has_text=text).count():
+        return
     frames = tab.locator('[data-testid="stDataFrame"]')
     for index in range(frames.count()):
         frame = frames.nth(index)

@@ -21,8 +21,8 @@ def count_line(tab) -> str:
 @pytest.mark.parametrize(
     ("path", "title", "content"),
     [
-        ("/trials", "Oncology trial evidence", '[data-testid="stDataFrame"]'),
-        ("/trial?trial=lead", "LEAD", '[data-testid="stDataFrame"]'),
+        ("/trials", "Oncology trial evidence", ".oee-table"),
+        ("/trial?trial=lead", "LEAD", ".oee-table"),
         ("/forest", "Hazard ratios across trials", '[data-testid="stPlotlyChart"]'),
         ("/survival", "Survival comparison", '[data-testid="stPlotlyChart"]'),
         ("/sources", "Sources and method", '[data-testid="stDataFrame"]'),
@@ -76,7 +76,7 @@ def test_facet_selection_changes_the_rows(server, page):
 def test_open_a_trial_from_the_table(server, page):
     page.goto(server + "/trials?lang=en&q=liver")
     settle(page)
-    click_grid_row(page, 0)  # sorted by name: IMbrave150 first
+    page.locator('.oee-table[data-table="trials"] tbody tr').first.click()  # by name: IMbrave150 first
     page.wait_for_url(re.compile(r"/trial\?trial="))
     settle(page)
     assert page.locator("h1").first.inner_text() == "IMbrave150"
@@ -252,7 +252,7 @@ def test_an_unknown_trial_id_is_said_and_the_address_kept(server, page, requeste
     settle(page)
     assert page.locator("h1").first.inner_text() == "Trial"
     assert page.get_by_text("No trial has the id or name").is_visible()
-    assert page.locator('[data-testid="stDataFrame"]').count() == 0
+    assert page.locator('[data-testid="stDataFrame"], .oee-table').count() == 0
     assert parse_qs(urlparse(page.url).query)["trial"] == [requested]
 
 
@@ -358,7 +358,7 @@ def test_an_import_dropped_for_another_readers_says_so_on_every_page(browser, tm
 def test_the_trial_chooser_opens_the_chosen_trial(server, page):
     page.goto(server + "/trial?lang=en")
     settle(page)
-    assert page.locator('[data-testid="stDataFrame"]').count() == 0  # no trial by default
+    assert page.locator('[data-testid="stDataFrame"], .oee-table').count() == 0  # no trial by default
     page.locator('[data-testid="stSelectbox"]').first.click()
     page.get_by_role("option", name="CROWN").click()
     page.wait_for_function("() => location.search.includes('trial=crown')")

@@ -1,0 +1,71 @@
+"""Tables on the page: the presenters' HTML tables (core.presentation.tables.html_table), and
+the small script that opens a trial from its row in the same tab.
+
+A table is plain HTML sanitised by Streamlit (st.html): every cell wraps, every row is on the
+page, and a phone shows one card per row. A row that names a trial (``data-trial``) opens it
+on a click, or on Enter or Space once focused; the script only reports which trial — the page
+switches to it with ``st.switch_page``, so the reader's session (language, their import) goes
+with them, in the same tab. Ctrl-, Shift- or middle-click still opens the row's link in a new
+tab, as a browser does.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.presentation import tables
+from pages import common
+
+# Listens on the document (the table is st.html, outside this component), so it works whatever
+# order the two render in; removed again when the component unmounts.
+_OPENER_JS = """
+export default function (component) {
+  const { setTriggerValue, data } = component;
+  const scope = (data && data.table) || "";
+  const rowOf = (target) => {
+    const row = target && target.closest ? target.closest("tr[data-trial]") : null;
+    if (!row) return null;
+    const table = row.closest(".oee-table");
+    return table && table.dataset.table === scope ? row : null;
+  };
+  const onClick = (event) => {
+    const row = rowOf(event.target);
+    if (!row || event.button !== 0) return;
+    if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    const link = event.target.closest("a");
+    const selected = window.getSelection ? String(window.getSelection()) : "";
+    if (!link && selected) return;  // the reader is selecting text to copy
+    event.preventDefault();
+    setTriggerValue("open", row.dataset.trial);
+  };
+  const onKey = (event) => {
+    if (event.key !== "Enter" && event.key !== " ") return;
+    const row = rowOf(event.target);
+    if (!row || event.target !== row) return;
+    event.preventDefault();
+    setTriggerValue("open", row.dataset.trial);
+  };
+  document.addEventListener("click", onClick, true);
+  document.addEventListener("keydown", onKey, true);
+  return () => {
+    document.removeEventListener("click", onClick, true);
+    document.removeEventListener("keydown", onKey, true);
+  };
+}
+"""
+
+_opener = st.components.v2.component("oee_row_opener", js=_OPENER_JS)
+
+
+def show(frame: pd.DataFrame, columns=None, **options) -> None:
+    """A presenter's frame as an HTML table in the reader's language and theme."""
+    theme = common.theme()
+    body = tables.html_table(frame, common.lang(), columns, theme=theme, **options)
+    st.html(f"<style>{tables.table_css(theme, common.present())}</style>{body}")
+
+
+def opened_row(table: str, key: str) -> str | None:
+    """The trial id of the row of ``table`` the reader opened (click, Enter, Space), if any."""
+    result = _opener(key=key, data={"table": table}, on_open_change=lambda: None)
+    return getattr(result, "open", None)
