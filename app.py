@@ -74,6 +74,8 @@ PAGES = [
 page = st.navigation(PAGES, position="hidden" if common.present() else "sidebar")
 common.keep_shell_params()
 common.apply_theme()
+common.current_page(page.url_path, page.title)
+common.present_bar(page.url_path)
 try:
     page.run()
 except UploadExpired:

@@ -13,13 +13,12 @@ common.ensure_shell()
 lang = common.lang()
 database = common.database()
 
-st.title(tr("forest.title"))
-st.warning(tr("forest.banner"), icon=":material/info:")
+common.page_heading(tr("forest.title"), tr("forest.banner"))
 
 endpoint_options = list(data.endpoints_with(database=database, measures=("hr",))["endpoint"])
 cancer_options = list(data.vocabulary(database=database, name="cancer_type")["key"])
 
-controls = st.expander(tr("trials.filters"), expanded=not common.present(), icon=":material/filter_list:")
+controls = common.controls(tr("trials.filters"))
 columns = controls.columns([3, 3, 2, 2, 2])
 endpoints = common.url_multiselect(
     tr("facet.endpoint"),
@@ -88,7 +87,7 @@ figure = plots.forest_figure(
     rows, lang=lang, group_by=group_by, present=common.present(), footer=footer, theme=common.theme()
 )
 name = "forest-hr-" + "-".join(endpoints or ["all"]) + ("-all-cuts" if all_cuts else "-latest")
-common.show_chart(figure, name, key="forest__chart")
+common.show_chart(figure, name, key="forest__chart", title=tr("forest.title"))
 st.caption(tr("forest.legend_help"))
 if rows["trial_caveats"].map(lambda c: c is not None and len(c) > 0).any():
     st.caption(tr("derived.forest_caveat_help"))

@@ -46,7 +46,7 @@ if not ids:
 # The widget follows the address, not the other way: its key names the trial shown, so a
 # new address (a suggestion, a link) starts it afresh on that trial.
 pick_key = f"{PICK_KEY}:{trial_id or ''}"
-st.selectbox(
+common.controls(tr("trial.pick"), boxed=False).selectbox(
     tr("trial.pick"),
     ids,
     index=ids.index(trial_id) if trial_id in ids else None,
@@ -90,8 +90,10 @@ analyses = data.trial_analyses(database=database, trial_id=trial_id)
 values = data.trial_values(database=database, trial_id=trial_id)
 discrepancies = data.discrepancies(database=database, trial_id=trial_id)
 
-st.title(md(formatting.trial_label({"trial_name": header["name"], "origin": header["origin"]}, lang)))
-st.subheader(md(data_text(header["title"], header["title_zh"], lang)))
+common.page_heading(
+    md(formatting.trial_label({"trial_name": header["name"], "origin": header["origin"]}, lang)),
+    subtitle=md(data_text(header["title"], header["title_zh"], lang)),
+)
 
 # --- caveats that apply to the whole trial (the same codes as the evidence card) ------------------
 BADGE_COLOURS = {
