@@ -361,12 +361,15 @@ def show_chart(fig, file_name: str, key: str, title: str | None = None) -> None:
         st.session_state[_LAST_KEY] = (run.page, run.figures)
         if run.position is not None:
             run.position.caption(tr("present.position", step=run.step or run.figures, count=run.figures))
-        if run.step is not None and run.figures != run.step:
+        if run.figures != run.step:
             return
-        if run.stage is None:
-            run.stage = st.empty()
-        with run.stage.container():
-            _chart(plots.fit_height(fig, PRESENT_FIGURE_HEIGHT), file_name, key, title)
+        fitted = plots.fit_height(fig, PRESENT_FIGURE_HEIGHT)
+        if run.position is not None and (fitted.layout.yaxis.tickfont.size or CROWDED) < CROWDED:
+            # in the bar, where the presenter looks: the rows had to be drawn small
+            position = tr("present.position", step=run.step, count=run.figures)
+            run.position.caption(f"{position} · {tr('present.crowded')}")
+        with run.stage if run.stage is not None else st.container():
+            _chart(fitted, file_name, key, title)
         return
     _chart(fig, file_name, key, title)
 
@@ -420,10 +423,14 @@ DECK = ("forest", "survival", "compare", "trial")
 PRESENT_FIGURE_HEIGHT = 860
 """The tallest a figure is drawn in presentation mode: 1080 px less the bar, the caveat line
 and the page's padding, so the figure and its citation fit one 1920×1080 screen."""
+CROWDED = 12
+"""Row labels smaller than this (px) once a figure is fitted to the screen: too many rows to
+read from the back of the room, and the page says so."""
 CONTROLS_KEY = "present_controls"
 _RUN_KEY = "_present_run"
 _LAST_KEY = "_present_figures"
 _PAGE_KEY = "_current_page"
+_MOVE_KEY = "_present_move"
 
 
 @dataclass
@@ -431,7 +438,7 @@ class PresentRun:
     """This run of a page in presentation mode: which figure to show, how many were seen."""
 
     page: str
-    step: int | None  # None: the last figure (stepping back from the next page)
+    step: int | None  # None: the last figure (stepping back from the next page), once counted
     figures: int = 0
     stage: Any = None  # where the shown figure goes: under the page's heading
     position: Any = None  # the bar's "figure 2 of 3"
@@ -475,13 +482,28 @@ def _move(current: str, step: int, count: int | None, direction: int) -> None:
     target = step + direction
     if 1 <= target <= steps:
         st.query_params[STEP_PARAM] = str(target)
-        st.rerun()
+        return
     neighbour = _neighbour(current, direction)
     if neighbour is None:
         return
     params = {key: st.query_params.get_all(key) for key in st.query_params if key != STEP_PARAM}
     params[STEP_PARAM] = "1" if direction > 0 else LAST_STEP
     st.switch_page(f"pages/{neighbour}.py", query_params=params)
+
+
+def _request_move(direction: int) -> None:
+    st.session_state[_MOVE_KEY] = direction
+
+
+def present_step(current: str) -> None:
+    """Called by app.py before the page draws anything: carry out a step the presenter asked
+    for (next or previous, by button or arrow key) on the page the last run showed."""
+    direction = st.session_state.pop(_MOVE_KEY, 0)
+    if not present() or not direction:
+        return
+    last_page, last_count = st.session_state.get(_LAST_KEY, (None, 0))
+    count = last_count if last_page == current else None
+    _move(current, _step() or count or 1, count, direction)
 
 
 def present_bar(current: str) -> None:
@@ -497,9 +519,6 @@ def present_bar(current: str) -> None:
     step = _step()
     if step is None and count:
         step = count
-    if count is not None and step is not None and step > max(count, 1):
-        # a step past this page's figures (a stale link): on to the next page of the deck
-        _move(current, max(count, 1), count, +1)
     run = PresentRun(current, step)
     st.session_state[_RUN_KEY] = run
     st.session_state[_LAST_KEY] = (current, 0)
@@ -507,9 +526,11 @@ def present_bar(current: str) -> None:
     at_end = _neighbour(current, +1) is None and count is not None and (step or 1) >= max(count, 1)
     bar = st.container(horizontal=True, horizontal_alignment="distribute", key="present_bar")
     steps = bar.container(horizontal=True, width="content", vertical_alignment="center")
-    back = steps.button(
+    steps.button(
         tr("present.previous"),
         key="present__previous",
+        on_click=_request_move,
+        args=(-1,),
         icon=":material/chevron_left:",
         type="tertiary",
         shortcut="Left",
@@ -517,9 +538,11 @@ def present_bar(current: str) -> None:
         help=tr("present.previous_help"),
     )
     run.position = steps.container(width="content").empty()
-    forward = steps.button(
+    steps.button(
         tr("present.next"),
         key="present__next",
+        on_click=_request_move,
+        args=(+1,),
         icon=":material/chevron_right:",
         icon_position="right",
         type="tertiary",
@@ -536,10 +559,23 @@ def present_bar(current: str) -> None:
         type="tertiary",
         on_click=lambda: st.session_state.update(present=False),
     )
-    if back:
-        _move(current, step or 1, count, -1)
-    if forward:
-        _move(current, step or 1, count, +1)
+
+
+def present_done() -> None:
+    """Called by app.py after a page ran to its end: a step the page did not have is resolved.
+
+    ``fig=last`` (stepping back from the next page) becomes the page's last figure, and a step
+    past the page's figures (a stale link) goes on to the next page of the deck.
+    """
+    run = st.session_state.pop(_RUN_KEY, None)  # this run's state never outlives it
+    if not present() or not isinstance(run, PresentRun):
+        return
+    if run.step is None:
+        st.query_params[STEP_PARAM] = str(max(run.figures, 1))
+        if run.figures:
+            st.rerun()
+    if run.step is not None and run.step > max(run.figures, 1):
+        _move(run.page, max(run.figures, 1), run.figures, +1)
 
 
 def page_heading(
@@ -558,7 +594,7 @@ def page_heading(
     st.caption(" · ".join(part for part in (f"**{title}**", subtitle, banner) if part))
     run = st.session_state.get(_RUN_KEY)
     if isinstance(run, PresentRun) and run.stage is None:
-        run.stage = st.empty()
+        run.stage = st.container()
 
 
 def controls(label: str, key: str = "controls", boxed: bool = True):

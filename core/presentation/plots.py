@@ -169,9 +169,9 @@ def fit_height(fig: go.Figure, max_height: int, min_plot: int = 160) -> go.Figur
     for trace in out.data:
         size = getattr(trace.marker, "size", None) if hasattr(trace, "marker") else None
         if isinstance(size, (int, float)):
-            trace.marker.size = max(5, size * max(scale, 0.4))
+            trace.marker.size = max(6, size * max(scale, 0.6))
         elif size is not None:
-            trace.marker.size = [max(5, v * max(scale, 0.4)) for v in size]
+            trace.marker.size = [max(6, v * max(scale, 0.6)) for v in size]
     return out
 
 
