@@ -133,8 +133,9 @@ def test_arrow_keys_step_and_previous_opens_the_last_figure_of_the_page_before(s
 
 
 def text_fills(tab) -> list[str]:
+    """The fill of the figures' axis text, which takes the page theme's colour."""
     return tab.evaluate(
-        """() => [...document.querySelectorAll('.ytick text, .g-xtitle text, .annotation-text')]
+        """() => [...document.querySelectorAll('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text')]
             .map(e => getComputedStyle(e).fill)"""
     )
 
@@ -166,6 +167,25 @@ def test_switching_theme_recolours_the_figures_at_once(server, browser, lang):
             "before => getComputedStyle(document.querySelector('.ytick text')).fill !== before", arg=dark[0]
         )
         assert text_fills(tab) == light
+    finally:
+        context.close()
+
+
+def test_choosing_dark_in_the_app_menu_recolours_the_figures(server, browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    tab = context.new_page()
+    try:
+        tab.goto(f"{server}/forest?lang=en&endpoint=PFS&cancer=nsclc-alk")
+        settle(tab, timeout=90_000)
+        light = text_fills(tab)
+        tab.locator('[data-testid="stMainMenu"]').click()
+        tab.locator('[data-testid="stMainMenuList"]').get_by_text(re.compile("Dark$")).click()
+        tab.wait_for_function(
+            "before => getComputedStyle(document.querySelector('.ytick text')).fill !== before", arg=light[0]
+        )
+        dark = text_fills(tab)
+        assert min(brightness(f) for f in dark) > 0.6 > max(brightness(f) for f in light)
+        screenshot(tab, "forest-menu-dark")
     finally:
         context.close()
 
