@@ -509,7 +509,8 @@ def present_step(current: str) -> None:
 def present_bar(current: str) -> None:
     """Presentation mode's slim bar above the page: previous, position, next, controls, exit.
 
-    Called by app.py before the page runs. Left and right arrow keys press previous and next.
+    Called by app.py before the page runs. Left and right arrow keys press previous and next
+    (their buttons show the keys; no tooltip, which would stay over the slide after a click).
     """
     if not present():
         st.session_state.pop(_RUN_KEY, None)
@@ -535,7 +536,6 @@ def present_bar(current: str) -> None:
         type="tertiary",
         shortcut="Left",
         disabled=at_start,
-        help=tr("present.previous_help"),
     )
     run.position = steps.container(width="content").empty()
     steps.button(
@@ -548,7 +548,6 @@ def present_bar(current: str) -> None:
         type="tertiary",
         shortcut="Right",
         disabled=at_end,
-        help=tr("present.next_help"),
     )
     shell = bar.container(horizontal=True, width="content", vertical_alignment="center")
     shell.toggle(tr("present.controls"), key=CONTROLS_KEY, help=tr("present.controls_help"))

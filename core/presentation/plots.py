@@ -166,13 +166,18 @@ def fit_height(fig: go.Figure, max_height: int, min_plot: int = 160) -> go.Figur
     for annotation in out.layout.annotations:
         if annotation.yref == "y":  # text beside a row (the forest plot's HR column)
             annotation.font.size = row_text
-    for trace in out.data:
-        size = getattr(trace.marker, "size", None) if hasattr(trace, "marker") else None
-        if isinstance(size, (int, float)):
-            trace.marker.size = max(6, size * max(scale, 0.6))
-        elif size is not None:
-            trace.marker.size = [max(6, v * max(scale, 0.6)) for v in size]
+    _scale_markers(out, max(scale, 0.6))
     return out
+
+
+def _scale_markers(fig: go.Figure, factor: float, smallest: float = 6) -> None:
+    """Every marker of ``fig`` ``factor`` times its size, never smaller than ``smallest`` px."""
+    for trace in fig.data:
+        size = trace.marker.size if hasattr(trace, "marker") else None
+        if isinstance(size, (int, float)):
+            trace.marker.size = max(smallest, size * factor)
+        elif size is not None:
+            trace.marker.size = [max(smallest, v * factor) for v in size]
 
 
 def _wrap(text: str, width: int) -> str:
