@@ -360,12 +360,14 @@ def show_chart(fig, file_name: str, key: str, title: str | None = None) -> None:
         run.figures += 1
         st.session_state[_LAST_KEY] = (run.page, run.figures)
         if run.position is not None:
-            run.position.caption(tr("present.position", step=run.step or run.figures, count=run.figures))
+            position = tr("present.position", step=run.step or run.figures, count=run.figures)
+            run.position.caption(f"{position} · {tr('present.crowded')}" if run.crowded else position)
         if run.figures != run.step:
             return
         fitted = plots.fit_height(fig, PRESENT_FIGURE_HEIGHT)
         if run.position is not None and (fitted.layout.yaxis.tickfont.size or CROWDED) < CROWDED:
             # in the bar, where the presenter looks: the rows had to be drawn small
+            run.crowded = True
             position = tr("present.position", step=run.step, count=run.figures)
             run.position.caption(f"{position} · {tr('present.crowded')}")
         with run.stage if run.stage is not None else st.container():
@@ -442,6 +444,7 @@ class PresentRun:
     figures: int = 0
     stage: Any = None  # where the shown figure goes: under the page's heading
     position: Any = None  # the bar's "figure 2 of 3"
+    crowded: bool = False  # the figure shown had to draw its rows small
 
 
 def current_page(url_path: str, title: str) -> None:

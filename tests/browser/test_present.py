@@ -43,6 +43,7 @@ FIGURES_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart
 
 def present_tab(browser, color_scheme: str = "light"):
     context = browser.new_context(viewport=SCREEN, color_scheme=color_scheme, accept_downloads=True)
+    context.set_default_timeout(90_000)  # a shared, busy machine: a rerun can take a while
     return context, context.new_page()
 
 
@@ -85,8 +86,9 @@ def test_every_figure_of_the_deck_fits_the_screen_and_next_steps_through_them(se
             next_button = tab.get_by_role("button", name=re.compile(f"^{NEXT[lang]}"))
             if next_button.is_disabled():
                 break
+            before = tab.url
             next_button.click()
-            tab.wait_for_function("previous => location.href !== previous", arg=tab.url)
+            tab.wait_for_function("previous => location.href !== previous", arg=before, timeout=90_000)
             settle(tab, timeout=90_000)
         assert seen == [
             ("forest", "1"),
