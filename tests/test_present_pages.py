@@ -37,7 +37,11 @@ def next_button(app):
 def test_present_mode_shows_one_figure_and_counts_the_others():
     app = open_page("survival", present="1", endpoint="PFS")
     assert len(charts(app)) == 1
-    assert position(app) == "Figure 1 of 2"
+    assert position(app).startswith("Figure 1 of 2")
+    # every PFS median of every trial: drawn small to fit, and the bar says how to enlarge
+    assert "Many rows for one screen" in position(app)
+    filtered = open_page("survival", present="1", endpoint="PFS", cancer="sclc")
+    assert position(filtered) == "Figure 1 of 2"
     assert app.button(key="present__previous").disabled is False  # forest comes before
     normal = open_page("survival", endpoint="PFS")
     assert len(charts(normal)) == 2  # outside presentation mode every figure is shown
