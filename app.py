@@ -73,10 +73,14 @@ PAGES = [
 ]
 page = st.navigation(PAGES, position="hidden" if common.present() else "sidebar")
 common.keep_shell_params()
+common.current_page(page.url_path, page.title)
+common.present_step(page.url_path)  # before anything is drawn: it may switch page
 common.set_document(page.title)
 common.apply_theme()
+common.present_bar(page.url_path)
 try:
     page.run()
 except UploadExpired:
     # the reader's import was dropped while this page ran: say so, never show a partial page
     common.show_upload_expired()
+common.present_done()

@@ -10,15 +10,19 @@ translated labels), so a link opens the same view in any language.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import json
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from core import db, store
+from core.presentation import figure_export, plots
 from core.presentation.export import to_csv_bytes, values_csv
 from core.presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, resolve_language, t
 from core.records import DEFAULT_DATA_DIR
@@ -239,8 +243,10 @@ def keep_shell_params() -> None:
     st.query_params["lang"] = lang()
     if present():
         st.query_params["present"] = "1"
-    elif "present" in st.query_params:
-        del st.query_params["present"]
+        return
+    for param in ("present", STEP_PARAM):
+        if param in st.query_params:
+            del st.query_params[param]
 
 
 def url_multiselect(
@@ -351,14 +357,15 @@ def download(
 
 
 def theme() -> str:
-    """The reader's Streamlit theme, so figures keep their contrast in dark mode."""
+    """The reader's Streamlit theme when the page ran (figures no longer depend on it: they are
+    drawn with Streamlit's theme, which follows a switch of theme without a rerun)."""
     info = getattr(st.context, "theme", None)
     kind = info.get("type") if info else None
     return "dark" if kind == "dark" else "light"
 
 
 def chart_config(file_name: str, image_format: str = "png") -> dict:
-    """Plotly modebar: the camera button downloads the figure as PNG at 2× or as SVG."""
+    """Plotly modebar: the camera button downloads the figure as PNG at 2×."""
     return {
         "displaylogo": False,
         "toImageButtonOptions": {"format": image_format, "filename": file_name, "scale": 2},
@@ -366,20 +373,268 @@ def chart_config(file_name: str, image_format: str = "png") -> dict:
     }
 
 
-def show_chart(fig, file_name: str, key: str) -> None:
-    """A figure with its download format chosen beside it (camera button in the modebar)."""
-    columns = st.columns([5, 2])
-    image_format = columns[1].segmented_control(
-        tr("chart.format"),
-        ["png", "svg"],
-        default="png",
-        key=f"{key}__format",
-        format_func=lambda f: tr(f"chart.format_{f}"),
-        help=tr("chart.format_help"),
-        label_visibility="collapsed",
-        required=True,
+def show_chart(fig, file_name: str, key: str, title: str | None = None) -> None:
+    """A figure, drawn in the reader's theme, with "Download figure" buttons under it.
+
+    In presentation mode only the figure the link's step names is shown, at the top of the
+    page and no taller than the screen leaves it (:func:`present_bar`); the others are
+    counted, so the presenter can step to them.
+    """
+    run = st.session_state.get(_RUN_KEY)
+    if present() and isinstance(run, PresentRun):
+        run.figures += 1
+        st.session_state[_LAST_KEY] = (run.page, run.figures)
+        if run.position is not None:
+            position = tr("present.position", step=run.step or run.figures, count=run.figures)
+            run.position.caption(f"{position} · {tr('present.crowded')}" if run.crowded else position)
+        if run.figures != run.step:
+            return
+        fitted = plots.fit_height(fig, PRESENT_FIGURE_HEIGHT)
+        if run.position is not None and (fitted.layout.yaxis.tickfont.size or CROWDED) < CROWDED:
+            # in the bar, where the presenter looks: the rows had to be drawn small
+            run.crowded = True
+            position = tr("present.position", step=run.step, count=run.figures)
+            run.position.caption(f"{position} · {tr('present.crowded')}")
+        with run.stage if run.stage is not None else st.container():
+            _chart(fitted, file_name, key, title)
+        return
+    _chart(fig, file_name, key, title)
+
+
+def _chart(fig, file_name: str, key: str, title: str | None) -> None:
+    name = f"{file_name}-{lang()}"
+    st.plotly_chart(fig, key=key, config=chart_config(name), theme="streamlit")
+    figure_download(fig, name, key, title or fig.layout.title.text or page_title())
+
+
+def figure_download(fig, file_name: str, key: str, title: str) -> None:
+    """ "Download figure" as PNG and SVG, drawn on the server with the title, today's date and
+    the figure's citation. The file is drawn on click (a few seconds), from plain values."""
+    row = st.container(horizontal=True, key=f"{key}__download")
+    if not figure_export.available():
+        row.button(
+            tr("present.download_png"),
+            key=f"{key}__png",
+            icon=":material/image:",
+            disabled=True,
+            help=tr("present.download_unavailable"),
+        )
+        return
+    figure = fig.to_plotly_json()
+    stamp = figure_export.stamp_text(tr("present.app_name"), tr("present.exported"), dt.date.today())
+    for fmt in figure_export.FORMATS:
+        row.download_button(
+            tr(f"present.download_{fmt}"),
+            data=functools.partial(figure_export.export_figure, figure, fmt, title, stamp),
+            file_name=f"{file_name}.{fmt}",
+            mime=figure_export.FORMATS[fmt],
+            key=f"{key}__{fmt}",
+            icon=":material/image:" if fmt == "png" else ":material/draw:",
+            help=tr("present.download_help"),
+            on_click="ignore",
+        )
+
+
+# --- presentation mode: one figure per screen, stepped through from the link ----------------------
+#
+# The presenter prepares links; in presentation mode a page shows a slim bar (previous, the
+# figure's position, next, controls, exit), one line of title and caveat, and the one figure
+# the link's step names (``fig=2``), sized to fit a 1920×1080 screen. Next and previous step
+# through the page's figures, then on to the next page of the deck, keeping the link's
+# parameters; the step is in the URL, so a link reopens the same figure.
+
+STEP_PARAM = "fig"
+LAST_STEP = "last"
+DECK = ("forest", "survival", "compare", "trial")
+"""The pages a presenter steps through, in order (the trial page only when the link names a trial)."""
+PRESENT_FIGURE_HEIGHT = 860
+"""The tallest a figure is drawn in presentation mode: 1080 px less the bar, the caveat line
+and the page's padding, so the figure and its citation fit one 1920×1080 screen."""
+CROWDED = 12
+"""Row labels smaller than this (px) once a figure is fitted to the screen: too many rows to
+read from the back of the room, and the page says so."""
+CONTROLS_KEY = "present_controls"
+_RUN_KEY = "_present_run"
+_LAST_KEY = "_present_figures"
+_PAGE_KEY = "_current_page"
+_MOVE_KEY = "_present_move"
+
+
+@dataclass
+class PresentRun:
+    """This run of a page in presentation mode: which figure to show, how many were seen."""
+
+    page: str
+    step: int | None  # None: the last figure (stepping back from the next page), once counted
+    figures: int = 0
+    stage: Any = None  # where the shown figure goes: under the page's heading
+    position: Any = None  # the bar's "figure 2 of 3"
+    crowded: bool = False  # the figure shown had to draw its rows small
+
+
+def current_page(url_path: str, title: str) -> None:
+    """Called by app.py: the page this run shows (its URL path and navigation title)."""
+    st.session_state[_PAGE_KEY] = (url_path, title)
+
+
+def page_title() -> str:
+    return st.session_state.get(_PAGE_KEY, ("", ""))[1]
+
+
+def _step() -> int | None:
+    raw = str(st.query_params.get(STEP_PARAM) or "1")
+    if raw == LAST_STEP:
+        return None
+    try:
+        return max(int(raw), 1)
+    except ValueError:
+        return 1
+
+
+def _deck() -> list[str]:
+    return [p for p in DECK if p != "trial" or st.query_params.get("trial")]
+
+
+def _neighbour(current: str, direction: int) -> str | None:
+    """The deck page before or after ``current`` (a page outside the deck leads into it)."""
+    deck = _deck()
+    if current not in deck:
+        return deck[0] if direction > 0 else None
+    index = deck.index(current) + direction
+    return deck[index] if 0 <= index < len(deck) else None
+
+
+def _move(current: str, step: int, count: int | None, direction: int) -> None:
+    """Step to the next or previous figure, or on to the neighbouring page of the deck."""
+    steps = max(count or 0, 1)  # a page without figures is one step
+    target = step + direction
+    if 1 <= target <= steps:
+        st.query_params[STEP_PARAM] = str(target)
+        return
+    neighbour = _neighbour(current, direction)
+    if neighbour is None:
+        return
+    params = {key: st.query_params.get_all(key) for key in st.query_params if key != STEP_PARAM}
+    params[STEP_PARAM] = "1" if direction > 0 else LAST_STEP
+    st.switch_page(f"pages/{neighbour}.py", query_params=params)
+
+
+def _request_move(direction: int) -> None:
+    st.session_state[_MOVE_KEY] = direction
+
+
+def present_step(current: str) -> None:
+    """Called by app.py before the page draws anything: carry out a step the presenter asked
+    for (next or previous, by button or arrow key) on the page the last run showed."""
+    direction = st.session_state.pop(_MOVE_KEY, 0)
+    if not present() or not direction:
+        return
+    last_page, last_count = st.session_state.get(_LAST_KEY, (None, 0))
+    count = last_count if last_page == current else None
+    _move(current, _step() or count or 1, count, direction)
+
+
+def present_bar(current: str) -> None:
+    """Presentation mode's slim bar above the page: previous, position, next, controls, exit.
+
+    Called by app.py before the page runs. Left and right arrow keys press previous and next
+    (their buttons show the keys; no tooltip, which would stay over the slide after a click).
+    """
+    if not present():
+        st.session_state.pop(_RUN_KEY, None)
+        return
+    last_page, last_count = st.session_state.get(_LAST_KEY, (None, 0))
+    count = last_count if last_page == current else None
+    step = _step()
+    if step is None and count:
+        step = count
+    run = PresentRun(current, step)
+    st.session_state[_RUN_KEY] = run
+    st.session_state[_LAST_KEY] = (current, 0)
+    at_start = _neighbour(current, -1) is None and (step or 1) <= 1
+    at_end = _neighbour(current, +1) is None and count is not None and (step or 1) >= max(count, 1)
+    bar = st.container(horizontal=True, horizontal_alignment="distribute", key="present_bar")
+    steps = bar.container(horizontal=True, width="content", vertical_alignment="center")
+    steps.button(
+        tr("present.previous"),
+        key="present__previous",
+        on_click=_request_move,
+        args=(-1,),
+        icon=":material/chevron_left:",
+        type="tertiary",
+        shortcut="Left",
+        disabled=at_start,
     )
-    st.plotly_chart(fig, key=key, config=chart_config(f"{file_name}-{lang()}", image_format), theme=None)
+    run.position = steps.container(width="content").empty()
+    steps.button(
+        tr("present.next"),
+        key="present__next",
+        on_click=_request_move,
+        args=(+1,),
+        icon=":material/chevron_right:",
+        icon_position="right",
+        type="tertiary",
+        shortcut="Right",
+        disabled=at_end,
+    )
+    shell = bar.container(horizontal=True, width="content", vertical_alignment="center")
+    shell.toggle(tr("present.controls"), key=CONTROLS_KEY, help=tr("present.controls_help"))
+    shell.button(
+        tr("shell.exit_present"),
+        key="exit_present",
+        icon=":material/close_fullscreen:",
+        type="tertiary",
+        on_click=lambda: st.session_state.update(present=False),
+    )
+
+
+def present_done() -> None:
+    """Called by app.py after a page ran to its end: a step the page did not have is resolved.
+
+    ``fig=last`` (stepping back from the next page) becomes the page's last figure, and a step
+    past the page's figures (a stale link) goes on to the next page of the deck.
+    """
+    run = st.session_state.pop(_RUN_KEY, None)  # this run's state never outlives it
+    if not present() or not isinstance(run, PresentRun):
+        return
+    if run.step is None:
+        st.query_params[STEP_PARAM] = str(max(run.figures, 1))
+        if run.figures:
+            st.rerun()
+    if run.step is not None and run.step > max(run.figures, 1):
+        _move(run.page, max(run.figures, 1), run.figures, +1)
+
+
+def page_heading(
+    title: str, banner: str | None = None, *, subtitle: str | None = None, icon: str = ":material/info:"
+) -> None:
+    """A page's title, subtitle and caveat banner; in presentation mode one line of them, and
+    under it the place where the figure goes. ``title`` and ``subtitle`` are Markdown (escape
+    data text); ``banner`` is a catalog string."""
+    if not present():
+        st.title(title)
+        if subtitle:
+            st.subheader(subtitle)
+        if banner:
+            st.warning(banner, icon=icon)
+        return
+    st.caption(" · ".join(part for part in (f"**{title}**", subtitle, banner) if part))
+    run = st.session_state.get(_RUN_KEY)
+    if isinstance(run, PresentRun) and run.stage is None:
+        run.stage = st.container()
+
+
+def controls(label: str, key: str = "controls", boxed: bool = True):
+    """Where a page puts its filters: an open expander (a plain container if not ``boxed``).
+
+    In presentation mode the view comes from the link, so the controls are there but hidden
+    until the presenter turns on "Controls" in the bar.
+    """
+    if present() and not st.session_state.get(CONTROLS_KEY):
+        return st.container(key=f"present_hidden_{key}")
+    if boxed:
+        return st.expander(label, expanded=True, icon=":material/filter_list:")
+    return st.container()
 
 
 # --- look -------------------------------------------------------------------------------------------
@@ -393,16 +648,21 @@ html, body { font-family: "Source Sans", "Source Sans Pro", "Noto Sans CJK SC", 
 </style>
 """
 
-# Presentation mode: large type, no sidebar or Streamlit chrome, one figure per screen.
+# Presentation mode: large type, no sidebar or Streamlit chrome, one figure per screen; the
+# page's controls hidden unless asked for; a slim, quiet bar to step, show controls or leave.
 _PRESENT_CSS = """
 <style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-footer, #MainMenu { display: none !important; }
+footer, #MainMenu, [class*="st-key-present_hidden_"] { display: none !important; }
 html, body, .stMarkdown p, .stMarkdown li, [data-testid="stMarkdownContainer"] p,
 [data-testid="stCaptionContainer"], label, button, input { font-size: 21px !important; }
 h1 { font-size: 44px !important; } h2 { font-size: 34px !important; } h3 { font-size: 28px !important; }
-.block-container { padding-top: 1.2rem !important; max-width: 100% !important; }
+.block-container { padding-top: 0.5rem !important; padding-bottom: 2rem !important; max-width: 100% !important; }
+.st-key-present_bar { opacity: 0.55; gap: 0.25rem !important; }
+.st-key-present_bar:hover, .st-key-present_bar:focus-within { opacity: 1; }
+.st-key-present_bar button, .st-key-present_bar label, .st-key-present_bar p,
+.st-key-present_bar [data-testid="stCaptionContainer"] { font-size: 15px !important; }
 </style>
 """
 
@@ -410,11 +670,3 @@ h1 { font-size: 44px !important; } h2 { font-size: 34px !important; } h3 { font-
 def apply_theme() -> None:
     """Static CSS only (no data is ever interpolated): the CJK font stack, presentation mode."""
     st.html(_BASE_CSS + (_PRESENT_CSS if present() else ""))
-    if present():
-        columns = st.columns([4, 1])
-        columns[1].button(
-            tr("shell.exit_present"),
-            key="exit_present",
-            icon=":material/close_fullscreen:",
-            on_click=lambda: st.session_state.update(present=False),
-        )

@@ -16,8 +16,7 @@ common.ensure_shell()
 lang = common.lang()
 database = common.database()
 
-st.title(tr("compare.title"))
-st.warning(tr("compare.banner"), icon=":material/science:")
+common.page_heading(tr("compare.title"), tr("compare.banner"), icon=":material/science:")
 
 # Every hazard ratio at every cut: a researcher may anchor on any published comparison.
 COMPARE_ROWS = 2000  # hazard ratios read; the pairs are bounded too (core.derived)
@@ -30,7 +29,7 @@ if not endpoint_options:
     st.info(tr("compare.none"), icon=":material/search_off:")
     st.stop()
 
-columns = st.columns([2, 5, 2])
+columns = common.controls(tr("trials.filters"), boxed=False).columns([2, 5, 2])
 endpoint = common.url_selectbox(
     tr("compare.endpoint"),
     endpoint_options,

@@ -14,13 +14,12 @@ common.ensure_shell()
 lang = common.lang()
 database = common.database()
 
-st.title(tr("forest.title"))
-st.warning(tr("forest.banner"), icon=":material/info:")
+common.page_heading(tr("forest.title"), tr("forest.banner"))
 
 endpoint_options = list(data.endpoints_with(database=database, measures=("hr",))["endpoint"])
 cancer_options = list(data.vocabulary(database=database, name="cancer_type")["key"])
 
-controls = st.expander(tr("trials.filters"), expanded=not common.present(), icon=":material/filter_list:")
+controls = common.controls(tr("trials.filters"))
 columns = controls.columns([3, 3, 2, 2, 2])
 endpoints = common.url_multiselect(
     tr("facet.endpoint"),
@@ -165,7 +164,7 @@ if not arm_rows.empty:
         theme=common.theme(),
         title=title,
     )
-    common.show_chart(figure, name, key="forest__chart")
+    common.show_chart(figure, name, key="forest__chart", title=title)
     show_text_alternative(figure)
     st.caption(tr("forest.legend_help"))
 if not other_rows.empty:
@@ -181,7 +180,12 @@ if not other_rows.empty:
         kind="other",
         title=tr("forest_rows.other_title"),
     )
-    common.show_chart(other_figure, f"{name}-other-comparisons", key="forest__other_chart")
+    common.show_chart(
+        other_figure,
+        f"{name}-other-comparisons",
+        key="forest__other_chart",
+        title=tr("forest_rows.other_title"),
+    )
     show_text_alternative(other_figure)
 if rows["trial_caveats"].map(lambda c: c is not None and len(c) > 0).any():
     st.caption(tr("derived.forest_caveat_help"))

@@ -16,13 +16,12 @@ common.ensure_shell()
 lang = common.lang()
 database = common.database()
 
-st.title(tr("survival.title"))
-st.warning(tr("survival.banner"), icon=":material/info:")
+common.page_heading(tr("survival.title"), tr("survival.banner"))
 
 available = data.endpoints_with(database=database, measures=("median", "landmark"))
 endpoint_options = [e for e in schema.SURVIVAL_ENDPOINTS if e in set(available["endpoint"])]
 cancer_options = list(data.vocabulary(database=database, name="cancer_type")["key"])
-controls = st.expander(tr("trials.filters"), expanded=not common.present(), icon=":material/filter_list:")
+controls = common.controls(tr("trials.filters"))
 columns = controls.columns([3, 3, 2, 2])
 endpoint = common.url_selectbox(
     tr("survival.endpoint"),

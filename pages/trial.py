@@ -53,7 +53,7 @@ if not ids:
 # The widget follows the address, not the other way: its key names the trial shown, so a
 # new address (a suggestion, a link) starts it afresh on that trial.
 pick_key = f"{PICK_KEY}:{trial_id or ''}"
-st.selectbox(
+common.controls(tr("trial.pick"), boxed=False).selectbox(
     tr("trial.pick"),
     ids,
     index=ids.index(trial_id) if trial_id in ids else None,
@@ -101,15 +101,15 @@ common.set_document(
     f"{formatting.trial_label({'trial_name': header['name'], 'trial_name_zh': header['name_zh']}, lang)} · {tr('nav.trial')}",
     mark_language=False,
 )
-st.title(
+common.page_heading(
     md(
         formatting.trial_label(
             {"trial_name": header["name"], "trial_name_zh": header["name_zh"], "origin": header["origin"]},
             lang,
         )
-    )
+    ),
+    subtitle=md(data_text(header["title"], header["title_zh"], lang)),
 )
-st.subheader(md(data_text(header["title"], header["title_zh"], lang)))
 
 # --- caveats that apply to the whole trial (the same codes as the evidence card) ------------------
 BADGE_COLOURS = {

@@ -122,16 +122,3 @@ def test_figures_declare_a_cjk_font_stack():
 
     fig = plots.survival_landmarks_figure(pd.DataFrame(columns=["measure"]), "OS", lang="zh-Hant")
     assert "Noto Sans CJK TC" in fig.layout.font.family
-
-
-def test_dark_theme_keeps_text_and_lines_readable(con):
-    rows = queries.forest_rows(con)
-    light = plots.forest_figure(rows, theme="light")
-    dark = plots.forest_figure(rows, theme="dark")
-    assert light.layout.font.color != dark.layout.font.color
-    assert dark.layout.font.color.lower() in ("#f0f0f0",)
-    reference = [s for s in dark.layout.shapes if s.x0 == 1][0]
-    assert reference.line.color == dark.layout.font.color  # the line of no effect stays visible
-    dark_ci = {t.name: t.line.color for t in dark.data if t.mode == "lines"}
-    light_ci = {t.name: t.line.color for t in light.data if t.mode == "lines"}
-    assert dark_ci["95% CI"] != light_ci["95% CI"]

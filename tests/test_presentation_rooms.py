@@ -86,6 +86,8 @@ ALLOWED = {
         "core.presentation.plots",
     },
     "problems": {"pandas", "core.problems", "core.presentation.i18n"},
+    # figure files for slides: drawn by kaleido with a browser found on this machine
+    "figure_export": {"os", "shutil", "plotly.graph_objects", "kaleido", "core.presentation.figure_data"},
     "card": {
         "pandas",
         "core.schema",

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from core import derived, schema
 from core.presentation import formatting
 from core.presentation.i18n import data_text, t, vocab_label
-from core.presentation.plots import OKABE_ITO, base_layout, palette
+from core.presentation.plots import SERIES_COLOURS, base_layout, palette
 from core.text import format_number
 
 
@@ -228,7 +228,7 @@ def _timeline_trace(records: list[dict], names: dict, index: int, lang: str) -> 
         textposition="top center",
         name=html.escape(series_label(records[0], lang), quote=False),
         error_y=_error_bars(points),
-        line=dict(color=OKABE_ITO[index % len(OKABE_ITO)], width=2),
+        line=dict(color=SERIES_COLOURS[index % len(SERIES_COLOURS)], width=2),
         marker=dict(size=11, symbol=[p["symbol"] for p in points]),
         cliponaxis=False,
         hovertext=[p["hover"] for p in points],
@@ -303,7 +303,7 @@ def timeline_figure(
         automargin=True,
     )
     if measure == "hr":
-        fig.add_hline(y=1, line=dict(color=palette(theme).text, width=1))
+        fig.add_hline(y=1, line=dict(color=palette(theme).neutral, width=1))
     return fig
 
 

@@ -484,6 +484,26 @@ def _series_key(row: Mapping[str, Any]) -> tuple:
     )
 
 
+def _legend_names(records: list[dict], order: dict[tuple, int], lang: str) -> dict[int, str]:
+    """Each series' legend name, once: an arm reported at two data cuts (two sources) is one
+    name in two series, so a repeated name adds its data cut, and a number if still repeated."""
+    rows: dict[int, dict] = {}
+    for row in records:
+        rows.setdefault(order[_series_key(row)], row)
+    names = {series: arm_label(row, lang) for series, row in rows.items()}
+    counts = Counter(names.values())
+    for series, row in rows.items():
+        cut = data_text(row.get("analysis_label") or "", row.get("analysis_label_zh") or "", lang)
+        if counts[names[series]] > 1 and cut:
+            names[series] = f"{names[series]} · {esc(shorten(cut, 30))}"
+    seen: Counter = Counter()
+    for series in sorted(names):
+        seen[names[series]] += 1
+        if seen[names[series]] > 1:
+            names[series] = f"{names[series]} ({seen[names[series]]})"
+    return names
+
+
 def landmarks_frame(rows: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """One row per landmark rate, grouped into series (one per trial arm, population, source).
 
@@ -494,9 +514,7 @@ def landmarks_frame(rows: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     frame = validate(rows, (*SURVIVAL_COLUMNS, "timepoint"), "survival landmarks")
     records = frame[frame["measure"] == "landmark"].to_dict("records") if not frame.empty else []
     order = {key: index for index, key in enumerate(dict.fromkeys(_series_key(r) for r in records))}
-    names = {}
-    for row in records:
-        names.setdefault(order[_series_key(row)], arm_label(row, lang))
+    names = _legend_names(records, order, lang)
     marks = [
         {
             "series": order[_series_key(row)],

@@ -44,8 +44,13 @@ FONT_STACKS = {
 }
 """CJK-capable font stacks per language, so Chinese labels never fall back to boxes."""
 
-# Okabe-Ito: colour-blind safe, high contrast on white and on dark backgrounds.
-OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+# Series colours after Okabe-Ito (colour-blind safe), with its yellow, sky blue, orange and black
+# replaced by darker or lighter neighbours: every colour contrasts at least 3:1 with both
+# Streamlit backgrounds (tests/test_plots.py), so no series disappears in either theme.
+SERIES_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#AD7A00", "#1F9BCF", "#8C8C00", "#808080"]
+
+THEME_BACKGROUNDS = {"light": "#ffffff", "dark": "#0e1117"}
+"""Streamlit's page backgrounds: every colour a figure draws with must read on both."""
 
 
 @dataclass(frozen=True)
@@ -60,46 +65,47 @@ class IntervalStyle:
 
 @dataclass(frozen=True)
 class Palette:
-    """Colours that must contrast with the page: light and dark Streamlit themes."""
+    """Colours of marks, readable on the light and on the dark page alike.
 
-    text: str
-    muted: str
+    Text has no colour here: figures are drawn with Streamlit's theme, which colours text,
+    axes and hover labels for the reader's current theme, and redraws them when the reader
+    switches theme (a colour fixed when the page ran would keep the old theme's).
+    """
+
+    neutral: str  # marks without a level: the line of no effect, median squares
     grid: str
     interval: dict[str, str]
 
 
-PALETTES = {
-    "light": Palette(
-        "#1f1f1f",
-        "#555555",
-        "rgba(128,128,128,0.25)",
-        {
-            "95": "#0072B2",
-            "90": "#009E73",
-            "80": "#D55E00",
-            "unknown": "#6b6b6b",
-            "none": "#6b6b6b",
-            "derived95": "#A4457F",
-        },
-    ),
-    "dark": Palette(
-        "#f0f0f0",
-        "#c8c8c8",
-        "rgba(200,200,200,0.22)",
-        {
-            "95": "#56B4E9",
-            "90": "#2ED3A0",
-            "80": "#F5A623",
-            "unknown": "#b4b4b4",
-            "none": "#b4b4b4",
-            "derived95": "#E59CD0",
-        },
-    ),
-}
+PALETTE = Palette(
+    "#808080",
+    "rgba(128,128,128,0.25)",
+    {
+        "95": "#0072B2",
+        "90": "#009E73",
+        "80": "#D55E00",
+        "unknown": "#7a7a7a",
+        "none": "#7a7a7a",
+        "derived95": "#9467BD",
+    },
+)
 
 
-def palette(theme: str) -> Palette:
-    return PALETTES.get(theme, PALETTES["light"])
+def palette(theme: str = "light") -> Palette:
+    """The marks' colours; the same in both themes (``theme`` is kept for the callers)."""
+    return PALETTE
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 @dataclass(frozen=True)
@@ -131,7 +137,7 @@ def base_layout(lang: str, present: bool, height: int, theme: str = "light") -> 
     """Layout shared by every figure: fonts that carry CJK, sizes for presentation mode."""
     size = 18 if present else 13
     return dict(
-        font=dict(family=FONT_STACKS.get(lang, FONT_STACKS["en"]), size=size, color=palette(theme).text),
+        font=dict(family=FONT_STACKS.get(lang, FONT_STACKS["en"]), size=size),
         height=height,
         margin=dict(l=10, r=10, t=40, b=90),
         plot_bgcolor="rgba(0,0,0,0)",
@@ -145,6 +151,43 @@ def base_layout(lang: str, present: bool, height: int, theme: str = "light") -> 
 _TOKENS = re.compile(
     r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+"
 )
+
+
+def fit_height(fig: go.Figure, max_height: int, min_plot: int = 160) -> go.Figure:
+    """A copy of ``fig`` no taller than ``max_height`` (presentation mode: one screen).
+
+    The margins (title, legend, axis, citation) keep their size; the plot area shrinks, and
+    with it the row labels, the text beside the rows and the markers, so rows drawn closer
+    together never overlap. A figure that already fits is returned as it is.
+    """
+    height = fig.layout.height
+    if not height or height <= max_height:
+        return fig
+    out = go.Figure(fig)
+    fixed = (out.layout.margin.t or 0) + (out.layout.margin.b or 0)
+    plot = max(height - fixed, 1)
+    room = max(max_height - fixed, min_plot)
+    scale = min(room / plot, 1.0)
+    base = out.layout.font.size or 13
+    rows = len(out.layout.yaxis.tickvals or ()) or 1
+    row_text = max(9, min(base, int(room / rows * 0.7)))
+    out.update_layout(height=int(fixed + room))
+    out.update_yaxes(tickfont=dict(size=row_text))
+    for annotation in out.layout.annotations:
+        if annotation.yref == "y":  # text beside a row (the forest plot's HR column)
+            annotation.font.size = row_text
+    _scale_markers(out, max(scale, 0.6))
+    return out
+
+
+def _scale_markers(fig: go.Figure, factor: float, smallest: float = 6) -> None:
+    """Every marker of ``fig`` ``factor`` times its size, never smaller than ``smallest`` px."""
+    for trace in fig.data:
+        size = trace.marker.size if hasattr(trace, "marker") else None
+        if isinstance(size, (int, float)):
+            trace.marker.size = max(smallest, size * factor)
+        elif size is not None:
+            trace.marker.size = [max(smallest, v * factor) for v in size]
 
 
 def _columns(text: str) -> int:
@@ -256,7 +299,7 @@ def _footer(fig: go.Figure, footer: str, present: bool, theme: str = "light") ->
             yanchor="top",
             showarrow=False,
             align="left",
-            font=dict(size=14 if present else 11, color=palette(theme).muted),
+            font=dict(size=14 if present else 11),
         )
 
 
@@ -380,7 +423,7 @@ def _forest_reference(fig: go.Figure, text: FigureText, present: bool, theme: st
         yref="paper",
         y0=0,
         y1=1,
-        line=dict(color=palette(theme).text, width=1.5),
+        line=dict(color=palette(theme).neutral, width=1.5),
     )
     for words, x, anchor in (
         (f"← {text['favours_experimental']}", 0.9, "right"),
@@ -557,7 +600,7 @@ def _median_markers(fig: go.Figure, marks: pd.DataFrame, x_max: float, text: Fig
                 points,
                 list(points["x"]),
                 text["legend.median"],
-                dict(symbol="square", size=13, color=palette(theme).text),
+                dict(symbol="square", size=13, color=palette(theme).neutral),
             )
         )
 
@@ -685,7 +728,7 @@ def draw_survival_landmarks(frame: pd.DataFrame, text: FigureText, look: Look = 
                 name=series["name"].iloc[0],
                 error_y=_error_bars(series),
                 line=dict(
-                    color=OKABE_ITO[int(index) % len(OKABE_ITO)],
+                    color=SERIES_COLOURS[int(index) % len(SERIES_COLOURS)],
                     dash="dash" if control else "solid",
                     width=2.5,
                 ),
