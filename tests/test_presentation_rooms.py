@@ -19,11 +19,9 @@ STANDARD = {
     "json",
     "math",
     "pathlib",
-    "re",
     "textwrap",
     "tomllib",
     "typing",
-    "unicodedata",
 }
 ALLOWED = {
     "i18n": {"core.text"},
