@@ -44,7 +44,7 @@ def test_the_exported_figure_carries_title_date_and_citation(con):
     assert "Hazard ratios &lt;PFS&gt;" in prepared.layout.title.text  # escaped like all figure text
     texts = [a.text for a in prepared.layout.annotations]
     assert "Oncology Evidence Explorer · exported 2026-12-01" in texts
-    assert any("Trials: ALEX, ALTA-1L, CROWN" in t for t in texts)  # the figure's own citation
+    assert any("Sources (trials shown: 3;" in t for t in texts)  # the figure's own citation
     assert prepared.layout.paper_bgcolor == "#ffffff" and prepared.layout.font.color == figure_export.INK
     assert prepared.layout.height == fig.layout.height + 50 + figure_export.STAMP_HEIGHT
     assert fig.layout.title.text is None  # the page's figure is untouched
@@ -81,7 +81,7 @@ def test_svg_and_png_are_drawn_by_the_browser(con, chromium):
     for expected in (
         "Hazard ratios across trials",
         "2026-12-01",
-        "Trials: ALEX, ALTA-1L, CROWN",
+        "Sources (trials shown: 3;",
         "CROWN · PFS",
     ):
         assert expected in text, expected

@@ -226,7 +226,8 @@ def plain(text: Any) -> str:
     """A prepared frame's label as plain text: tags dropped, entities unescaped."""
     if text is None or (isinstance(text, float) and text != text):
         return ""
-    return html.unescape(_TAG.sub("", str(text))).strip()
+    lines = re.split(r"<br\s*/?>", str(text), flags=re.IGNORECASE)  # a two-line row label
+    return " · ".join(part for part in (html.unescape(_TAG.sub("", line)).strip() for line in lines) if part)
 
 
 def _present(value: Any) -> bool:

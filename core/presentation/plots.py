@@ -651,7 +651,7 @@ def _median_values(fig: go.Figure, marks: pd.DataFrame, x_max: float, present: b
             mode="text",
             text=list(shown["value_text"]),
             textposition=["middle right" if x < x_max * 0.55 else "middle left" for x in xs],
-            textfont=dict(size=14 if present else 11, color=palette(theme).text),
+            textfont=dict(size=14 if present else 11),
             hoverinfo="skip",
             showlegend=False,
             name="values",

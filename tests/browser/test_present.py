@@ -21,7 +21,9 @@ from tests.browser.conftest import screenshot, settle
 SCREEN = {"width": 1920, "height": 1080}
 LANGS = ["en", "zh-Hans", "zh-Hant"]
 NEXT = {"en": "Next", "zh-Hans": "下一张", "zh-Hant": "下一張"}
-CITATION = {"en": "Trials", "zh-Hans": "试验", "zh-Hant": "試驗"}
+pytestmark = pytest.mark.browser
+
+CITATION = {"en": "Sources (trials shown", "zh-Hans": "来源（共", "zh-Hant": "來源（共"}
 
 # Per figure on the page: its box, its drawing, and the lowest text drawn in it (the citation
 # is the figure's last annotation, under the axis).
