@@ -51,7 +51,9 @@ def test_forest_figure_titles_cites_and_describes_itself(lang, heading, alt):
     assert "CROWN" in footer and "NCT03036488" in footer and "CancerNetwork 2026" in footer
     assert not [i for i in INTERNAL_IDS if i in footer]
     described = alt_texts(app, alt)
-    assert described and "0.19" in described[0] and "0.48" in described[0]  # ALTA-1L final, not its interim 0.49
+    assert (
+        described and "0.19" in described[0] and "0.48" in described[0]
+    )  # ALTA-1L final, not its interim 0.49
     assert spec["layout"]["meta"]["summary"].split(" ")[0] in described[0]
     # the citation is repeated as text beside the description: readable at any width
     captions = [
