@@ -5,8 +5,8 @@ Chromium at the three sizes its readers use — a 1440×900 desktop, a 1920×108
 presentation mode (what a tumour board sees) and a 390×844 phone — in English, Simplified and
 Traditional Chinese, and saves ``docs/screenshots/<size>/<page>-<lang>.png``.
 
-Desktop pictures are the whole page; presentation and phone pictures are the first screen, as
-the reader sees it without scrolling. ``python -m docs.screenshots forest trial`` limits the
+Each picture is the first screen, as the reader sees it without scrolling (Streamlit scrolls
+inside its own container, so a "full page" picture would be the first screen too). ``python -m docs.screenshots forest trial`` limits the
 run to some pages.
 """
 
@@ -36,7 +36,7 @@ PAGES = {
 """Each page at a view a reader would prepare (the ALK-positive lung cancer trials)."""
 
 SIZES = {
-    "desktop": ({"width": 1440, "height": 900}, "", True),
+    "desktop": ({"width": 1440, "height": 900}, "", False),
     "present": ({"width": 1920, "height": 1080}, "&present=1", False),
     "phone": ({"width": 390, "height": 844}, "", False),
 }
