@@ -25,6 +25,7 @@ from streamlit.testing.v1.element_tree import Dataframe
 from core import schema
 from core.presentation.i18n import t
 from tests.html_tables import read_tables
+from tests.test_pages import open_page
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TRIALS = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "data" / "trials").glob("*.toml"))
@@ -149,15 +150,8 @@ def test_the_crawl_finds_keys_where_they_stand(key_pattern, text, found):
 
 
 def crawl(page: str, lang: str, params: dict[str, str]) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.query_params["lang"] = lang
-    for key, value in params.items():
-        app.query_params[key] = value
-    if page != "trials":
-        app.switch_page(f"pages/{page}.py")
-    app.run()
-    assert not app.exception, [e.message for e in app.exception]
-    return app
+    """``/<page>?lang=<lang>&<params>`` opened as a fresh session (tests/test_pages.py)."""
+    return open_page(page, lang=lang, **params)
 
 
 def exempt(lang: str) -> set[str]:
