@@ -5,6 +5,7 @@ No business logic here: pages are in ``pages/``, everything else in ``core/``.
 
 import streamlit as st
 
+from core import store
 from core.presentation.i18n import LANGUAGES
 from core.store import UploadExpired
 from pages import common
@@ -83,4 +84,6 @@ try:
 except UploadExpired:
     # the reader's import was dropped while this page ran: say so, never show a partial page
     common.show_upload_expired()
+finally:
+    store.freeze_long_lived()  # after a run that imported something: see core.store
 common.present_done()

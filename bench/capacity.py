@@ -171,7 +171,9 @@ async def _reader_steps(session: Session, rng: random.Random, query: str):
         return await session.set_widget("lang", options[(current + 1) % len(options)])
 
     async def open_trial():
-        elapsed = await session.open_row("trials_open_row", "alex")  # the first row by name
+        if not session.row_trials:
+            raise ProtocolError("protocol", f"no trial rows to open on /{session.path}")
+        elapsed = await session.open_row("trials_open_row", session.row_trials[0])  # the first row
         if session.path != "trial" or "trial=" not in session.query:
             raise ProtocolError("protocol", f"selecting a row did not open a trial (on /{session.path})")
         return elapsed

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ WIDGET_KINDS = (
     "dataframe", "radio", "slider", "bidi_component",
 )  # fmt: skip
 MAX_MESSAGE = 64 * 2**20
+ROW_TRIAL = re.compile(r'<tr[^>]*\bdata-trial="([^"]+)"')
 
 
 class ProtocolError(Exception):
@@ -85,6 +87,7 @@ class Session:
     pages: dict[str, str] = field(default_factory=dict)  # url path → page script hash
     widgets: dict[str, Widget] = field(default_factory=dict)  # user key → widget of the last run
     exceptions: list[str] = field(default_factory=list)
+    row_trials: list[str] = field(default_factory=list)  # trials of the HTML tables' rows, in order
     elements: int = 0
     sent_states: dict[str, WidgetState] = field(default_factory=dict)
     _cache: dict[str, ForwardMsg] = field(default_factory=dict)
@@ -192,6 +195,7 @@ class Session:
         kind = msg.WhichOneof("type")
         if kind == "new_session":
             self.widgets = {}
+            self.row_trials = []
             if msg.new_session.initialize.session_id:
                 self.session_id = msg.new_session.initialize.session_id
             self.page_hash = msg.new_session.page_script_hash or self.page_hash
@@ -221,6 +225,9 @@ class Session:
         kind = element.WhichOneof("type")
         if kind == "exception":
             self.exceptions.append(f"{element.exception.type}: {element.exception.message[:200]}")
+            return
+        if kind == "html":
+            self.row_trials += ROW_TRIAL.findall(element.html.body)
             return
         if kind not in WIDGET_KINDS:
             return

@@ -11,7 +11,10 @@ May import: ``core.db``, ``core.importer``, ``core.queries``, ``core.schema``. N
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
+import sys
 import threading
 import weakref
 from collections import OrderedDict
@@ -203,3 +206,34 @@ def connection(database: Database):
     if database.upload is not None:
         return UPLOADS.connection(database.upload, database.compiled)
     return curated_connection(database.compiled)
+
+
+# --- the long-lived heap -------------------------------------------------------------------------
+# Streamlit runs a full garbage collection after every script run (runner.postScriptGC). It
+# walks every object the process tracks: the modules, the catalogs, the converters, the
+# database's vocabularies — the same hundreds of thousands of objects each time, half of the
+# server's time a page view. Once a run has imported something new, those objects are moved to
+# the permanent generation (gc.freeze); the collection then walks only what sessions made since.
+# Frozen objects are still freed when nothing refers to them; only cycles among them stay.
+
+_frozen_modules = 0
+_freeze_guard = threading.Lock()
+
+
+def freeze_long_lived() -> bool:
+    """Move what the process has built so far out of the garbage collector's way, when a script
+    run imported modules since the last time (a few times a process: once per page's imports).
+    Returns whether it froze."""
+    global _frozen_modules
+    if len(sys.modules) == _frozen_modules:
+        return False
+    with _freeze_guard:
+        count = len(sys.modules)
+        if count == _frozen_modules:
+            return False
+        gc.collect()  # garbage is not kept: only what is alive now is frozen
+        if not _frozen_modules:
+            atexit.register(gc.unfreeze)  # at exit, everything is collected as usual
+        gc.freeze()
+        _frozen_modules = count
+    return True

@@ -24,9 +24,11 @@ import streamlit as st
 from core import db, store
 from core.presentation import figure_export, plots
 from core.presentation.export import to_csv_bytes, values_csv
+from core.presentation.formatting import page_link
 from core.presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, resolve_language, t
 from core.records import DEFAULT_DATA_DIR
 from core.store import Database
+from core.text import markdown_escape
 
 DATA_ENV = "EVIDENCE_DATA"
 TRUE_VALUES = ("1", "true", "yes", "on")
@@ -182,9 +184,7 @@ def shell_params() -> dict[str, str]:
 
 def link(page: str, **params: str) -> str:
     """A relative link to a page that keeps the shell parameters."""
-    from urllib.parse import urlencode
-
-    return f"{page}?{urlencode({**params, **shell_params()})}"
+    return page_link(page, params, lang(), present())
 
 
 # --- URL-bound widgets -------------------------------------------------------------------------------
@@ -317,24 +317,53 @@ def url_toggle(label: str, key: str, param: str, container=st, **kwargs) -> bool
 # --- output --------------------------------------------------------------------------------------
 
 
-EAGER_DOWNLOAD_TRIALS = 2000
-"""Up to this many trials a page's downloads are built while it runs (the reader's data as the
-page shows it); above, a callable closed over plain values builds them on click."""
-
-
 def csv_download(
-    frame: pd.DataFrame, file_name: str, label: str | None = None, key: str | None = None
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    file_name: str,
+    label: str | None = None,
+    key: str | None = None,
 ) -> None:
-    """A CSV download of ``frame``, built now from the reader's data: UTF-8 with BOM, formula-safe."""
-    download(to_csv_bytes(frame), file_name, "text/csv", label or tr("download.csv"), key=key)
+    """A CSV download of ``frame`` (UTF-8 with BOM, formula-safe), written on click.
+
+    ``frame`` is the table or a callable that builds it, closed over plain values (never
+    session state: see :func:`download`)."""
+    download(
+        functools.partial(_table_file, frame), file_name, "text/csv", label or tr("download.csv"), key=key
+    )
 
 
 def values_download(
-    frame: pd.DataFrame, file_name: str, label: str | None = None, key: str | None = None
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    file_name: str,
+    label: str | None = None,
+    key: str | None = None,
 ) -> None:
     """A CSV download of a long-format frame (one row per value): headers in the reader's
-    language, numbers plain, formula-safe — and importable on the Import page as it is."""
-    download(values_csv(frame, lang()), file_name, "text/csv", label or tr("download.csv"), key=key)
+    language, numbers plain, formula-safe — and importable on the Import page as it is.
+
+    Written on click: a page reruns on every click of a filter and most readers never
+    download (writing the file on every run was a quarter of a page view's server time).
+    ``frame`` is the frame or a callable that builds it, closed over plain values (never
+    session state: see :func:`download`)."""
+    download(
+        functools.partial(_values_file, frame, lang()),
+        file_name,
+        "text/csv",
+        label or tr("download.csv"),
+        key=key,
+    )
+
+
+def _built(frame: pd.DataFrame | Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    return frame() if callable(frame) else frame
+
+
+def _table_file(frame) -> bytes:
+    return to_csv_bytes(_built(frame))
+
+
+def _values_file(frame, language: str) -> bytes:
+    return values_csv(_built(frame), language)
 
 
 def download(
@@ -347,11 +376,10 @@ def download(
 ) -> None:
     """A download button.
 
-    Pass the bytes, built while the page runs, so the file is the reader's data as the page
-    shows it. Streamlit runs a callable on click *outside* the reader's session, with no
-    session state: pass one only where building the file on every run is too slow (a large
-    corpus), and only a callable closed over plain values (a :class:`Database`, filters),
-    never one that reads session state.
+    ``data`` is the file's bytes or a callable that writes them on click. Streamlit runs that
+    callable *outside* the reader's session, with no session state: pass only a callable
+    closed over plain values (a :class:`Database`, filters, frames, the language) — never
+    one that reads session state — so the file is the reader's data as the page shows it.
     """
     st.download_button(label, data=data, file_name=file_name, mime=mime, key=key, icon=icon)
 
@@ -405,6 +433,14 @@ def _chart(fig, file_name: str, key: str, title: str | None) -> None:
     name = f"{file_name}-{lang()}"
     st.plotly_chart(fig, key=key, config=chart_config(name), theme="streamlit")
     figure_download(fig, name, key, title or fig.layout.title.text or page_title())
+
+
+def text_alternative(fig) -> None:
+    """The chart in words and its citation as text, written from the frame it draws (under
+    every chart, in an expander)."""
+    with st.expander(tr("cite.alt_title"), icon=":material/description:"):
+        st.markdown(markdown_escape(plots.text_alternative(fig)))
+        st.caption(markdown_escape(plots.citation_of(fig)).replace("\n", "  \n"))
 
 
 def figure_download(fig, file_name: str, key: str, title: str) -> None:

@@ -15,12 +15,16 @@ Not a page: ``app.py`` lists the pages; this module is imported by them.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from core import queries
+from core.presentation import export, tables
 from core.presentation.card import evidence_card_html
+from core.presentation.formatting import page_link
+from core.presentation.i18n import t
 from core.store import Database, connection
 
 __all__ = ["Database"]
@@ -46,11 +50,75 @@ def trials_page(
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
+def trials_total(*, database: Database, selected: tuple[tuple[str, tuple[str, ...]], ...], q: str) -> int:
+    """How many trials one filter state finds."""
+    _, total = queries.trials_page(
+        _con(database), queries.TrialFilter(dict(selected), q), "name", False, 0, 0
+    )
+    return total
+
+
+@dataclass(frozen=True)
+class TrialsScreen:
+    """One page of the trials table as the page draws it: its HTML (stylesheet and table) and
+    its rows' trial ids. Plain values, so reading it from the cache costs next to nothing: a
+    facet click or a fresh view of a view someone has seen redoes neither query nor layout."""
+
+    html: str
+    ids: tuple[str, ...]
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def trials_screen(
+    *,
+    database: Database,
+    selected: tuple[tuple[str, tuple[str, ...]], ...],
+    q: str,
+    sort: str,
+    descending: bool,
+    limit: int,
+    offset: int,
+    lang: str,
+    theme: str,
+    present: bool,
+) -> TrialsScreen:
+    """The Trials page's table for one view, in one language and theme (one query for the rows,
+    one for their headline results). What a clinician scans first comes first: the trial, then
+    its headline result (number, interval, level), then the metadata
+    (:data:`core.presentation.tables.TRIALS_SCREEN_COLUMNS`)."""
+    con = _con(database)
+    filters = queries.TrialFilter(dict(selected), q)
+    rows, _ = queries.trials_page(con, filters, sort, descending, limit, offset)
+    if rows.empty:
+        return TrialsScreen("", ())
+    table = tables.trials_screen_table(
+        tables.trials_table(rows, queries.headlines(con, tuple(rows["id"])), lang)
+    )
+    ids = tuple(table["id"])
+    body = tables.html_table(
+        table,
+        lang,
+        tables.TRIALS_SCREEN_COLUMNS,
+        name="trials",
+        links=[page_link("trial", {"trial": trial_id}, lang, present) for trial_id in ids],
+        row_ids=ids,
+        row_labels=[t("tables.open_row", lang, trial=name) for name in table["trial"]],
+        theme=theme,
+    )
+    return TrialsScreen(f"<style>{tables.table_css(theme, present)}</style>{body}", ids)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
 def facet_counts(
     *, database: Database, selected: tuple[tuple[str, tuple[str, ...]], ...], q: str, keys: tuple[str, ...]
-) -> dict[str, pd.DataFrame]:
-    """Every facet's options with their counts for one filter state, in one query."""
-    return queries.all_facet_counts(_con(database), queries.TrialFilter(dict(selected), q), keys)
+) -> dict[str, dict[str, int]]:
+    """Every facet's options (value → trials, in the facet's order) for one filter state, in
+    one query. Plain dictionaries: read from the cache on every rerun of the Trials page."""
+    frames = queries.all_facet_counts(_con(database), queries.TrialFilter(dict(selected), q), keys)
+    return {
+        key: {str(value): int(count) for value, count in zip(frame["value"], frame["trials"])}
+        for key, frame in frames.items()
+    }
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -184,6 +252,18 @@ def export_frame(*, database: Database, trial_ids: tuple[str, ...] = ()) -> pd.D
 def evidence_card(*, database: Database, trial_id: str, lang: str, day: dt.date) -> str:
     """The printable evidence card of a trial, from the reader's own data (dated ``day``)."""
     return evidence_card_html(_con(database), trial_id, lang, generated=day)
+
+
+def evidence_card_file(*, database: Database, trial_id: str, lang: str) -> bytes:
+    """The evidence card as the file "Download" writes (dated today); built on click."""
+    return evidence_card(database=database, trial_id=trial_id, lang=lang, day=dt.date.today()).encode("utf-8")
+
+
+def page_values(*, database: Database, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The values a page shows (``rows``: its estimates or survival rows) in the long export's
+    columns, then as the page writes them: what its CSV download holds. Built on click."""
+    long = export_frame(database=database, trial_ids=tuple(rows["trial"].unique()))
+    return export.page_values(long, rows, lang)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -1,12 +1,14 @@
 """Forest: hazard ratios across trials and endpoints — descriptive, never pooled."""
 
+from functools import partial
+
 import streamlit as st
 
 from core import schema
-from core.presentation import citations, derivations, estimates, export, figure_data, plots, tables
+from core.presentation import estimates
 from core.presentation.i18n import vocab_label
 from core.text import markdown_escape as md
-from pages import common, data
+from pages import common, data, views
 from pages.common import tr
 
 common.ensure_shell()
@@ -59,14 +61,21 @@ at_95 = common.url_toggle(
 
 FOREST_ROWS = 60  # a readable plot; the total is stated and filters narrow it
 MISSING_PAIRS = 40  # trial–endpoint pairs listed under the plot; the total is stated
-rows = data.forest_estimates(
+# The figures and table of this view, built once per process (pages/views.py).
+view = views.forest(
     database=database,
     endpoints=tuple(endpoints),
-    cancer_types=tuple(cancers),
-    evidence_kinds=tuple(evidence),
+    cancers=tuple(cancers),
+    evidence=tuple(evidence),
     all_cuts=all_cuts,
+    at_95=at_95,
+    group_by=group_by,
     limit=FOREST_ROWS,
+    lang=lang,
+    theme=common.theme(),
+    present=common.present(),
 )
+rows = view.rows
 missing = data.forest_missing(
     database=database,
     endpoints=tuple(endpoints),
@@ -118,11 +127,10 @@ if rows.empty:
     st.stop()
 
 if at_95:
-    rows, converted, not_stated = derivations.forest_at_95(rows)
     st.caption(
         " ".join(
-            [tr("derived.forest_converted", n=converted)]
-            + ([tr("derived.forest_not_converted", n=not_stated)] if not_stated else [])
+            [tr("derived.forest_converted", n=view.converted)]
+            + ([tr("derived.forest_not_converted", n=view.not_stated)] if view.not_stated else [])
         )
     )
 
@@ -139,62 +147,30 @@ else:
 if total > len(rows):
     st.info(tr("forest.truncated", shown=len(rows), total=total), icon=":material/filter_alt:")
 name = "forest-hr-" + "-".join(endpoints or ["all"]) + ("-all-cuts" if all_cuts else "-latest")
-title = citations.figure_title("forest", endpoints, cancers, evidence, all_cuts, lang)
-
-
-def show_text_alternative(figure) -> None:
-    """The chart in words and its citation as text, written from the frame it draws."""
-    with st.expander(tr("cite.alt_title"), icon=":material/description:"):
-        st.markdown(md(plots.text_alternative(figure)))
-        st.caption(md(plots.citation_of(figure)).replace("\n", "  \n"))
-
-
-# Experimental-vs-control rows under "favours experimental / favours control"; any other
-# comparison (patients grouped by response, …) apart, without those words (read from the
-# record: arm roles and the responder-comparison flag).
-arm_rows, other_rows = figure_data.split_comparisons(rows)
-if not arm_rows.empty:
-    footer = plots.citation_footer(arm_rows, lang)
-    figure = plots.forest_figure(
-        arm_rows,
-        lang=lang,
-        group_by=group_by,
-        present=common.present(),
-        footer=footer,
-        theme=common.theme(),
-        title=title,
-    )
-    common.show_chart(figure, name, key="forest__chart", title=title)
-    show_text_alternative(figure)
+if view.arms is not None:
+    common.show_chart(view.arms, name, key="forest__chart", title=view.title)
+    common.text_alternative(view.arms)
     st.caption(tr("forest.legend_help"))
-if not other_rows.empty:
+if view.other is not None:
     st.subheader(tr("forest_rows.other_title"))
     st.caption(tr("forest_rows.other_note"))
-    other_figure = plots.forest_figure(
-        other_rows,
-        lang=lang,
-        group_by=group_by,
-        present=common.present(),
-        footer=plots.citation_footer(other_rows, lang),
-        theme=common.theme(),
-        kind="other",
-        title=tr("forest_rows.other_title"),
-    )
     common.show_chart(
-        other_figure,
+        view.other,
         f"{name}-other-comparisons",
         key="forest__other_chart",
         title=tr("forest_rows.other_title"),
     )
-    show_text_alternative(other_figure)
-if rows["trial_caveats"].map(lambda c: c is not None and len(c) > 0).any():
+    common.text_alternative(view.other)
+if view.caveats:
     st.caption(tr("derived.forest_caveat_help"))
 
 show_missing()
 
-frame = tables.display(estimates.forest_table(rows, lang), lang)
 with st.expander(tr("forest.table"), expanded=not common.present()):
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(view.table, hide_index=True, width="stretch")
     # the plotted values: estimate, CI bounds, level and unit in columns of their own
-    long = data.export_frame(database=database, trial_ids=tuple(rows["trial"].unique()))
-    common.values_download(export.page_values(long, rows, lang), f"{name}-{lang}.csv", key="forest__csv")
+    common.values_download(
+        partial(data.page_values, database=database, rows=rows, lang=lang),
+        f"{name}-{lang}.csv",
+        key="forest__csv",
+    )

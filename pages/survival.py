@@ -1,14 +1,13 @@
 """Survival comparison: medians (with lower bounds drawn honestly), landmark rates,
 within-trial differences, follow-up and maturity for one time-to-event endpoint."""
 
+from functools import partial
+
 import streamlit as st
 
-from core import schema
-from core.presentation import citations, export, plots, tables
+from core import derived, schema
 from core.presentation.i18n import vocab_label
-from core.presentation.survival import LANDMARK_MONTHS, comparison_table
-from core.text import markdown_escape as md
-from pages import common, data, derived_sections
+from pages import common, data, views
 from pages.common import tr
 
 common.ensure_shell()
@@ -43,14 +42,19 @@ all_cuts = common.url_toggle(
 )
 
 SURVIVAL_TRIALS = 25  # a readable chart; the total is stated and filters narrow it
-rows = data.survival_rows(
+# The charts and tables of this view, built once per process (pages/views.py).
+view = views.survival(
     database=database,
     endpoint=endpoint,
-    cancer_types=tuple(cancers),
-    evidence_kinds=tuple(evidence),
-    latest_only=not all_cuts,
+    cancers=tuple(cancers),
+    evidence=tuple(evidence),
+    all_cuts=all_cuts,
     max_trials=SURVIVAL_TRIALS,
+    lang=lang,
+    theme=common.theme(),
+    present=common.present(),
 )
+rows = view.rows
 if rows.empty:
     st.info(tr("survival.none"), icon=":material/search_off:")
     st.stop()
@@ -61,39 +65,30 @@ if total_trials > rows["trial"].nunique():
         tr("survival.truncated", shown=rows["trial"].nunique(), total=total_trials),
         icon=":material/filter_alt:",
     )
-# The two charts, each shown when its measure has rows: (measure, name, builder, help key).
-CHARTS = (
-    ("median", "medians", plots.survival_medians_figure, "survival.medians_help"),
-    ("landmark", "landmarks", plots.survival_landmarks_figure, None),
-)
-for measure, name, build, help_key in CHARTS:
-    if not (rows["measure"] == measure).any():
-        st.caption(tr(f"survival.no_{name}"))
+for chart in view.charts:
+    if chart.figure is None:
+        st.caption(tr(f"survival.no_{chart.name}"))
         continue
-    title = citations.figure_title(name, [endpoint], cancers, evidence, all_cuts, lang)
-    footer = plots.citation_footer(rows[rows["measure"] == measure], lang)  # the trials this chart draws
-    figure = build(
-        rows, endpoint, lang=lang, present=common.present(), footer=footer, theme=common.theme(), title=title
-    )
-    common.show_chart(figure, f"survival-{endpoint}-{name}", key=f"survival__{name}")
-    with st.expander(tr("cite.alt_title"), icon=":material/description:"):
-        st.markdown(md(plots.text_alternative(figure)))
-        st.caption(md(plots.citation_of(figure)).replace("\n", "  \n"))
-    if help_key:
-        st.caption(tr(help_key))
+    common.show_chart(chart.figure, f"survival-{endpoint}-{chart.name}", key=f"survival__{chart.name}")
+    common.text_alternative(chart.figure)
+    if chart.help_key:
+        st.caption(tr(chart.help_key))
 
-derived_sections.survival_differences(rows, lang)
+if view.differences is not None:
+    st.subheader(tr("derived.survival_title"))
+    st.caption(tr("derived.survival_help"))
+    st.dataframe(view.differences, hide_index=True, width="stretch", key="survival__derived")
+    common.values_download(
+        partial(derived.export_rows, view.difference_rows),
+        f"survival-derived-{lang}.csv",
+        key="survival__derived_csv",
+    )
 
 st.subheader(tr("survival.table"))
-follow_up = data.follow_up_rows(database=database, trial_ids=tuple(rows["trial"].unique()))
-table = comparison_table(rows, follow_up, lang)
-# Landmark columns no trial fills are left out; keys become headers through the catalog.
-empty_rates = {f"rate_{m}" for m in LANDMARK_MONTHS if not table[f"rate_{m}"].astype(bool).any()}
-columns = [c for c in table.columns if c != "trial_id" and c not in empty_rates]
-shown = tables.display(table, lang, columns, endpoint=endpoint)
-st.dataframe(shown, hide_index=True, width="stretch")
+st.dataframe(view.table, hide_index=True, width="stretch")
 # the compared values, one row each: estimate, CI bounds, level and unit in columns of their own
-long = data.export_frame(database=database, trial_ids=tuple(rows["trial"].unique()))
 common.values_download(
-    export.page_values(long, rows, lang), f"survival-{endpoint}-{lang}.csv", key="survival__csv"
+    partial(data.page_values, database=database, rows=rows, lang=lang),
+    f"survival-{endpoint}-{lang}.csv",
+    key="survival__csv",
 )

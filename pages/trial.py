@@ -1,16 +1,15 @@
 """Trial: design, arms, and every value grouped by analysis and endpoint, each with its source."""
 
-import datetime as dt
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from core import schema
 from core.importer import USER_VERSION_SUFFIX, curated_id_of
-from core.presentation import caveats, estimates, export, formatting, tables
-from core.presentation.i18n import data_text, vocab_label
+from core.presentation import caveats, export, formatting, tables
+from core.presentation.i18n import data_text
 from core.text import markdown_escape as md
-from pages import common, data, derived_sections, table_view
+from pages import common, data, derived_sections, views
 from pages.common import tr
 
 common.ensure_shell()
@@ -92,10 +91,11 @@ if trial_id is None:
     st.stop()
 
 header = data.trial(database=database, trial_id=trial_id).iloc[0].to_dict()
-arms = data.trial_arms(database=database, trial_id=trial_id)
-analyses = data.trial_analyses(database=database, trial_id=trial_id)
-values = data.trial_values(database=database, trial_id=trial_id)
-discrepancies = data.discrepancies(database=database, trial_id=trial_id)
+# Everything below the header, built once per process for this trial, language and look
+# (pages/views.py): tables as HTML, the maturity charts as figures.
+view = views.trial(
+    database=database, trial_id=trial_id, lang=lang, theme=common.theme(), present=common.present()
+)
 
 common.set_document(
     f"{formatting.trial_label({'trial_name': header['name'], 'trial_name_zh': header['name_zh']}, lang)} · {tr('nav.trial')}",
@@ -124,10 +124,7 @@ BADGE_COLOURS = {
     "immature": "orange",
 }
 # curated trial caveats (schema.CAVEATS: crossing curves, responder comparison…) are red
-badges = [
-    f":{BADGE_COLOURS.get(code, 'red')}-badge[{caveats.label(code, lang)}]"
-    for code in tables.trial_caveats(header, values)
-]
+badges = [f":{BADGE_COLOURS.get(code, 'red')}-badge[{caveats.label(code, lang)}]" for code in view.caveats]
 if badges:
     st.markdown(" ".join(badges))
 
@@ -161,103 +158,81 @@ if note:
 
 # --- arms ------------------------------------------------------------------------------------------
 st.header(tr("trial.arms"))
-table_view.show(tables.arms_table(arms, lang), name="arms")
+st.html(view.arms)
 
 # --- analyses --------------------------------------------------------------------------------------
 st.header(tr("trial.analyses"))
-table_view.show(tables.analyses_table(analyses, lang), name="analyses")
-
-# One value table for the whole trial (the card and the CSV use the same presenter); each
-# section shows its rows.
-value_table = tables.value_table(values, lang)
-VALUE_COLUMNS = [c for c in tables.VALUE_COLUMNS if c != "trial"]
-
-
-def show_values(mask: pd.Series, name: str = "values") -> None:
-    """The rows of the value table under ``mask``: number, interval and level first; every
-    cell wraps and every row is on the page (a card per value on a phone)."""
-    table_view.show(value_table[mask.to_numpy()], VALUE_COLUMNS, name=name)
-
-
-SAFETY = schema.SAFETY_ENDPOINTS
-CONTEXT = schema.CONTEXT_ENDPOINTS
+st.html(view.analyses)
 
 # --- effect estimates --------------------------------------------------------------------------------
-# Every cut, each row naming its cut (label, year, kind) and whether a later cut supersedes
-# it (the forest plot's rule); one estimate printed alike by two sources is one row.
-hazard_ratios = data.forest_estimates(
-    database=database,
-    endpoints=(),
-    cancer_types=(),
-    evidence_kinds=(),
-    all_cuts=True,
-    trial_ids=(trial_id,),
-    limit=None,
-)
 st.header(tr("trial.effects"))
-if hazard_ratios.empty:
+if not view.effects:
     st.caption(tr("trial.no_effects"))
 else:
     st.caption(tr("forest_rows.trial_rule"))
-    table_view.show(
-        estimates.hr_table(hazard_ratios, lang), name="effects", headers=estimates.own_headers(lang)
-    )
+    st.html(view.effects)
 
 # --- derived: absolute effects and how estimates matured across data cuts --------------------------
-derived_sections.absolute_effects_section(values, lang, key="trial__absolute")
-derived_sections.timeline_section(values, lang, trial_id)
+st.header(tr("derived.absolute_title"))
+if not view.absolute:
+    st.caption(tr("derived.absolute_none"))
+else:
+    st.caption(tr("derived.absolute_help"))
+    st.html(view.absolute)
+if view.timeline:
+    st.header(tr("derived.timeline_title"))
+    st.caption(tr("derived.timeline_help"))
+    for chart in view.timeline:
+        st.subheader(chart.title)
+        common.show_chart(chart.figure, chart.file_name, key=chart.key)
+        common.text_alternative(chart.figure)
+        st.html(chart.table)
 
 # --- efficacy, by analysis (data cut) and endpoint --------------------------------------------------
 st.header(tr("trial.results"))
-efficacy = ~values["endpoint"].isin(SAFETY + CONTEXT) & (values["measure"] != "hr")
-for _, analysis in analyses.iloc[::-1].iterrows():
-    in_cut = efficacy & (values["analysis"] == analysis["id"])
-    if not in_cut.any():
-        continue
-    label = data_text(analysis["label"], analysis["label_zh"], lang)
-    kind = vocab_label(schema.ANALYSIS_KINDS, analysis["kind"], lang)
-    st.subheader(f"{md(label)} · {kind}")
-    for endpoint in dict.fromkeys(values.loc[in_cut, "endpoint"]):
-        abbreviation = f" ({md(endpoint)})" if endpoint in schema.ENDPOINT_ABBREVIATIONS else ""
-        st.markdown(f"**{md(vocab_label(schema.ENDPOINTS, endpoint, lang))}**{abbreviation}")
-        show_values(in_cut & (values["endpoint"] == endpoint))
+for cut, endpoints in view.results:
+    st.subheader(cut)
+    for heading, table in endpoints:
+        st.markdown(heading)
+        st.html(table)
 
 # --- safety ------------------------------------------------------------------------------------------
-safety = values["endpoint"].isin(SAFETY)
 st.header(tr("trial.safety"))
-if not safety.any():
+if not view.safety:
     st.caption(tr("trial.no_safety"))
 else:
-    show_values(safety)
+    st.html(view.safety)
 
 # --- patients, follow-up, baseline -----------------------------------------------------------------------
-context = values["endpoint"].isin(CONTEXT)
-if context.any():
+if view.context:
     st.header(tr("trial.context"))
-    show_values(context)
+    st.html(view.context)
 
 # --- discrepancies ------------------------------------------------------------------------------------------
-if not discrepancies.empty:
+if view.discrepancies:
     st.header(tr("trial.discrepancies"))
-    linked = tables.discrepancy_table(discrepancies, lang)
-    linked_columns = ["trial", *VALUE_COLUMNS]
-    for summary in tables.discrepancy_summaries(discrepancies, lang).to_dict("records"):
-        agreement = summary["kind"] == "agreement"
+    for title, agreement, table in view.discrepancies:
         with st.expander(
-            md(summary["title"]),
+            title,
             icon=":material/check_circle:" if agreement else ":material/warning:",
             expanded=not agreement,
         ):
-            table_view.show(linked[linked["id"] == summary["id"]], linked_columns, name="discrepancy")
+            st.html(table)
 
 st.divider()
-# Built while the page runs, from this reader's data (their import included).
+
+
+def shown_values(database, trial_id: str, language: str) -> pd.DataFrame:
+    """The values as this page (and the card) writes them, after the long format's columns."""
+    values = data.trial_values(database=database, trial_id=trial_id)
+    return export.page_values(derived_sections.export_frame(database, (trial_id,)), values, language)
+
+
+# Written on click, from this reader's data (their import included): plain values only.
 download_columns = st.columns(2)
 with download_columns[0]:
     common.download(
-        data.evidence_card(database=database, trial_id=trial_id, lang=lang, day=dt.date.today()).encode(
-            "utf-8"
-        ),
+        partial(data.evidence_card_file, database=database, trial_id=trial_id, lang=lang),
         f"evidence-card-{trial_id}-{lang}.html",
         "text/html",
         tr("card.download"),
@@ -265,11 +240,15 @@ with download_columns[0]:
         icon=":material/print:",
     )
 with download_columns[1]:
-    long = derived_sections.export_frame(database, (trial_id,))
-    common.values_download(long, f"{trial_id}-values.csv", tr("trial.download"), key="trial__csv")
+    common.values_download(
+        partial(derived_sections.export_frame, database, (trial_id,)),
+        f"{trial_id}-values.csv",
+        tr("trial.download"),
+        key="trial__csv",
+    )
     # The values as this page (and the card) writes them, after the long format's columns.
     common.values_download(
-        export.page_values(long, values, lang),
+        partial(shown_values, database, trial_id, lang),
         f"{trial_id}-values-{lang}.csv",
         tr("trial.download_shown"),
         key="trial__shown_csv",

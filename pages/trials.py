@@ -82,9 +82,8 @@ with st.expander(tr("trials.filters"), expanded=not common.present(), icon=":mat
     for index, key in enumerate(FACET_ORDER):
         if index % 5 == 0:
             columns = st.columns(5)
-        options_frame = counts[key]
-        counts_by_value = dict(zip(options_frame["value"], options_frame["trials"]))
-        options = list(options_frame["value"])
+        counts_by_value = counts[key]
+        options = list(counts_by_value)
         # keep a selection visible even when other filters leave it no trials
         options += [v for v in st.session_state[f"trials__{key}"] if v not in options]
         common.url_multiselect(
@@ -114,16 +113,14 @@ descending = common.url_toggle(
     tr("trials.descending"), key="trials__desc", param="desc", container=sort_columns[1]
 )
 
-_, total = data.trials_page(
-    database=database, selected=selected_key, q=q, sort=sort, descending=descending, limit=0, offset=0
-)
+total = data.trials_total(database=database, selected=selected_key, q=q)
 pages = max(1, -(-total // PAGE_SIZE))
 page_number = 1
 if pages > 1:
     page_number = sort_columns[2].number_input(
         tr("trials.page", pages=pages), 1, pages, key="page", bind="query-params"
     )
-rows, total = data.trials_page(
+screen = data.trials_screen(
     database=database,
     selected=selected_key,
     q=q,
@@ -131,6 +128,9 @@ rows, total = data.trials_page(
     descending=descending,
     limit=PAGE_SIZE,
     offset=(page_number - 1) * PAGE_SIZE,
+    lang=lang,
+    theme=common.theme(),
+    present=common.present(),
 )
 
 described = []
@@ -141,30 +141,19 @@ for key, values in selected.items():
 if q:
     described.append(f"{tr('trials.search')}: “{md(q)}”")
 st.markdown(
-    f"**{tr('trials.count', shown=len(rows), total=total)}**"
+    f"**{tr('trials.count', shown=len(screen.ids), total=total)}**"
     + (f" — {tr('trials.where')} " + "; ".join(described) if described else "")
 )
 
-if rows.empty:
+if not screen.ids:
     st.info(tr("trials.none"), icon=":material/search_off:")
     st.stop()
 
-headline_rows = data.headlines(database=database, trial_ids=tuple(rows["id"]))
-
-
-# What a clinician scans first comes first: the trial, then its headline result (number,
-# interval, level), then the metadata (tables.TRIALS_SCREEN_COLUMNS). The CSV keeps every column.
-table = tables.trials_screen_table(tables.trials_table(rows, headline_rows, lang))
-table_view.show(
-    table,
-    tables.TRIALS_SCREEN_COLUMNS,
-    name="trials",
-    links=[common.link("trial", trial=trial_id) for trial_id in table["id"]],
-    row_ids=list(table["id"]),
-    row_labels=[tr("tables.open_row", trial=name) for name in table["trial"]],
-)
+# The table as the page draws it (HTML, cached per view and language: see data.trials_screen).
+# The CSV keeps every column.
+st.html(screen.html)
 chosen = table_view.opened_row("trials", key="trials_open_row")  # a component key has no "__"
-if chosen in set(table["id"]):
+if chosen in screen.ids:
     st.switch_page("pages/trial.py", query_params={"trial": chosen, **common.shell_params()})
 
 
@@ -190,12 +179,10 @@ def filtered_values(database: Database, selected_key: tuple, q: str, sort: str, 
     return export.values_csv(derived_sections.export_frame(database, tuple(all_rows["id"])), lang)
 
 
+# Built on click, from plain values: a facet click reruns this page, and most readers never
+# download (building both files on every run was 40% of the server's cost of a page view).
 view = (database, selected_key, q, sort, descending)
-# Small enough: built now (see common.EAGER_DOWNLOAD_TRIALS); else on click, from plain values.
-if total <= common.EAGER_DOWNLOAD_TRIALS:
-    table_csv, values_csv = filtered_table(*view), filtered_values(*view)
-else:
-    table_csv, values_csv = partial(filtered_table, *view), partial(filtered_values, *view)
+table_csv, values_csv = partial(filtered_table, *view), partial(filtered_values, *view)
 download_columns = st.columns(2)
 with download_columns[0]:
     common.download(

@@ -189,7 +189,7 @@ def test_the_pages_own_template_imports_as_the_users_version_of_lead(downloads, 
     from core.presentation.i18n import t
     from tests.test_pages import import_files, trial_names, visit
 
-    built, _ = downloads
+    built = downloads
     app = open_page("import", lang=lang)
     template = built["template-lead.csv"]
     assert template.decode("utf-8-sig").startswith(export.header("trial", lang) + ",")
@@ -233,9 +233,9 @@ def test_the_pages_own_template_imports_as_the_users_version_of_lead(downloads, 
 def test_a_forest_download_imports_on_the_import_page(downloads):  # noqa: F811
     from tests.test_pages import import_files
 
-    built, _ = downloads
+    built = downloads
     open_page("forest", lang="zh-Hant", endpoint="PFS")  # its CSV, headers in Traditional Chinese
-    name, data = next((n, d) for n, d in built.items() if n.startswith("forest-hr-PFS"))
+    name, data = built.named("forest-hr-PFS")
     shown = value_rows(data)
     assert shown and all(row["unit"] == "ratio" and row["value"] for row in shown)
     app = import_files(open_page("import", lang="zh-Hant"), (name, data))

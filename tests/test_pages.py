@@ -216,28 +216,50 @@ def test_the_cold_deep_link_workaround_still_has_its_private_attribute():
 # --- imported data, downloads ------------------------------------------------------------------
 
 
+class Downloads:
+    """Every download the pages offered: file name → the bytes a click writes.
+
+    Captured from Streamlit's media file manager. Data files are written on click
+    (``deferred``): reading one here calls its callable as Streamlit does on a click — from a
+    thread with no session — so a file that read session state would fail here."""
+
+    def __init__(self) -> None:
+        self.built: dict[str, bytes] = {}
+        self.deferred: dict[str, object] = {}
+
+    def __getitem__(self, name: str) -> bytes:
+        if name in self.built:
+            return self.built[name]
+        return self.deferred[name]()
+
+    def names(self) -> list[str]:
+        return [*self.built, *self.deferred]
+
+    def named(self, prefix: str, suffix: str = ".csv") -> tuple[str, bytes]:
+        name = next(n for n in self.names() if n.startswith(prefix) and n.endswith(suffix))
+        return name, self[name]
+
+
 @pytest.fixture
 def downloads(monkeypatch):
-    """Every download a page offers: file name → bytes built while the page ran, and
-    file name → callable (built on click). Captured from Streamlit's media file manager."""
+    """The downloads the pages of a test offered (:class:`Downloads`)."""
     from streamlit.runtime.media_file_manager import MediaFileManager
 
-    built: dict[str, bytes] = {}
-    deferred: dict[str, object] = {}
+    files = Downloads()
     add, add_deferred = MediaFileManager.add, MediaFileManager.add_deferred
 
     def record(self, path_or_data, mimetype, coordinates, file_name=None, is_for_static_download=False):
         if file_name:
-            built[file_name] = path_or_data
+            files.built[file_name] = path_or_data
         return add(self, path_or_data, mimetype, coordinates, file_name, is_for_static_download)
 
     def record_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        deferred[file_name] = data_callable
+        files.deferred[file_name] = data_callable
         return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
 
     monkeypatch.setattr(MediaFileManager, "add", record)
     monkeypatch.setattr(MediaFileManager, "add_deferred", record_deferred)
-    return built, deferred
+    return files
 
 
 def import_files(app: AppTest, *files: tuple[str, bytes]) -> AppTest:
@@ -289,48 +311,35 @@ def imported():
 
 
 def test_every_download_holds_the_imported_data(downloads, imported):
-    built, deferred = downloads
+    files = downloads
     app = imported
-    rows = value_rows(built["imported-values.csv"])
+    rows = value_rows(files["imported-values.csv"])
     assert {r["trial"] for r in rows} == {"mine"} and len(rows) == 2
 
     visit(app, "trials")
-    table = csv_rows(built["trials-en.csv"])
+    table = csv_rows(files["trials-en.csv"])
     assert "MINE-1 [user-supplied]" in {r["Trial"] for r in table} and len(table) == 24
-    values = value_rows(built["evidence-values.csv"])
+    values = value_rows(files["evidence-values.csv"])
     assert {"mine", "lead", "crown"} <= {r["trial"] for r in values}
 
     visit(app, "trial", trial="mine")
     assert app.title[0].value.startswith("MINE\\-1")
-    assert {r["trial"] for r in value_rows(built["mine-values.csv"])} == {"mine"}
-    card = built["evidence-card-mine-en.html"].decode("utf-8")
+    assert {r["trial"] for r in value_rows(files["mine-values.csv"])} == {"mine"}
+    card = files["evidence-card-mine-en.html"].decode("utf-8")
     assert "MINE-1" in card and "8.3" in card
 
     visit(app, "forest", cancer="sclc", endpoint="PFS")
-    forest = value_rows(next(data for name, data in built.items() if name.startswith("forest-hr-PFS")))
+    forest = value_rows(files.named("forest-hr-PFS")[1])
     assert any(r["shown_trial"] == "MINE-1 [user-supplied]" for r in forest)
 
     visit(app, "survival", cancer="sclc", endpoint="PFS")
-    survival = value_rows(built["survival-PFS-en.csv"])
+    survival = value_rows(files["survival-PFS-en.csv"])
     assert any(r["shown_trial"] == "MINE-1 [user-supplied]" for r in survival)
-    # every data file was built while its page ran; only figure images are drawn on click
-    # (by a browser, a few seconds each), from the figure as the page drew it
-    assert {name.rsplit(".", 1)[-1] for name in deferred} <= {"png", "svg"}
-
-
-def test_large_corpus_downloads_are_built_on_click_from_the_readers_data(downloads, imported, monkeypatch):
-    """Above the eager limit the Trials CSVs are built on click, outside the session: they
-    must still hold the reader's imported trial."""
-    from pages import common
-
-    built, deferred = downloads
-    monkeypatch.setattr(common, "EAGER_DOWNLOAD_TRIALS", 0)
-    visit(imported, "trials")
-    assert "trials-en.csv" not in built
-    # Streamlit calls these on click, from a thread with no session: so does this test
-    table = csv_rows(deferred["trials-en.csv"]())
-    assert "MINE-1 [user-supplied]" in {r["Trial"] for r in table}
-    assert "mine" in {r["trial"] for r in value_rows(deferred["evidence-values.csv"]())}
+    # Every file is written on click, not while its page runs (a page reruns on every filter
+    # click; most readers never download), from plain values: the reads above call them as
+    # Streamlit does, from a thread with no session, and still find the reader's import.
+    assert not files.built, sorted(files.built)
+    assert {name.rsplit(".", 1)[-1] for name in files.deferred} == {"csv", "html", "png", "svg"}
 
 
 def test_an_import_lives_while_other_readers_import(imported):

@@ -22,6 +22,7 @@ STANDARD = {
     "textwrap",
     "tomllib",
     "typing",
+    "urllib",
 }
 ALLOWED = {
     "i18n": {"core.text"},

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from core import schema
 from core.presentation import caveats as caveat_codes
@@ -225,3 +226,10 @@ def snippet_reading(snippet: str, source_script: str, lang: str) -> str:
     elif lang == "zh-Hant" and source_script == "Hans":
         reading = to_hant(reading)
     return "" if reading == snippet else reading
+
+
+def page_link(page: str, params: Mapping[str, str], lang: str, present: bool = False) -> str:
+    """A relative link to ``page`` with ``params`` that keeps the reader's language and
+    presentation mode (the shell parameters every page keeps in its address)."""
+    shell = {"lang": lang, **({"present": "1"} if present else {})}
+    return f"{page}?{urlencode({**params, **shell})}"
