@@ -209,12 +209,14 @@ def connection(database: Database):
 
 
 # --- the long-lived heap -------------------------------------------------------------------------
-# Streamlit runs a full garbage collection after every script run (runner.postScriptGC). It
-# walks every object the process tracks: the modules, the catalogs, the converters, the
-# database's vocabularies — the same hundreds of thousands of objects each time, half of the
-# server's time a page view. Once a run has imported something new, those objects are moved to
-# the permanent generation (gc.freeze); the collection then walks only what sessions made since.
-# Frozen objects are still freed when nothing refers to them; only cycles among them stay.
+# A full garbage collection walks every object the process tracks: the modules, the catalogs,
+# the converters, the database's vocabularies, the cached views — the same hundreds of thousands
+# of objects each time. Streamlit runs one after every script run unless told not to
+# (runner.postScriptGC; .streamlit/config.toml turns it off): it was half of the server's time
+# a page view. Python's own collector still runs full collections now and then. Once a run has
+# imported something new, what is alive is moved to the permanent generation (gc.freeze); a
+# collection then walks only what sessions made since. Frozen objects are still freed when
+# nothing refers to them; only cycles among them stay.
 
 _frozen_modules = 0
 _freeze_guard = threading.Lock()

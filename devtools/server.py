@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,6 +109,7 @@ def start_server(
     cache_dir: Path | None = None,
     timeout: float = 120,
     port: int | None = None,
+    flags: Sequence[str] = (),
 ) -> Server:
     """Start ``streamlit run script`` on a free port and wait until it answers its health check.
 
@@ -121,6 +123,8 @@ def start_server(
         ``EVIDENCE_DATA`` and ``EVIDENCE_CACHE`` for the app.
     port : int, optional
         The port on 127.0.0.1 (default: a free one).
+    flags : sequence of str
+        More ``streamlit run`` options (``--runner.postScriptGC``, ``true``, …).
     """
     port = port or free_port()
     env = {**os.environ}
@@ -136,6 +140,7 @@ def start_server(
             [
                 sys.executable, "-m", "streamlit", "run", str(script),
                 "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+                *flags,
             ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
