@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from core import records, schema
+from core import facets, records, schema
 from core.records import DEFAULT_DATA_DIR, PROJECT_ROOT, load_evidence
 from core.text import printed_number, search_key
 
@@ -309,6 +309,7 @@ def build_database(evidence: schema.Evidence, path: Path | str, stats: BuildStat
     con = duckdb.connect(str(path))
     try:
         populate(con, evidence, stats)
+        facets.build_totals(con)  # a file's own: a session with an import counts curated ∪ uploaded
         con.execute(f"CREATE TABLE {COMPLETE_TABLE} AS SELECT ? AS format", [FORMAT_VERSION])  # noqa: S608
         con.execute("CHECKPOINT")
     finally:
@@ -599,6 +600,7 @@ def _finish(con: duckdb.DuckDBPyConnection, stats: BuildStats) -> None:
     started = time.perf_counter()
     for script in SQL_SCRIPTS:
         con.execute((_SQL_DIR / script).read_text(encoding="utf-8"))
+    facets.build_totals(con)
     con.execute(f"CREATE TABLE {COMPLETE_TABLE} AS SELECT ? AS format", [FORMAT_VERSION])  # noqa: S608
     con.execute("CHECKPOINT")
     stats.sql_s += time.perf_counter() - started

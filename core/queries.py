@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from core import schema
+from core import facets, schema
+from core.facets import FACET_TOTALS, FACETS
 from core.text import search_key
 
 _CJK = re.compile("[\u3400-\u9fff]")
@@ -30,40 +31,6 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence | None = None
 
 # --- filters --------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Facet:
-    """A filter on the trials table: its URL key, column, and vocabulary (for labels)."""
-
-    key: str
-    column: str
-    is_list: bool
-    vocabulary: str | None  # vocab table name; None = the values are shown as they are
-
-    def clause(self, selected: Sequence[str]) -> tuple[str, list]:
-        if self.is_list:
-            return f"list_has_any({self.column}, ?::VARCHAR[])", [list(selected)]
-        marks = ", ".join("?" for _ in selected)
-        return f"{self.column} IN ({marks})", list(selected)
-
-
-FACETS: dict[str, Facet] = {
-    facet.key: facet
-    for facet in (
-        Facet("cancer", "cancer_type", False, "cancer_type"),
-        Facet("setting", "setting", False, "setting"),
-        Facet("line", "line", False, "line"),
-        Facet("phase", "phase", False, "phase"),
-        Facet("design", "design", False, "design"),
-        Facet("drug", "drugs", True, None),
-        Facet("class", "drug_classes", True, None),
-        Facet("endpoint", "endpoints", True, "endpoint"),
-        Facet("evidence", "evidence_kinds", True, "evidence_kind"),
-        Facet("source", "source_ids", True, None),
-        Facet("origin", "origin", False, "origin"),
-    )
-}
-"""Every facet of the trials table, keyed by its URL parameter."""
 
 SORTS: dict[str, str] = {
     "name": "lower(name)",
@@ -230,45 +197,39 @@ def all_facet_counts(con, filters: TrialFilter, keys: Sequence[str] | None = Non
     if not keys:
         return {}
     active = [key for key in FACETS if filters.selected.get(key)]
+    if not active and not search_key(filters.q).split() and _has_facet_totals(con):
+        return _facet_totals(con, keys)
     search, search_params = TrialFilter(q=filters.q).where()
-    flags, params = [], []  # the flags come first in the SQL text, then the search's WHERE
-    for key in active:
-        clause, clause_params = FACETS[key].clause(filters.selected[key])
-        flags.append(f"({clause}) AS m_{key}")
-        params += clause_params
-    params += search_params
-    columns = sorted({FACETS[key].column for key in keys})
-    branches = []
-    for position, key in enumerate(keys):
-        facet = FACETS[key]
-        others = " AND ".join(f"m_{other}" for other in active if other != key) or "TRUE"
-        value = f"unnest({facet.column})" if facet.is_list else facet.column
-        branches.append(
-            f"SELECT {position} AS facet, value FROM (SELECT {value} AS value FROM base WHERE {others})"
-        )
-    vocabularies = ", ".join(f"({position}, ?)" for position in range(len(keys)))
-    params += [FACETS[key].vocabulary or "" for key in keys]
-    sql = f"""
-        WITH base AS (SELECT {", ".join(columns + flags)} FROM trial_rows WHERE {search}),
-        options AS ({" UNION ALL ".join(branches)}),
-        counted AS (
-            SELECT facet, value, count(*) AS trials FROM options
-            WHERE value IS NOT NULL AND value <> ''
-            GROUP BY facet, value
-        ),
-        vocabularies(facet, vocabulary) AS (VALUES {vocabularies})
-        SELECT c.facet, c.value, c.trials, coalesce(v.position, 999) AS position
-        FROM counted c
-        JOIN vocabularies w ON w.facet = c.facet
-        LEFT JOIN vocab v ON v.vocabulary = w.vocabulary AND v.key = c.value
-        ORDER BY c.facet, position, lower(c.value)
-    """
+    sql, params = facets.counts_sql(
+        keys, {key: filters.selected[key] for key in active}, search, search_params
+    )
     frame = _df(con, sql, params)
     out = {}
     for position, key in enumerate(keys):
         rows = frame[frame["facet"] == position].drop(columns="facet").reset_index(drop=True)
         out[key] = rows
     return out
+
+
+def _has_facet_totals(con) -> bool:
+    """Whether this connection's own database holds :data:`FACET_TOTALS` (a session with an
+    import reads curated ∪ uploaded trials, whose counts it computes)."""
+    sql = "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ?"
+    cursor = con.cursor()
+    try:
+        return bool(cursor.execute(sql, [FACET_TOTALS]).fetchone()[0])
+    finally:
+        cursor.close()
+
+
+def _facet_totals(con, keys: Sequence[str]) -> dict[str, pd.DataFrame]:
+    frame = _df(
+        con,
+        f"SELECT * FROM {FACET_TOTALS} WHERE key IN (SELECT unnest(?::VARCHAR[])) "
+        "ORDER BY facet_order, row_order",
+        [list(keys)],
+    )
+    return facets.read_totals(frame, keys)
 
 
 def headlines(con, trial_ids: Sequence[str]) -> pd.DataFrame:

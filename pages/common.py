@@ -380,8 +380,11 @@ def download(
     callable *outside* the reader's session, with no session state: pass only a callable
     closed over plain values (a :class:`Database`, filters, frames, the language) — never
     one that reads session state — so the file is the reader's data as the page shows it.
+    A click downloads without rerunning the page (nothing on it changes).
     """
-    st.download_button(label, data=data, file_name=file_name, mime=mime, key=key, icon=icon)
+    st.download_button(
+        label, data=data, file_name=file_name, mime=mime, key=key, icon=icon, on_click="ignore"
+    )
 
 
 def theme() -> str:

@@ -92,6 +92,18 @@ def test_a_session_with_uploads_is_locked_down_and_sees_both(data_copy, tmp_path
         assert total == len(evidence.trials) + 1
         assert dict(zip(frame["id"], frame["origin"]))["lead-copy"] == "user"
         assert set(queries.forest_rows(con)["origin"]) == {"curated"}  # LEAD has no hazard ratio
+        # unfiltered facet counts: computed over both (the curated file's table counts its own)
+        assert not queries._has_facet_totals(con)
+        cancers = queries.all_facet_counts(con, queries.TrialFilter(), ["cancer"])["cancer"]
+        curated_cancers = queries.all_facet_counts(
+            db.connect_readonly(compiled), queries.TrialFilter(), ["cancer"]
+        )
+        both = dict(zip(cancers["value"], cancers["trials"]))
+        alone = dict(zip(curated_cancers["cancer"]["value"], curated_cancers["cancer"]["trials"]))
+        assert sum(both.values()) == sum(alone.values()) + 1  # LEAD-COPY's cancer type
+        assert [key for key in both if both[key] != alone.get(key, 0)] == [
+            next(t.cancer_type for t in evidence.trials if t.id == "lead")
+        ]
         assert_no_files_and_locked(con)
     finally:
         con.close()
@@ -116,7 +128,7 @@ def test_hash_covers_the_modules_that_build_the_database_and_no_others():
     root = Path(db.__file__).parent
     covered = _names(db.build_code_files(), root)
     # db.py and what it imports to build: the schema, the loader, the text folding, the SQL
-    assert {"db.py", "records.py", "schema.py", "text.py"} <= covered
+    assert {"db.py", "records.py", "schema.py", "text.py", "facets.py"} <= covered
     assert {f"sql/{path.name}" for path in (root / "sql").glob("*.sql")} <= covered
     # nothing the app only reads or shows
     for name in ("queries.py", "__main__.py", "presentation/plots.py", "presentation/card.py"):

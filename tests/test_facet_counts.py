@@ -72,3 +72,28 @@ def test_a_subset_of_facets_and_unknown_keys(con):
         queries.all_facet_counts(con, TrialFilter(), ["nope"])
     with pytest.raises(KeyError):
         queries.all_facet_counts(con, TrialFilter({"nope": ("x",)}))
+
+
+def test_unfiltered_counts_are_read_from_the_table_the_build_wrote(tmp_path, monkeypatch):
+    from core.records import DEFAULT_DATA_DIR
+
+    con = db.connect_readonly(db.compiled_database(DEFAULT_DATA_DIR, tmp_path / "cache"))
+    try:
+        assert queries._has_facet_totals(con)
+        read = []
+        original = queries._df
+        monkeypatch.setattr(
+            queries, "_df", lambda c, sql, params=None: read.append(sql) or original(c, sql, params)
+        )
+        totals = queries.all_facet_counts(con, TrialFilter())
+        assert len(read) == 1 and queries.FACET_TOTALS in read[0]
+        monkeypatch.setattr(queries, "_has_facet_totals", lambda c: False)
+        computed = queries.all_facet_counts(con, TrialFilter())
+        for key in queries.FACETS:
+            pd.testing.assert_frame_equal(totals[key], computed[key], obj=key)
+        # a selected facet or a search is counted, not read
+        read.clear()
+        queries.all_facet_counts(con, TrialFilter(q="lung"))
+        assert queries.FACET_TOTALS not in read[0]
+    finally:
+        con.close()
