@@ -381,7 +381,10 @@ def _targets(results: Results) -> str:
         return ""
     rows = []
     for target in results.targets:
-        verdict = "not measured" if target.met is None else ("**met**" if target.met else "**missed**")
+        if target.met is None:
+            verdict = "–" if target.goal == "for comparison" else "not measured"
+        else:
+            verdict = "**met**" if target.met else "**missed**"
         rows.append([target.name, target.goal, target.measured, verdict, target.why])
     return "## Targets\n\n" + markdown_table(["target", "goal", "measured", "", "why / notes"], rows)
 

@@ -14,7 +14,7 @@ import types
 import pytest
 
 from core import store
-from tests.test_pages import open_page
+from tests.test_pages import downloads, open_page  # noqa: F401 - fixture reused
 
 
 @pytest.fixture
@@ -75,6 +75,42 @@ def test_drawing_a_view_changes_nothing_in_it(fresh_views):
     again = fresh_views.trial(database=database, trial_id="lead", lang="en", theme="light", present=True)
     assert again is view
     assert ([chart.figure.to_json() for chart in view.timeline], view.results, view.effects) == before
+
+
+def _snapshot(view) -> list:
+    """Every figure and frame of a view, as text."""
+    out = []
+    for value in vars(view).values():
+        if hasattr(value, "to_json"):
+            out.append(value.to_json())
+        elif isinstance(value, tuple):
+            out += [_snapshot(item) if hasattr(item, "__dict__") else repr(item) for item in value]
+        else:
+            out.append(repr(value))
+    return out
+
+
+def test_drawing_and_downloading_change_nothing_in_the_forest_and_survival_views(fresh_views, downloads):  # noqa: F811
+    """The pages read the views' rows for their captions and hand them to the download
+    callables: both leave them as they were."""
+    from pages import data
+
+    database = data.Database(store.compiled_path(str(_data_dir())))
+    common = {"database": database, "cancers": (), "evidence": (), "all_cuts": False}
+    look = {"lang": "zh-Hans", "theme": "light", "present": False}
+    forest = fresh_views.forest(endpoints=("PFS",), at_95=True, group_by="cancer", limit=60, **common, **look)
+    survival = fresh_views.survival(endpoint="PFS", max_trials=25, **common, **look)
+    before = (_snapshot(forest), _snapshot(survival))
+    open_page("forest", lang="zh-Hans", endpoint="PFS", ci95="1")
+    open_page("survival", lang="zh-Hans", endpoint="PFS")
+    for name in downloads.names():
+        if name.endswith(".csv"):
+            assert downloads[name]  # written as a click writes it
+    assert (
+        fresh_views.forest(endpoints=("PFS",), at_95=True, group_by="cancer", limit=60, **common, **look)
+        is forest
+    )
+    assert (_snapshot(forest), _snapshot(survival)) == before
 
 
 def _data_dir():
