@@ -203,7 +203,7 @@ def test_capacity_targets_and_report():
     assert verdicts["server cost of a fresh page view (8 clients, no think time)"] is False  # 2× and 3×
     text = render(result)
     assert text.startswith(BEGIN) and text.rstrip().endswith(END)
-    assert "test CPU" in text and "shared with other work" in text
+    assert "test CPU" in text and "other work shared the machine" in text
     assert "10 on one process, 50 on 2 replicas" in text
 
     document = "# Benchmarks\n\nbefore\n"
