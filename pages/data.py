@@ -95,17 +95,18 @@ def trials_screen(
         tables.trials_table(rows, queries.headlines(con, tuple(rows["id"])), lang)
     )
     ids = tuple(table["id"])
-    body = tables.html_table(
+    html = tables.styled_table(
         table,
         lang,
         tables.TRIALS_SCREEN_COLUMNS,
+        theme=theme,
+        present=present,
         name="trials",
         links=[page_link("trial", {"trial": trial_id}, lang, present) for trial_id in ids],
         row_ids=ids,
         row_labels=[t("tables.open_row", lang, trial=name) for name in table["trial"]],
-        theme=theme,
     )
-    return TrialsScreen(f"<style>{tables.table_css(theme, present)}</style>{body}", ids)
+    return TrialsScreen(html, ids)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

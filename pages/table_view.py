@@ -1,21 +1,17 @@
-"""Tables on the page: the presenters' HTML tables (core.presentation.tables.html_table), and
-the small script that opens a trial from its row in the same tab.
+"""The small script that opens a trial from its row of an HTML table, in the same tab.
 
-A table is plain HTML sanitised by Streamlit (st.html): every cell wraps, every row is on the
-page, and a phone shows one card per row. A row that names a trial (``data-trial``) opens it
-on a click, or on Enter or Space once focused; the script only reports which trial — the page
-switches to it with ``st.switch_page``, so the reader's session (language, their import) goes
-with them, in the same tab. Ctrl-, Shift- or middle-click still opens the row's link in a new
+The tables are the presenters' HTML (core.presentation.tables.styled_table, built with the
+rest of a view in pages/data.py and pages/views.py) sanitised by Streamlit (st.html): every
+cell wraps, every row is on the page, and a phone shows one card per row. A row that names a
+trial (``data-trial``) opens it on a click, or on Enter or Space once focused; the script only
+reports which trial — the page switches to it with ``st.switch_page``, so the reader's session
+(language, their import) goes with them, in the same tab. Ctrl-, Shift- or middle-click still opens the row's link in a new
 tab, as a browser does.
 """
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
-
-from core.presentation import tables
-from pages import common
 
 # Listens on the document (the table is st.html, outside this component), so it works whatever
 # order the two render in; removed again when the component unmounts.
@@ -56,13 +52,6 @@ export default function (component) {
 """
 
 _opener = st.components.v2.component("oee_row_opener", js=_OPENER_JS)
-
-
-def show(frame: pd.DataFrame, columns=None, **options) -> None:
-    """A presenter's frame as an HTML table in the reader's language and theme."""
-    theme = common.theme()
-    body = tables.html_table(frame, common.lang(), columns, theme=theme, **options)
-    st.html(f"<style>{tables.table_css(theme, common.present())}</style>{body}")
 
 
 def opened_row(table: str, key: str) -> str | None:

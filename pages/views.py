@@ -37,9 +37,8 @@ VIEWS = 128
 
 
 def _table(frame: pd.DataFrame, lang: str, theme: str, present: bool, columns=None, **options) -> str:
-    """A presenter's frame as the page draws it: stylesheet and HTML table (pages/table_view.py)."""
-    body = tables.html_table(frame, lang, columns, theme=theme, **options)
-    return f"<style>{tables.table_css(theme, present)}</style>{body}"
+    """A presenter's frame as the page draws it: stylesheet and HTML table."""
+    return tables.styled_table(frame, lang, columns, theme=theme, present=present, **options)
 
 
 # --- forest -------------------------------------------------------------------------------------

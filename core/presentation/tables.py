@@ -582,6 +582,20 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def styled_table(
+    frame: pd.DataFrame,
+    lang: str,
+    columns: Sequence[str] | None = None,
+    *,
+    theme: str = "light",
+    present: bool = False,
+    **options: Any,
+) -> str:
+    """:func:`html_table` with its stylesheet (:func:`table_css`): what a page puts in ``st.html``."""
+    body = html_table(frame, lang, columns, theme=theme, **options)
+    return f"<style>{table_css(theme, present)}</style>{body}"
+
+
 def html_table(
     frame: pd.DataFrame,
     lang: str,
