@@ -22,9 +22,10 @@ COMPILE_AT = 100_000
 # Why a query path can miss its target on this machine; shown only when it does.
 QUERY_WHY = {
     "trials_page: facet + search": "the search-index hits joined with the facet's trials, then "
-    "counted and sorted (one query)",
+    "counted and sorted, and the page's 50 rows read by row id (one query)",
     "trials_page: search": "a common Chinese term (肺癌 is in 45% of the trials) returns tens of "
-    "thousands of trials from the run index, all sorted by name for the page of 50 (one query)",
+    "thousands of trials from the run index (~160,000 run hits joined to their trials, ~30 ms), "
+    "all counted and sorted by name for the page of 50 (one query)",
     "facet_counts": "every trial the filter keeps has its list columns (drugs, classes, endpoints, "
     "evidence kinds, sources) unnested for the facets; the unfiltered counts are read from the "
     "table the build writes (`core/facets.py`)",
@@ -430,6 +431,12 @@ against the minimal page in the same run). Where the time went, and what changed
 - What is left of `/trials` is Streamlit building its widgets (ten facet multiselects with
   counts, search, sort, paging, the sidebar's language control and eight navigation entries,
   the row opener, two downloads) against the minimal page's one; see *Capacity*.
+- At 100,000 trials the trials page's query spent most of its time reading the page's 50 rows:
+  joined by trial id, DuckDB scanned every wide column (titles, notes, lists) of all 100,000
+  trials. `core.queries.trials_page` now joins them by row id where `trial_rows` is the
+  compiled file's table (by trial id on the union view of a session with an import; the two
+  give equal frames, `tests/test_queries.py`): medians of 15 runs, facet + search 51 → 38 ms,
+  unfiltered 42 → 26 ms, 肺癌 72 → 60 ms.
 The capacity that follows (`make loadtest`): one process held 10 readers at p95 ≤ 2 s before,
 100 after (50 readers: p95 26.5 s → 141 ms); 2 replicas 25 before, 200 (the largest level)
 after.

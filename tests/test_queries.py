@@ -1,5 +1,6 @@
 """Queries: facets and search narrow the trials table; forest and survival rows are honest."""
 
+import pandas as pd
 import pytest
 
 from core import queries
@@ -107,3 +108,26 @@ def test_export_has_the_required_columns_and_every_value(con, evidence):
     frame = queries.export_frame(con)
     assert list(frame.columns) == list(VALUE_COLUMNS)
     assert len(frame) == len(evidence.values)
+
+
+@pytest.mark.parametrize(
+    ("state", "sort", "descending", "limit", "offset"),
+    [
+        (TrialFilter(), "name", False, 50, 0),
+        (TrialFilter(), "patients", True, 5, 5),
+        (TrialFilter({"cancer": ("sclc", "hcc")}), "cutoff", False, 3, 0),
+        (TrialFilter(q="肺癌"), "phase", True, None, 0),
+        (TrialFilter(q="no such trial"), "name", False, 50, 0),
+    ],
+)
+def test_a_page_read_by_row_id_equals_one_read_by_trial_id(
+    con, monkeypatch, state, sort, descending, limit, offset
+):
+    """The compiled file's page rows are read by row id; a session with an import reads them by
+    trial id (its trial_rows is a view): the same rows, in the same order, with the same count."""
+    assert queries._own_table(con, "trial_rows")
+    by_row = queries.trials_page(con, state, sort, descending, limit, offset)
+    monkeypatch.setattr(queries, "_own_table", lambda c, name: False)
+    by_id = queries.trials_page(con, state, sort, descending, limit, offset)
+    assert by_row[1] == by_id[1]
+    pd.testing.assert_frame_equal(by_row[0], by_id[0])
