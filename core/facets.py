@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import duckdb
-import pandas as pd
 
 FACET_TOTALS = "facet_totals"
 """The table of every facet's unfiltered counts, written when a database is compiled."""
@@ -119,11 +118,3 @@ def build_totals(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE TABLE {FACET_TOTALS} AS SELECT * FROM facet_totals_frame")  # noqa: S608
     finally:
         con.unregister("facet_totals_frame")
-
-
-def read_totals(frame: pd.DataFrame, keys: Sequence[str]) -> dict[str, pd.DataFrame]:
-    """:data:`FACET_TOTALS` rows (``frame``) as :func:`core.queries.all_facet_counts` returns them."""
-    return {
-        key: frame.loc[frame["key"] == key, ["value", "trials", "position"]].reset_index(drop=True)
-        for key in keys
-    }

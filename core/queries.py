@@ -8,6 +8,7 @@ fetches the result fully and closes it, so one cached connection can serve many 
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -215,16 +216,25 @@ def all_facet_counts(con, filters: TrialFilter, keys: Sequence[str] | None = Non
     return out
 
 
+_OWN_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""Connection → the tables of its own database, read once (a connection the app opens never
+changes its catalogue: read-only, or locked once its views are made)."""
+
+
 def _own_table(con, name: str) -> bool:
     """Whether ``name`` is a table of this connection's own database: in a session with an
     import, the tables the pages read are views of curated ∪ uploaded (core.db.UNION_TABLES),
     and the compiled file's precomputed tables are not its own."""
-    sql = "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ?"
-    cursor = con.cursor()
-    try:
-        return bool(cursor.execute(sql, [name]).fetchone()[0])
-    finally:
-        cursor.close()
+    tables = _OWN_TABLES.get(con)
+    if tables is None:
+        sql = "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        cursor = con.cursor()
+        try:
+            tables = frozenset(row[0] for row in cursor.execute(sql).fetchall())
+        finally:
+            cursor.close()
+        _OWN_TABLES[con] = tables
+    return name in tables
 
 
 def _has_facet_totals(con) -> bool:
@@ -234,13 +244,16 @@ def _has_facet_totals(con) -> bool:
 
 
 def _facet_totals(con, keys: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """The counts of ``keys`` from :data:`FACET_TOTALS`, as :func:`all_facet_counts` returns them."""
     frame = _df(
         con,
-        f"SELECT * FROM {FACET_TOTALS} WHERE key IN (SELECT unnest(?::VARCHAR[])) "
-        "ORDER BY facet_order, row_order",
+        f"SELECT * FROM {FACET_TOTALS} WHERE key IN (SELECT unnest(?::VARCHAR[])) ORDER BY facet_order, row_order",
         [list(keys)],
     )
-    return facets.read_totals(frame, keys)
+    return {
+        key: frame.loc[frame["key"] == key, ["value", "trials", "position"]].reset_index(drop=True)
+        for key in keys
+    }
 
 
 def headlines(con, trial_ids: Sequence[str]) -> pd.DataFrame:

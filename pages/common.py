@@ -23,7 +23,7 @@ import streamlit as st
 
 from core import db, store
 from core.presentation import figure_export, plots
-from core.presentation.export import to_csv_bytes, values_csv
+from core.presentation.export import values_csv
 from core.presentation.formatting import page_link
 from core.presentation.i18n import DEFAULT_LANGUAGE, LANGUAGES, resolve_language, t
 from core.records import DEFAULT_DATA_DIR
@@ -317,21 +317,6 @@ def url_toggle(label: str, key: str, param: str, container=st, **kwargs) -> bool
 # --- output --------------------------------------------------------------------------------------
 
 
-def csv_download(
-    frame: pd.DataFrame | Callable[[], pd.DataFrame],
-    file_name: str,
-    label: str | None = None,
-    key: str | None = None,
-) -> None:
-    """A CSV download of ``frame`` (UTF-8 with BOM, formula-safe), written on click.
-
-    ``frame`` is the table or a callable that builds it, closed over plain values (never
-    session state: see :func:`download`)."""
-    download(
-        functools.partial(_table_file, frame), file_name, "text/csv", label or tr("download.csv"), key=key
-    )
-
-
 def values_download(
     frame: pd.DataFrame | Callable[[], pd.DataFrame],
     file_name: str,
@@ -354,16 +339,8 @@ def values_download(
     )
 
 
-def _built(frame: pd.DataFrame | Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    return frame() if callable(frame) else frame
-
-
-def _table_file(frame) -> bytes:
-    return to_csv_bytes(_built(frame))
-
-
-def _values_file(frame, language: str) -> bytes:
-    return values_csv(_built(frame), language)
+def _values_file(frame: pd.DataFrame | Callable[[], pd.DataFrame], language: str) -> bytes:
+    return values_csv(frame() if callable(frame) else frame, language)
 
 
 def download(
@@ -393,6 +370,12 @@ def theme() -> str:
     info = getattr(st.context, "theme", None)
     kind = info.get("type") if info else None
     return "dark" if kind == "dark" else "light"
+
+
+def look() -> dict[str, Any]:
+    """What a cached view is drawn for besides its data and filters: the reader's language,
+    theme and presentation mode (``pages/views.py``, ``data.trials_screen``)."""
+    return {"lang": lang(), "theme": theme(), "present": present()}
 
 
 def chart_config(file_name: str, image_format: str = "png") -> dict:

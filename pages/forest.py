@@ -71,9 +71,7 @@ view = views.forest(
     at_95=at_95,
     group_by=group_by,
     limit=FOREST_ROWS,
-    lang=lang,
-    theme=common.theme(),
-    present=common.present(),
+    **common.look(),
 )
 rows = view.rows
 missing = data.forest_missing(

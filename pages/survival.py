@@ -50,9 +50,7 @@ view = views.survival(
     evidence=tuple(evidence),
     all_cuts=all_cuts,
     max_trials=SURVIVAL_TRIALS,
-    lang=lang,
-    theme=common.theme(),
-    present=common.present(),
+    **common.look(),
 )
 rows = view.rows
 if rows.empty:

@@ -93,9 +93,7 @@ if trial_id is None:
 header = data.trial(database=database, trial_id=trial_id).iloc[0].to_dict()
 # Everything below the header, built once per process for this trial, language and look
 # (pages/views.py): tables as HTML, the maturity charts as figures.
-view = views.trial(
-    database=database, trial_id=trial_id, lang=lang, theme=common.theme(), present=common.present()
-)
+view = views.trial(database=database, trial_id=trial_id, **common.look())
 
 common.set_document(
     f"{formatting.trial_label({'trial_name': header['name'], 'trial_name_zh': header['name_zh']}, lang)} · {tr('nav.trial')}",
@@ -164,21 +162,23 @@ st.html(view.arms)
 st.header(tr("trial.analyses"))
 st.html(view.analyses)
 
+
+def section(title: str, table: str, none: str, caption: str | None = None) -> None:
+    """A heading and its table (HTML from the view) with a caption, or the line saying it has none."""
+    st.header(tr(title))
+    if not table:
+        st.caption(tr(none))
+        return
+    if caption:
+        st.caption(tr(caption))
+    st.html(table)
+
+
 # --- effect estimates --------------------------------------------------------------------------------
-st.header(tr("trial.effects"))
-if not view.effects:
-    st.caption(tr("trial.no_effects"))
-else:
-    st.caption(tr("forest_rows.trial_rule"))
-    st.html(view.effects)
+section("trial.effects", view.effects, "trial.no_effects", "forest_rows.trial_rule")
 
 # --- derived: absolute effects and how estimates matured across data cuts --------------------------
-st.header(tr("derived.absolute_title"))
-if not view.absolute:
-    st.caption(tr("derived.absolute_none"))
-else:
-    st.caption(tr("derived.absolute_help"))
-    st.html(view.absolute)
+section("derived.absolute_title", view.absolute, "derived.absolute_none", "derived.absolute_help")
 if view.timeline:
     st.header(tr("derived.timeline_title"))
     st.caption(tr("derived.timeline_help"))
@@ -197,11 +197,7 @@ for cut, endpoints in view.results:
         st.html(table)
 
 # --- safety ------------------------------------------------------------------------------------------
-st.header(tr("trial.safety"))
-if not view.safety:
-    st.caption(tr("trial.no_safety"))
-else:
-    st.html(view.safety)
+section("trial.safety", view.safety, "trial.no_safety")
 
 # --- patients, follow-up, baseline -----------------------------------------------------------------------
 if view.context:

@@ -128,9 +128,7 @@ screen = data.trials_screen(
     descending=descending,
     limit=PAGE_SIZE,
     offset=(page_number - 1) * PAGE_SIZE,
-    lang=lang,
-    theme=common.theme(),
-    present=common.present(),
+    **common.look(),
 )
 
 described = []

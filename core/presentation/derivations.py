@@ -344,11 +344,6 @@ def forest_at_95(rows: pd.DataFrame) -> tuple[pd.DataFrame, int, int]:
     return out, converted, not_stated
 
 
-def trial_caveat_labels(caveats, lang: str = "en") -> list[str]:
-    """The labels of a trial's coded caveats (``trials.caveats``) in ``lang``."""
-    return [vocab_label(schema.CAVEATS, key, lang) for key in list(caveats if caveats is not None else [])]
-
-
 def differences_table(
     a, b, follow_up: dict[str, str], lines: dict[str, str], lang: str = "en"
 ) -> pd.DataFrame:

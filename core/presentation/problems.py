@@ -72,8 +72,3 @@ def problems_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The database's ``problems`` table (``core.queries.problems``) as :func:`problems_frame`
     shows it: columns ``file, row, field, code, message`` in ``lang`` (the Sources page)."""
     return problems_frame(problems_from_table(table), lang)
-
-
-def params_json(problem: Problem) -> str:
-    """A problem's parameters as JSON (how the database stores them)."""
-    return json.dumps(problem.args, ensure_ascii=False, default=str)
