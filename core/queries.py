@@ -52,8 +52,10 @@ class TrialFilter:
     selected: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     q: str = ""
 
-    def where(self, skip: str | None = None) -> tuple[str, list]:
-        """The WHERE clause and its parameters; ``skip`` leaves one facet out (for its counts)."""
+    def where(self, skip: str | None = None, by_row: bool = False) -> tuple[str, list]:
+        """The WHERE clause over ``trial_rows`` and its parameters; ``skip`` leaves one facet out
+        (for its counts). ``by_row``: the search terms read the index by row id, for a database
+        whose ``trial_rows`` is its own table (:func:`_by_row`)."""
         clauses, params = ["TRUE"], []
         for key, values in self.selected.items():
             if key == skip or not values:
@@ -65,7 +67,7 @@ class TrialFilter:
             clauses.append(clause)
             params += clause_params
         for term in search_key(self.q).split():
-            clause, clause_params = _search_clause(term)
+            clause, clause_params = _search_clause(term, by_row)
             clauses.append(clause)
             params += clause_params
         return " AND ".join(clauses), params
@@ -75,23 +77,31 @@ _WORD = re.compile("[a-z0-9]+")
 _CJK_RUN = re.compile("[\u3400-\u9fff]+")
 
 
-def _search_clause(term: str) -> tuple[str, list]:
+def _search_clause(term: str, by_row: bool = False) -> tuple[str, list]:
     """The condition for one search term, and its parameters.
 
     The usual terms — a Latin word or prefix of [a-z0-9], or Chinese characters only — are
     looked up in the search index (core/sql/views.sql), which gives exactly the trials the
-    rules below match. Any other term (with punctuation, or mixed scripts) is tested on each
-    trial's text: a plain substring test first, the pattern (at 100,000 trials ~0.2 s a term,
-    four times the substring test) only where the cheap tests cannot decide; DuckDB evaluates
-    each part of the AND / OR only on the rows still undecided.
+    rules below match: by row id (``by_row``, the index's lists of rows; the same trials, fewer
+    rows read) or by trial id. Any other term (with punctuation, or mixed scripts) is tested on
+    each trial's text: a plain substring test first, the pattern (at 100,000 trials ~0.2 s a
+    term, four times the substring test) only where the cheap tests cannot decide; DuckDB
+    evaluates each part of the AND / OR only on the rows still undecided.
     """
     if _WORD.fullmatch(term):
         # "word < term + '{'": '{' sorts after every character a word can hold.
-        return "id IN (SELECT trial FROM search_words WHERE word >= ? AND word < ?)", [term, term + "{"]
+        bounds = [term, term + "{"]
+        if by_row:
+            return (
+                "rowid IN (SELECT unnest(row_ids) FROM search_word_rows WHERE word >= ? AND word < ?)",
+                bounds,
+            )
+        return "id IN (SELECT trial FROM search_words WHERE word >= ? AND word < ?)", bounds
     if _CJK_RUN.fullmatch(term):
-        runs = (
-            "id IN (SELECT trial FROM search_runs WHERE run IN (SELECT run FROM search_run_texts WHERE {}))"
-        )
+        if by_row:
+            runs = "rowid IN (SELECT unnest(row_ids) FROM search_run_rows WHERE {})"
+        else:
+            runs = "id IN (SELECT trial FROM search_runs WHERE run IN (SELECT run FROM search_run_texts WHERE {}))"
         if term.startswith("非"):
             return runs.format("contains(run, ?)"), [term]
         rule = "contains(run, ?) AND (NOT contains(run, ?) OR regexp_matches(run, ?))"
@@ -131,14 +141,15 @@ def trials_page(
     trial id on the union view of a session with an import. The count rides on every row; an
     empty page still has its count (one row of NULLs, dropped here).
     """
-    where, params = filters.where()
+    by_row = _by_row(con)
+    where, params = filters.where(by_row=by_row)
     order = SORTS.get(sort, SORTS["name"])
     direction = "DESC" if descending else "ASC"
     window, page_params = "", []
     if limit is not None:
         window = "LIMIT ? OFFSET ?"
         page_params = [int(limit), int(offset)]
-    key = "rowid" if _own_table(con, "trial_rows") else "id"
+    key = "rowid" if by_row else "id"
     sql = f"""
         WITH matched AS MATERIALIZED (
             SELECT {key} AS row_key, {order} AS sort_key, lower(name) AS name_key FROM trial_rows WHERE {where}
@@ -168,7 +179,7 @@ def facet_counts(con, filters: TrialFilter, key: str) -> pd.DataFrame:
     :data:`core.schema.VOCABULARIES` in the reader's language).
     """
     facet = FACETS[key]
-    where, params = filters.where(skip=key)
+    where, params = filters.where(skip=key, by_row=_by_row(con))
     column = f"unnest({facet.column})" if facet.is_list else facet.column
     # Count first, then label the few options: joining the labels to every trial's row
     # before grouping made each facet ~5x slower.
@@ -204,7 +215,7 @@ def all_facet_counts(con, filters: TrialFilter, keys: Sequence[str] | None = Non
     active = [key for key in FACETS if filters.selected.get(key)]
     if not active and not search_key(filters.q).split() and _has_facet_totals(con):
         return _facet_totals(con, keys)
-    search, search_params = TrialFilter(q=filters.q).where()
+    search, search_params = TrialFilter(q=filters.q).where(by_row=_by_row(con))
     sql, params = facets.counts_sql(
         keys, {key: filters.selected[key] for key in active}, search, search_params
     )
@@ -235,6 +246,13 @@ def _own_table(con, name: str) -> bool:
             cursor.close()
         _OWN_TABLES[con] = tables
     return name in tables
+
+
+def _by_row(con) -> bool:
+    """Whether ``trial_rows`` is this connection's own table, so that its row ids hold: the
+    trials page reads its rows and the search index by row id (in a session with an import it
+    is a union view, read by trial id)."""
+    return _own_table(con, "trial_rows")
 
 
 def _has_facet_totals(con) -> bool:

@@ -131,3 +131,37 @@ def test_a_page_read_by_row_id_equals_one_read_by_trial_id(
     by_id = queries.trials_page(con, state, sort, descending, limit, offset)
     assert by_row[1] == by_id[1]
     pd.testing.assert_frame_equal(by_row[0], by_id[0])
+
+
+def _matched(con, term: str, by_row: bool) -> list[str]:
+    where, params = TrialFilter(q=term).where(by_row=by_row)
+    return [
+        row[0]
+        for row in con.execute(f"SELECT id FROM trial_rows WHERE {where} ORDER BY id", params).fetchall()
+    ]  # noqa: S608
+
+
+def test_the_search_index_by_row_finds_the_trials_it_finds_by_trial_id(con):
+    """Every word and Chinese run of the bundled trials, a prefix and a 非 form of some, and
+    terms found nowhere: the lists of row ids give exactly the trials the trial ids give."""
+    words = [row[0] for row in con.execute("SELECT DISTINCT word FROM search_words ORDER BY 1").fetchall()]
+    runs = [row[0] for row in con.execute("SELECT DISTINCT run FROM search_runs ORDER BY 1").fetchall()]
+    terms = words + runs + [w[:3] for w in words[::7]] + [r[1:3] for r in runs[::5] if len(r) > 2]
+    terms += ["非" + r for r in runs[::9]] + ["肺癌", "小细胞肺癌", "zzzz", "鑫"]
+    found = 0
+    for term in terms:
+        by_row = _matched(con, term, True)
+        assert by_row == _matched(con, term, False), term
+        found += bool(by_row)
+    assert found > len(terms) // 2  # most terms find trials: the comparison is not of empty lists
+
+
+@pytest.mark.parametrize("q", ["肺癌", "lenvatinib sorafenib", "小细胞肺癌", "非小细胞"])
+def test_facet_counts_by_row_equal_counts_by_trial_id(con, monkeypatch, q):
+    state = TrialFilter({"cancer": ("hcc", "sclc")}, q)
+    by_row = queries.all_facet_counts(con, state)
+    monkeypatch.setattr(queries, "_own_table", lambda c, name: False)
+    by_id = queries.all_facet_counts(con, state)
+    assert by_row.keys() == by_id.keys()
+    for key in by_row:
+        pd.testing.assert_frame_equal(by_row[key], by_id[key])

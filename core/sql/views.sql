@@ -212,6 +212,20 @@ FROM (SELECT id AS trial, unnest(regexp_extract_all(search_text, '[\x{3400}-\x{9
 ORDER BY run, trial;
 CREATE TABLE search_run_texts AS SELECT DISTINCT run FROM search_runs ORDER BY run;
 
+-- The same index by row: each word and each run with the row ids (in trial_rows) of the
+-- trials that hold it, for a database whose trial_rows is its own table (the compiled file;
+-- a session with an import reads the union by trial id). A term then reads the lists of the
+-- few words or runs it matches instead of joining every hit's trial id to trial_rows: at
+-- 100,000 trials, 肺癌 lies in 2,178 runs held 160,842 times by 45,037 trials.
+CREATE TABLE search_word_rows AS
+SELECT s.word, list(t.rowid ORDER BY t.rowid) AS row_ids
+FROM search_words s JOIN trial_rows t ON t.id = s.trial
+GROUP BY s.word ORDER BY s.word;
+CREATE TABLE search_run_rows AS
+SELECT s.run, list(t.rowid ORDER BY t.rowid) AS row_ids
+FROM search_runs s JOIN trial_rows t ON t.id = s.trial
+GROUP BY s.run ORDER BY s.run;
+
 -- Time-to-event figures (the survival_measure subset) in survival-comparison order
 -- (endpoint, cancer type, trial name), with the sort keys stored, so the first trials of an endpoint are read from a few row
 -- groups: core.queries.survival_rows.
