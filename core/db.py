@@ -34,7 +34,7 @@ import pandas as pd
 
 from core import facets, records, schema
 from core.records import DEFAULT_DATA_DIR, PROJECT_ROOT, load_evidence
-from core.text import printed_number, search_key
+from core.text import NormalisedText, search_key
 
 FORMAT_VERSION = "6"
 """Bump when the database layout changes, so stale compiled files are not reused."""
@@ -197,11 +197,13 @@ def frames(evidence: schema.Evidence) -> dict[str, pd.DataFrame]:
         row["ci_low"], row["ci_low_text"] = _bound(v.ci_low)
         row["ci_high"], row["ci_high_text"] = _bound(v.ci_high)
         row["ci_level"] = "" if v.ci_level is None else str(v.ci_level)
-        # The number as the source printed it ("40.0", "0.30"), for display.
-        row["value_text"] = printed_number(v.snippet, v.value)
-        row["value_high_text"] = printed_number(v.snippet, v.value_high)
-        row["ci_low_text"] = row["ci_low_text"] or printed_number(v.snippet, v.ci_low)
-        row["ci_high_text"] = row["ci_high_text"] or printed_number(v.snippet, v.ci_high)
+        # The number as the source printed it ("40.0", "0.30"), for display; the snippet is
+        # normalised once for its four numbers.
+        snippet = NormalisedText(v.snippet)
+        row["value_text"] = snippet.printed(v.value)
+        row["value_high_text"] = snippet.printed(v.value_high)
+        row["ci_low_text"] = row["ci_low_text"] or snippet.printed(v.ci_low)
+        row["ci_high_text"] = row["ci_high_text"] or snippet.printed(v.ci_high)
         value_rows.append(row)
     value_columns = [
         *schema.Value.__dataclass_fields__,

@@ -7,7 +7,7 @@ header drops that trial (its values cannot be placed without it); everything els
 
 When a sources folder is given, provenance is checked too: every snippet must be found in
 its source text after :func:`core.text.squeeze`, and must contain every number of its
-value (:func:`core.text.contains_number`).
+value (:meth:`core.text.NormalisedText.contains`, as :func:`core.text.contains_number`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 
 from core import safe_toml, schema
 from core.problems import Problem, ProblemLog, listing, shown
-from core.text import contains_number, squeeze
+from core.text import NormalisedText, squeeze
 
 __all__ = ["Problem", "ProblemLog", "load_evidence", "load_sources", "parse_fields"]
 
@@ -560,6 +560,10 @@ class SourceTexts:
     def contains(self, source_id: str, snippet: str) -> bool:
         return squeeze(snippet) in self._squeezed[source_id]
 
+    def holds(self, source_id: str, snippet: NormalisedText) -> bool:
+        """:meth:`contains` for a snippet already normalised."""
+        return snippet.squeezed() in self._squeezed[source_id]
+
 
 # --- loading ----------------------------------------------------------------------------------
 
@@ -767,11 +771,12 @@ class _TrialLoader:
         if not snippet.strip():
             report("snippet", "snippet_empty")
             return False
+        written = NormalisedText(snippet)  # normalised once, for all its numbers and its source
         for name, number in numbers.items():
-            if isinstance(number, (int, float)) and not contains_number(snippet, number):
+            if isinstance(number, (int, float)) and not written.contains(number):
                 report(name, "number_not_in_snippet", number=shown(number), snippet=shown(snippet))
                 ok = False
-        if self.texts is not None and self.texts.has(source) and not self.texts.contains(source, snippet):
+        if self.texts is not None and self.texts.has(source) and not self.texts.holds(source, written):
             report("snippet", "snippet_not_in_source", snippet=shown(snippet), source=shown(source))
             ok = False
         return ok
