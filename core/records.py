@@ -728,13 +728,25 @@ class _TrialLoader:
         evidence.discrepancies.extend(discrepancies)
 
     def _items(self, data: dict, table: str):
+        """``(index, item, report)`` for each record of ``table``."""
         for index, item in enumerate(data.get(table, [])):
-            record = _record_label(table, index, item)
-            yield index, item, record, self.reporter(record, self._line(table, index))
+            yield index, item, self._item_reporter(table, index, item)
+
+    def _item_reporter(self, table: str, index: int, item: Any) -> Report:
+        """:meth:`reporter` for one record, whose label (``values[3] (id=pfs)``) is made only
+        if a problem is reported: most records have none. (Validation never changes an item,
+        so the label is the one it would have been when the record was reached.)"""
+        line = self._line(table, index)
+
+        def report(field: str, code: str, **params: Any) -> None:
+            record = _record_label(table, index, item) if line is None else ""
+            self.problems.append(Problem.of(self.label, record, field, code, line=line, **params))
+
+        return report
 
     def _load_children(self, data, table, fields_spec, check, trial_id):
         out, seen = [], set()
-        for _, item, _, report in self._items(data, table):
+        for _, item, report in self._items(data, table):
             fields = parse_fields(item, fields_spec, report)
             if fields is None:
                 continue
@@ -749,7 +761,7 @@ class _TrialLoader:
 
     def _load_analyses(self, data, trial_id):
         out, seen = [], set()
-        for index, item, _, report in self._items(data, "analyses"):
+        for index, item, report in self._items(data, "analyses"):
             fields = parse_fields(item, ANALYSIS_FIELDS, report)
             if fields is None:
                 continue
@@ -809,7 +821,7 @@ class _TrialLoader:
 
     def _load_values(self, data, trial_id, arm_ids, analysis_ids):
         out, seen = [], set()
-        for index, item, _, report in self._items(data, "values"):
+        for index, item, report in self._items(data, "values"):
             fields = parse_fields(item, VALUE_FIELDS, report)
             if fields is None:
                 continue

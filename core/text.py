@@ -34,7 +34,6 @@ _PINYIN_AFTER_CJK = re.compile(rf"(?<=[{_CJK}])[(（][{_PINYIN_LETTERS}]+[)）]"
 _PINYIN_TONED_ANYWHERE = re.compile(rf"[(（][{_PINYIN_LETTERS}]*[{_PINYIN_TONED}][{_PINYIN_LETTERS}]*[)）]")
 
 _DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u301c\uff5e~]")
-_SPACES = re.compile(r"\s+")
 
 
 def strip_pinyin(text: str) -> str:
@@ -78,11 +77,14 @@ def normalise(text: str) -> str:
     Pinyin annotations stripped, NFKC (full-width → half-width), Traditional folded to
     Simplified, dashes unified to ``-``, white space collapsed to one space.
     """
-    text = strip_pinyin(text)
-    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():  # ASCII holds no pinyin annotation and is its own NFKC form
+        text = strip_pinyin(text)
+        text = unicodedata.normalize("NFKC", text)
     text = to_simplified(text)
     text = _DASHES.sub("-", text)
-    return _SPACES.sub(" ", text).strip()
+    # split() breaks at the white space ``\s`` matches (both are str.isspace) and drops it at
+    # the ends: what collapsing each run to one space and stripping gives, at less cost
+    return " ".join(text.split())
 
 
 def squeeze(text: str) -> str:
