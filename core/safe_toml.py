@@ -19,6 +19,7 @@ wording of a refusal stay ``tomllib``'s.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from typing import Any
@@ -110,8 +111,12 @@ def _dotted(skeleton: str) -> int | None:
     """
     if skeleton.count(".") < MAX_KEY_SEGMENTS:
         return None
+    lines = skeleton.split("\n")
+    # the dots of every line counted in one pass in C; most files have no line with enough
+    if max(map(str.count, lines, itertools.repeat("."))) < MAX_KEY_SEGMENTS:
+        return None
     position = 0
-    for line in skeleton.split("\n"):
+    for line in lines:
         if line.count(".") >= MAX_KEY_SEGMENTS:
             match = _DOTTED.search(line)
             if match:
