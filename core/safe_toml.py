@@ -77,9 +77,13 @@ _DIGIT_RUN = re.compile(rf"[0-9_][0-9_]{{{MAX_DIGITS}}}")
 regex engine then skips to a candidate first character quickly, twice as fast on a record.)"""
 
 
-def _mark_long_numbers(text: str, skeleton: str) -> str:
-    if not _DIGIT_RUN.search(skeleton):
+def _mark_long_numbers(text: str, outside: str) -> str:
+    """``text`` with every number of more than :data:`MAX_DIGITS` digits outside its strings
+    and comments replaced by a marked string. (``outside``: :func:`_outside` of ``text``, which
+    has a run of such digits where the skeleton has one; the positions come from the skeleton.)"""
+    if not _DIGIT_RUN.search(outside):
         return text
+    skeleton = _skeleton(text)
     parts, end = [], 0
     for match in _LONG_NUMBER.finditer(skeleton):
         digits = sum(map(str.isdigit, match.group()))
@@ -103,7 +107,8 @@ def _line_of(text: str, position: int) -> int:
 
 
 def _dotted(skeleton: str) -> int | None:
-    """Where the first key of too many parts starts, or ``None``.
+    """Where the first key of too many parts starts, or ``None``. (``skeleton``: the text
+    with strings and comments blanked, :func:`_skeleton`, or shortened, :func:`_outside`.)
 
     A match of :data:`_DOTTED` never spans a line (a newline is a separator), so only the lines
     with enough dots are searched: the same answer as searching the whole text, at a fraction
@@ -145,16 +150,30 @@ def _skeleton(text: str) -> str:
     return "".join(parts)
 
 
+def _outside(text: str) -> str:
+    """What of ``text`` lies outside its strings and comments, each of them replaced by one
+    ``s``: the :func:`_skeleton` with each blanked run shortened to one letter.
+
+    Every check of :func:`_checked` reads only what lies between the strings, and a run of
+    ``s`` is to each of them what one ``s`` is (a character that is no separator, dot, digit,
+    bracket, brace, colon or white space, and ASCII): each finds a match here exactly when it
+    finds one in the skeleton. The checks then scan half the text, and the skeleton, which
+    keeps every position, is made only when a position is needed (a line to report, a long
+    number to mark), which a valid record file never needs.
+    """
+    return "s".join(_SKIP.split(text)[0::2])
+
+
 def _checked(text: str) -> tuple[str, str]:
-    """:func:`check`'s text, and its skeleton (strings and comments blanked)."""
+    """:func:`check`'s text, and what lies outside its strings and comments (:func:`_outside`)."""
     size = len(text.encode("utf-8", "replace"))
     if size > MAX_TOML_BYTES:
         raise TomlRefused("too_large", size=size, max=MAX_TOML_BYTES)
-    skeleton = _skeleton(text)
-    dotted = _dotted(skeleton)
-    if dotted is not None:
+    outside = _outside(text)
+    if _dotted(outside) is not None:
+        dotted = _dotted(_skeleton(text))  # the same key, at its position in the text
         raise TomlRefused("too_many_segments", line=_line_of(text, dotted), max=MAX_KEY_SEGMENTS)
-    nested = skeleton.translate(_NOT_BRACKETS)  # a few hundred brackets instead of the file
+    nested = outside.translate(_NOT_BRACKETS)  # a few hundred brackets instead of the file
     for _ in range(MAX_NESTING):
         nested, removed = _INNERMOST.subn("", nested)
         if not removed:
@@ -162,7 +181,7 @@ def _checked(text: str) -> tuple[str, str]:
     else:
         if _INNERMOST.search(nested):
             raise TomlRefused("too_deep", max=MAX_NESTING)
-    return _mark_long_numbers(text, skeleton), skeleton
+    return _mark_long_numbers(text, outside), outside
 
 
 # TOML 1.1 shapes (rtoml accepts them, tomllib refuses them), looked for conservatively: a
@@ -173,26 +192,26 @@ _TOML11_SKELETON = re.compile(r",\s*\}|\{[^}\n]*\n|[0-9]{2}:[0-9]{2}")
 _TOML11_ESCAPE = re.compile(r"\\[ex]")
 
 
-def _toml10_only(text: str, skeleton: str) -> bool:
-    """Does ``text`` hold none of the TOML 1.1 shapes above? (``skeleton``: strings and
-    comments blanked; a long number :func:`check` marked stays a number there, which holds
-    none of them either.)"""
+def _toml10_only(text: str, outside: str) -> bool:
+    """Does ``text`` hold none of the TOML 1.1 shapes above? (``outside``: what lies outside
+    its strings and comments, :func:`_outside`; a long number :func:`check` marked stays a
+    number there, which holds none of them either.)"""
     if _TOML11_ESCAPE.search(text):
         return False
-    if not skeleton.isascii():
+    if not outside.isascii():
         return False
     # every match of the pattern holds a brace or a colon; most record files have neither
     # outside their strings, and these look-ups are far cheaper than the pattern's scan
-    if "{" not in skeleton and "}" not in skeleton and ":" not in skeleton:
+    if "{" not in outside and "}" not in outside and ":" not in outside:
         return True
-    return not _TOML11_SKELETON.search(skeleton)
+    return not _TOML11_SKELETON.search(outside)
 
 
 def loads(text: str) -> dict[str, Any]:
     """``tomllib.loads`` behind :func:`check`. Raises :class:`TomlRefused` or
     ``tomllib.TOMLDecodeError``; never ``RecursionError`` or ``ValueError`` of its own."""
-    text, skeleton = _checked(text)
-    if rtoml is not None and _toml10_only(text, skeleton):
+    text, outside = _checked(text)
+    if rtoml is not None and _toml10_only(text, outside):
         try:
             return rtoml.loads(text)
         except Exception:  # noqa: BLE001, S110 - tomllib decides, and words the refusal
