@@ -930,10 +930,13 @@ def _check_interval(v, report) -> bool:
     return True
 
 
+_RANGED = ("value", "value_high", "ci_low", "ci_high")
+"""The numbers of a value whose range is checked (a CI bound may be NR or NE: not a number)."""
+
+
 def _check_ranges(v, report) -> bool:
     ok = True
-    numbers = {name: v.get(name) for name in ("value", "value_high", "ci_low", "ci_high")}
-    numbers = {k: n for k, n in numbers.items() if isinstance(n, (int, float))}
+    numbers = {name: n for name in _RANGED if isinstance(n := v.get(name), (int, float))}
     if v["unit"] == "percent":
         for name, number in numbers.items():
             if not 0 <= number <= 100:
@@ -949,8 +952,8 @@ def _check_ranges(v, report) -> bool:
             if number < 0:
                 report(name, "negative", got=shown(number))
                 ok = False
+    limit = PLAUSIBLE_MAXIMUM.get(v["unit"], 1e9)
     for name, number in numbers.items():
-        limit = PLAUSIBLE_MAXIMUM.get(v["unit"], 1e9)
         if number > limit:
             report(name, "implausible", unit=v["unit"], got=shown(number), max=f"{limit:g}")
             ok = False
