@@ -20,6 +20,7 @@ import hashlib
 import itertools
 import json
 import multiprocessing
+import operator
 import os
 import tempfile
 import threading
@@ -34,7 +35,7 @@ import pandas as pd
 
 from core import facets, records, schema
 from core.records import DEFAULT_DATA_DIR, PROJECT_ROOT, load_evidence
-from core.text import printed_number, search_key
+from core.text import NormalisedText, search_key
 
 FORMAT_VERSION = "6"
 """Bump when the database layout changes, so stale compiled files are not reused."""
@@ -115,19 +116,23 @@ def content_hash(data_dir: Path | str, code: Iterable[Path] | None = None) -> st
 # --- frames ---------------------------------------------------------------------------------
 
 
-def _fields(record) -> dict:
-    """A record's fields as a dict, shallow.
+def _rows(records: Iterable, names: list[str]) -> list[tuple]:
+    """Each record's fields ``names`` as a tuple, for a DataFrame built from rows.
 
     The records hold only scalars and tuples of text, so ``dataclasses.asdict``'s recursive
-    deep copy buys nothing, and it was most of the frame building of a large corpus
-    (80% of it at 10,000 trials; see docs/benchmarks.md).
+    deep copy buys nothing (it was 80% of the frame building of 10,000 trials; see
+    docs/benchmarks.md); a tuple made by ``attrgetter`` in C is cheaper still than a dict per
+    record, and pandas reads a row of a list of tuples exactly as it reads a dict's values
+    (one object array per column, converted the same way).
     """
-    return {name: getattr(record, name) for name in record.__dataclass_fields__}
+    get = operator.attrgetter(*names)
+    if len(names) == 1:  # attrgetter of one name gives the value, not a 1-tuple
+        return [(get(record),) for record in records]
+    return list(map(get, records))
 
 
 def _frame(records: Iterable, columns: list[str]) -> pd.DataFrame:
-    rows = [_fields(record) for record in records]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(_rows(records, columns), columns=columns)
 
 
 def _label(vocab: dict[str, tuple[str, str]], key: str) -> str:
@@ -167,42 +172,59 @@ def _bound(value) -> tuple[float | None, str]:
     return (float(value), "") if value is not None else (None, "")
 
 
+_VALUE_FIELDS = list(schema.Value.__dataclass_fields__)
+_FLAGS, _CI_LOW, _CI_HIGH, _CI_LEVEL = map(_VALUE_FIELDS.index, ("flags", "ci_low", "ci_high", "ci_level"))
+
+
+def _value_rows(values: list[schema.Value]) -> list[list]:
+    """The ``vals`` rows: a value's fields (flags as a list, CI bounds as a number and a text,
+    the CI level as text), then the CI bounds, the value and its upper end as printed."""
+    rows = _rows(values, _VALUE_FIELDS)
+    out = []
+    for v, fields in zip(values, rows):
+        row = list(fields)
+        row[_FLAGS] = list(v.flags)
+        row[_CI_LOW], ci_low_text = _bound(v.ci_low)
+        row[_CI_HIGH], ci_high_text = _bound(v.ci_high)
+        row[_CI_LEVEL] = "" if v.ci_level is None else str(v.ci_level)
+        # The number as the source printed it ("40.0", "0.30"), for display; the snippet is
+        # normalised once for its four numbers.
+        snippet = NormalisedText(v.snippet)
+        row += (
+            ci_low_text or snippet.printed(v.ci_low),
+            ci_high_text or snippet.printed(v.ci_high),
+            snippet.printed(v.value),
+            snippet.printed(v.value_high),
+        )
+        out.append(row)
+    return out
+
+
 def frames(evidence: schema.Evidence) -> dict[str, pd.DataFrame]:
     """The evidence as one DataFrame per database table."""
     arms_by_trial: dict[str, list[schema.Arm]] = {}
     for arm in evidence.arms:
         arms_by_trial.setdefault(arm.trial, []).append(arm)
 
+    trial_fields = list(schema.Trial.__dataclass_fields__)
     trials = pd.DataFrame(
         [
-            {
-                **{k: (list(v) if isinstance(v, tuple) else v) for k, v in _fields(t).items()},
-                "search_text": _trial_search_text(t, arms_by_trial.get(t.id, [])),
-            }
-            for t in evidence.trials
+            (
+                *(list(v) if isinstance(v, tuple) else v for v in row),
+                _trial_search_text(t, arms_by_trial.get(t.id, [])),
+            )
+            for t, row in zip(evidence.trials, _rows(evidence.trials, trial_fields))
         ],
-        columns=[*schema.Trial.__dataclass_fields__, "search_text"],
+        columns=[*trial_fields, "search_text"],
     )
+    source_fields = list(schema.Source.__dataclass_fields__)
+    urls = source_fields.index("urls")
     sources = pd.DataFrame(
-        [{**_fields(s), "urls": list(s.urls)} for s in evidence.sources],
-        columns=list(schema.Source.__dataclass_fields__),
+        [(*row[:urls], list(row[urls]), *row[urls + 1 :]) for row in _rows(evidence.sources, source_fields)],
+        columns=source_fields,
     )
     arms = _frame(evidence.arms, list(schema.Arm.__dataclass_fields__))
     analyses = _frame(evidence.analyses, list(schema.Analysis.__dataclass_fields__))
-
-    value_rows = []
-    for v in evidence.values:
-        row = _fields(v)
-        row["flags"] = list(v.flags)
-        row["ci_low"], row["ci_low_text"] = _bound(v.ci_low)
-        row["ci_high"], row["ci_high_text"] = _bound(v.ci_high)
-        row["ci_level"] = "" if v.ci_level is None else str(v.ci_level)
-        # The number as the source printed it ("40.0", "0.30"), for display.
-        row["value_text"] = printed_number(v.snippet, v.value)
-        row["value_high_text"] = printed_number(v.snippet, v.value_high)
-        row["ci_low_text"] = row["ci_low_text"] or printed_number(v.snippet, v.ci_low)
-        row["ci_high_text"] = row["ci_high_text"] or printed_number(v.snippet, v.ci_high)
-        value_rows.append(row)
     value_columns = [
         *schema.Value.__dataclass_fields__,
         "ci_low_text",
@@ -210,7 +232,7 @@ def frames(evidence: schema.Evidence) -> dict[str, pd.DataFrame]:
         "value_text",
         "value_high_text",
     ]
-    values = pd.DataFrame(value_rows, columns=value_columns)
+    values = pd.DataFrame(_value_rows(evidence.values), columns=value_columns)
     for column in ("value", "value_high", "timepoint", "ci_low", "ci_high"):
         values[column] = pd.to_numeric(values[column], errors="coerce").astype("float64")
     for column in ("n", "n_total"):

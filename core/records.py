@@ -7,7 +7,7 @@ header drops that trial (its values cannot be placed without it); everything els
 
 When a sources folder is given, provenance is checked too: every snippet must be found in
 its source text after :func:`core.text.squeeze`, and must contain every number of its
-value (:func:`core.text.contains_number`).
+value (:meth:`core.text.NormalisedText.contains`, as :func:`core.text.contains_number`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 
 from core import safe_toml, schema
 from core.problems import Problem, ProblemLog, listing, shown
-from core.text import contains_number, squeeze
+from core.text import NormalisedText, squeeze
 
 __all__ = ["Problem", "ProblemLog", "load_evidence", "load_sources", "parse_fields"]
 
@@ -307,7 +307,21 @@ def parse_fields(table: Any, fields: tuple[Field, ...], report: Report) -> dict[
 
     Reports every problem through ``report(field, code, **params)`` and returns the
     converted fields (defaults filled in), or ``None`` if any problem was found.
+
+    A table of one of this module's field lists is first tried by its :class:`_FieldPlan`,
+    which only answers "clean" (with the same fields) or "look closer"; anything it does not
+    accept is checked field by field below, which finds and words every problem.
     """
+    plan = _PLANS.get(id(fields))
+    if plan is not None and plan.fields is fields:
+        clean = plan.clean(table)
+        if clean is not None:
+            return clean
+    return _parse_fields(table, fields, report)
+
+
+def _parse_fields(table: Any, fields: tuple[Field, ...], report: Report) -> dict[str, Any] | None:
+    """:func:`parse_fields`, field by field: every problem reported, in field order."""
     if not isinstance(table, dict):
         report("", "not_table", got=type(table).__name__)
         return None
@@ -329,6 +343,177 @@ def parse_fields(table: Any, fields: tuple[Field, ...], report: Report) -> dict[
         elif field.default is not None:
             out[field.name] = field.default
     return out if ok else None
+
+
+# --- the common case, checked quickly -----------------------------------------------------------
+
+_BAD = object()
+"""What an acceptor (:func:`_acceptor`) returns for a value it does not pass as it is."""
+_ABSENT = object()
+
+_SMALL_INT = 1 << 62
+"""An integer strictly within ``±_SMALL_INT`` is finite to ``math.isfinite``; a larger one may
+not even convert to a float (``OverflowError``), so it goes the long way, as it always did."""
+
+
+def _accept_text(field: Field) -> Callable[[Any], Any]:
+    """A plain text: a ``str`` within the length, not a marked long number, non-empty if
+    required. (A text starting with NUL may be such a mark: it goes the long way.)"""
+    shortest, longest = (1 if field.required else 0), field.max_len
+
+    def accept(raw: Any) -> Any:
+        if type(raw) is str and shortest <= len(raw) <= longest and raw[:1] != "\x00":
+            return raw
+        return _BAD
+
+    return accept
+
+
+def _accept_word(field: Field) -> Callable[[Any], Any]:
+    """A vocabulary text: one of the words that pass every rule of the field."""
+    words = _passing_words(field)
+
+    def accept(raw: Any) -> Any:
+        return raw if type(raw) is str and raw in words else _BAD
+
+    return accept
+
+
+def _passing_words(field: Field) -> frozenset[str]:
+    """The field's vocabulary, less any word its length or non-empty rule would refuse."""
+    return frozenset(
+        word
+        for word in field.vocab or ()
+        if len(word) <= field.max_len and word[:1] != "\x00" and not (field.required and word == "")
+    )
+
+
+def _accept_list(field: Field) -> Callable[[Any], Any]:
+    """A list of texts, each within the length (and a vocabulary word, when there is one)."""
+    words = _passing_words(field) if field.vocab is not None else None
+    longest = field.max_len
+
+    def accept(raw: Any) -> Any:
+        if type(raw) is not list or len(raw) > MAX_LIST_ITEMS:
+            return _BAD
+        if raw and (set(map(type, raw)) != {str} or max(map(len, raw)) > longest):
+            return _BAD
+        if words is not None and not words.issuperset(raw):
+            return _BAD
+        return tuple(raw)
+
+    return accept
+
+
+def _accept_number(field: Field) -> Callable[[Any], Any]:
+    """A finite float or a modest integer; for a CI bound, also NR or NE."""
+    open_bounds = schema.OPEN_CI_BOUNDS if field.kind == "bound" else ()
+
+    def accept(raw: Any) -> Any:
+        kind = type(raw)
+        if kind is float and math.isfinite(raw) or kind is int and -_SMALL_INT < raw < _SMALL_INT:
+            return raw
+        return raw if kind is str and raw in open_bounds else _BAD
+
+    return accept
+
+
+def _accept_count(field: Field) -> Callable[[Any], Any]:
+    def accept(raw: Any) -> Any:
+        return raw if type(raw) is int and raw >= 0 else _BAD
+
+    return accept
+
+
+def _accept_level(field: Field) -> Callable[[Any], Any]:
+    levels = frozenset(schema.CI_LEVELS)
+
+    def accept(raw: Any) -> Any:
+        kind = type(raw)
+        return raw if kind is int and raw in levels or kind is str and raw == "unknown" else _BAD
+
+    return accept
+
+
+def _accept_date(field: Field) -> Callable[[Any], Any]:
+    def accept(raw: Any) -> Any:
+        if type(raw) is dt.date:
+            return raw.isoformat()
+        if type(raw) is str and len(raw) <= 10 and raw[:1] != "\x00":
+            try:
+                dt.date.fromisoformat(raw)
+            except ValueError:
+                return _BAD
+            return raw
+        return _BAD
+
+    return accept
+
+
+_ACCEPTORS: dict[str, Callable[[Field], Callable[[Any], Any]]] = {
+    "strlist": _accept_list,
+    "int": _accept_count,
+    "number": _accept_number,
+    "bound": _accept_number,
+    "level": _accept_level,
+    "date": _accept_date,
+}
+
+
+def _acceptor(field: Field) -> Callable[[Any], Any]:
+    """``accept(raw)``: the value :func:`_check_field` would make of ``raw`` if it reports
+    nothing, or :data:`_BAD` — also for some values it would pass (a ``str`` subclass, a
+    ``datetime``, a float CI level): those go the long way, and get the same answer there."""
+    if field.kind == "str":
+        return _accept_text(field) if field.vocab is None else _accept_word(field)
+    return _ACCEPTORS[field.kind](field)
+
+
+class _FieldPlan:
+    """A field list made ready once, to pass a clean table with a few checks per field.
+
+    Validating a large corpus is mostly tables where nothing is wrong; the generic checks
+    (:func:`_check_field`: a converter looked up by kind, a long-number test, a vocabulary
+    scan, for every value) were most of its time. A plan's :meth:`clean` says only whether a
+    table is clean, and never reports: every table it does not pass is checked again by the
+    generic checks, so each problem, its wording and its order are theirs.
+    """
+
+    def __init__(self, fields: tuple[Field, ...]):
+        self.fields = fields
+        self.allowed_keys = frozenset(field.name for field in fields) | frozenset(TRIAL_TABLES)
+        self.required_keys = frozenset(field.name for field in fields if field.required)
+        self.steps = tuple((field.name, field.default, _acceptor(field)) for field in fields)
+
+    def clean(self, table: Any) -> dict[str, Any] | None:
+        """The fields :func:`_parse_fields` would return for ``table`` when it has no
+        problem (same values, same order), or ``None``: it may have one."""
+        if type(table) is not dict:
+            return None
+        keys = table.keys()
+        if not (keys <= self.allowed_keys and keys >= self.required_keys):
+            return None
+        out: dict[str, Any] = {}
+        get = table.get
+        for name, default, accept in self.steps:
+            raw = get(name, _ABSENT)
+            if raw is _ABSENT:
+                if default is not None:
+                    out[name] = default
+                continue
+            value = accept(raw)
+            if value is _BAD:
+                return None
+            out[name] = value
+        return out
+
+
+_PLANS = {
+    id(fields): _FieldPlan(fields)
+    for fields in (TRIAL_FIELDS, ARM_FIELDS, ANALYSIS_FIELDS, VALUE_FIELDS, DISCREPANCY_FIELDS, SOURCE_FIELDS)
+}
+"""The plan of each of this module's field lists, by the list's identity (a plan holds its
+list, so that identity cannot be reused while the plan lives)."""
 
 
 # --- source texts -------------------------------------------------------------------------
@@ -374,6 +559,10 @@ class SourceTexts:
 
     def contains(self, source_id: str, snippet: str) -> bool:
         return squeeze(snippet) in self._squeezed[source_id]
+
+    def holds(self, source_id: str, snippet: NormalisedText) -> bool:
+        """:meth:`contains` for a snippet already normalised."""
+        return snippet.squeezed() in self._squeezed[source_id]
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -539,13 +728,25 @@ class _TrialLoader:
         evidence.discrepancies.extend(discrepancies)
 
     def _items(self, data: dict, table: str):
+        """``(index, item, report)`` for each record of ``table``."""
         for index, item in enumerate(data.get(table, [])):
-            record = _record_label(table, index, item)
-            yield index, item, record, self.reporter(record, self._line(table, index))
+            yield index, item, self._item_reporter(table, index, item)
+
+    def _item_reporter(self, table: str, index: int, item: Any) -> Report:
+        """:meth:`reporter` for one record, whose label (``values[3] (id=pfs)``) is made only
+        if a problem is reported: most records have none. (Validation never changes an item,
+        so the label is the one it would have been when the record was reached.)"""
+        line = self._line(table, index)
+
+        def report(field: str, code: str, **params: Any) -> None:
+            record = _record_label(table, index, item) if line is None else ""
+            self.problems.append(Problem.of(self.label, record, field, code, line=line, **params))
+
+        return report
 
     def _load_children(self, data, table, fields_spec, check, trial_id):
         out, seen = [], set()
-        for _, item, _, report in self._items(data, table):
+        for _, item, report in self._items(data, table):
             fields = parse_fields(item, fields_spec, report)
             if fields is None:
                 continue
@@ -560,7 +761,7 @@ class _TrialLoader:
 
     def _load_analyses(self, data, trial_id):
         out, seen = [], set()
-        for index, item, _, report in self._items(data, "analyses"):
+        for index, item, report in self._items(data, "analyses"):
             fields = parse_fields(item, ANALYSIS_FIELDS, report)
             if fields is None:
                 continue
@@ -582,11 +783,12 @@ class _TrialLoader:
         if not snippet.strip():
             report("snippet", "snippet_empty")
             return False
+        written = NormalisedText(snippet)  # normalised once, for all its numbers and its source
         for name, number in numbers.items():
-            if isinstance(number, (int, float)) and not contains_number(snippet, number):
+            if isinstance(number, (int, float)) and not written.contains(number):
                 report(name, "number_not_in_snippet", number=shown(number), snippet=shown(snippet))
                 ok = False
-        if self.texts is not None and self.texts.has(source) and not self.texts.contains(source, snippet):
+        if self.texts is not None and self.texts.has(source) and not self.texts.holds(source, written):
             report("snippet", "snippet_not_in_source", snippet=shown(snippet), source=shown(source))
             ok = False
         return ok
@@ -619,7 +821,7 @@ class _TrialLoader:
 
     def _load_values(self, data, trial_id, arm_ids, analysis_ids):
         out, seen = [], set()
-        for index, item, _, report in self._items(data, "values"):
+        for index, item, report in self._items(data, "values"):
             fields = parse_fields(item, VALUE_FIELDS, report)
             if fields is None:
                 continue
@@ -728,10 +930,13 @@ def _check_interval(v, report) -> bool:
     return True
 
 
+_RANGED = ("value", "value_high", "ci_low", "ci_high")
+"""The numbers of a value whose range is checked (a CI bound may be NR or NE: not a number)."""
+
+
 def _check_ranges(v, report) -> bool:
     ok = True
-    numbers = {name: v.get(name) for name in ("value", "value_high", "ci_low", "ci_high")}
-    numbers = {k: n for k, n in numbers.items() if isinstance(n, (int, float))}
+    numbers = {name: n for name in _RANGED if isinstance(n := v.get(name), (int, float))}
     if v["unit"] == "percent":
         for name, number in numbers.items():
             if not 0 <= number <= 100:
@@ -747,8 +952,8 @@ def _check_ranges(v, report) -> bool:
             if number < 0:
                 report(name, "negative", got=shown(number))
                 ok = False
+    limit = PLAUSIBLE_MAXIMUM.get(v["unit"], 1e9)
     for name, number in numbers.items():
-        limit = PLAUSIBLE_MAXIMUM.get(v["unit"], 1e9)
         if number > limit:
             report(name, "implausible", unit=v["unit"], got=shown(number), max=f"{limit:g}")
             ok = False

@@ -34,7 +34,6 @@ _PINYIN_AFTER_CJK = re.compile(rf"(?<=[{_CJK}])[(（][{_PINYIN_LETTERS}]+[)）]"
 _PINYIN_TONED_ANYWHERE = re.compile(rf"[(（][{_PINYIN_LETTERS}]*[{_PINYIN_TONED}][{_PINYIN_LETTERS}]*[)）]")
 
 _DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u301c\uff5e~]")
-_SPACES = re.compile(r"\s+")
 
 
 def strip_pinyin(text: str) -> str:
@@ -78,11 +77,14 @@ def normalise(text: str) -> str:
     Pinyin annotations stripped, NFKC (full-width → half-width), Traditional folded to
     Simplified, dashes unified to ``-``, white space collapsed to one space.
     """
-    text = strip_pinyin(text)
-    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():  # ASCII holds no pinyin annotation and is its own NFKC form
+        text = strip_pinyin(text)
+        text = unicodedata.normalize("NFKC", text)
     text = to_simplified(text)
     text = _DASHES.sub("-", text)
-    return _SPACES.sub(" ", text).strip()
+    # split() breaks at the white space ``\s`` matches (both are str.isspace) and drops it at
+    # the ends: what collapsing each run to one space and stripping gives, at less cost
+    return " ".join(text.split())
 
 
 def squeeze(text: str) -> str:
@@ -104,15 +106,78 @@ def search_key(text: str) -> str:
 _NUMBER = re.compile(r"(?<![\d.])(?:\d+(?:\.\d+)?|\.\d+)(?![\d]|\.\d)")
 
 
+class NormalisedText:
+    """One text :func:`normalise`-d once, and its number tokens read once: for checking or
+    printing several numbers of the same snippet (a value has up to five) and looking it up
+    in its source, which otherwise normalised it again for each. :func:`numbers_in`,
+    :func:`contains_number` and :func:`printed_number` are this for a single use.
+
+    Every token of :data:`_NUMBER` converts: it is decimal digits (Unicode category Nd,
+    which is what ``\\d`` matches and what :class:`~decimal.Decimal` reads).
+    """
+
+    __slots__ = ("raw", "_text", "_printed", "_values")
+
+    def __init__(self, text: str):
+        self.raw = text
+        self._text: str | None = None
+        self._printed: list[str] | None = None
+        self._values: list[Decimal] = []
+
+    @property
+    def text(self) -> str:
+        """The normalised text (normalised on first use: a number that is not one, or no
+        number at all, never needs it)."""
+        if self._text is None:
+            self._text = normalise(self.raw)
+        return self._text
+
+    def squeezed(self) -> str:
+        """The text without any white space (:func:`squeeze`)."""
+        return self.text.replace(" ", "")
+
+    def _read(self) -> list[Decimal]:
+        if self._printed is None:
+            self._printed = _NUMBER.findall(self.text)
+            self._values = list(map(Decimal, self._printed))
+        return self._values
+
+    def numbers(self) -> list[Decimal]:
+        """Every number written in the text, in order (:func:`numbers_in`)."""
+        return list(self._read())
+
+    def contains(self, number: float | int | str | Decimal) -> bool:
+        """Whether ``number`` is written in the text as a whole number token
+        (:func:`contains_number`)."""
+        try:
+            wanted = Decimal(str(number))
+        except InvalidOperation:
+            return False
+        if wanted < 0:
+            # A dash is also a range separator ("4.8-12.3"), so a negative number is its
+            # magnitude written right after a minus sign.
+            text = self.text
+            return any(
+                Decimal(match.group()) == -wanted and match.start() > 0 and text[match.start() - 1] == "-"
+                for match in _NUMBER.finditer(text)
+            )
+        return wanted in self._read()
+
+    def printed(self, number: float | int | str | None) -> str:
+        """``number`` as the text prints it, else formatted (:func:`printed_number`)."""
+        if number is None or isinstance(number, str):
+            return number or ""
+        wanted = Decimal(str(number))
+        values = self._read()
+        try:
+            return self._printed[values.index(wanted)]  # the first token of that value
+        except ValueError:
+            return format_number(number)
+
+
 def numbers_in(text: str) -> list[Decimal]:
     """Every number written in ``text``, as :class:`~decimal.Decimal`, in order."""
-    found = []
-    for match in _NUMBER.finditer(normalise(text)):
-        try:
-            found.append(Decimal(match.group()))
-        except InvalidOperation:  # pragma: no cover - the pattern only admits decimals
-            continue
-    return found
+    return NormalisedText(text).numbers()
 
 
 def contains_number(text: str, number: float | int | str | Decimal) -> bool:
@@ -127,19 +192,7 @@ def contains_number(text: str, number: float | int | str | Decimal) -> bool:
     >>> contains_number("median 21.05 months", 1.05)
     False
     """
-    try:
-        wanted = Decimal(str(number))
-    except InvalidOperation:
-        return False
-    if wanted < 0:
-        # A dash is also a range separator ("4.8-12.3"), so a negative number is its magnitude
-        # written right after a minus sign.
-        text = normalise(text)
-        return any(
-            Decimal(match.group()) == -wanted and match.start() > 0 and text[match.start() - 1] == "-"
-            for match in _NUMBER.finditer(text)
-        )
-    return any(found == wanted for found in numbers_in(text))
+    return NormalisedText(text).contains(number)
 
 
 def format_number(number: float | int | None) -> str:
@@ -155,13 +208,7 @@ def printed_number(snippet: str, number: float | int | str | None) -> str:
     TOML keeps ``40.0`` as the float 40, losing the printed precision; the snippet still
     has it. Falls back to :func:`format_number` when the snippet does not hold the number.
     """
-    if number is None or isinstance(number, str):
-        return number or ""
-    wanted = Decimal(str(number))
-    for match in _NUMBER.finditer(normalise(snippet)):
-        if Decimal(match.group()) == wanted:
-            return match.group()
-    return format_number(number)
+    return NormalisedText(snippet).printed(number)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
