@@ -282,7 +282,16 @@ def test_the_streamed_build_writes_the_same_tables_as_the_one_process_build(tmp_
         assert new[name][0] == old[name][0], f"{name}: column types differ"
         assert len(new[name][1]) == len(old[name][1]), f"{name}: row counts differ"
         assert sorted(new[name][1]) == sorted(old[name][1]), f"{name}: rows differ"
-    for name in [*db.STREAMED_TABLES, "value_rows", "survival_value_rows", "sources", "problems"]:
+    for name in [
+        *db.STREAMED_TABLES,
+        "value_rows",
+        "trial_rows",
+        "survival_value_rows",
+        "search_word_rows",
+        "search_run_rows",
+        "sources",
+        "problems",
+    ]:
         assert new[name][1] == old[name][1], f"{name}: rows in another order"
     problems = [row for row in old["problems"][1] if "unknown_value_ref" in row[4]]
     assert len(problems) == 1 and len(old["discrepancies"][1]) >= 1
