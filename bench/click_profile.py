@@ -59,7 +59,7 @@ def start(script: Path, log: Path, data: Path | None, cache: Path | None, experi
     env = {
         **os.environ,
         "CLICK_PROFILE_LOG": str(log),
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": str(script.parent if script.name == "app.py" else ROOT),
         "EXPERIMENT": experiment,
         "MINIMAL_EXTRA": experiment.split("+")[0] if script.name.startswith("minimal_facets") else "0",
     }
@@ -70,9 +70,9 @@ def start(script: Path, log: Path, data: Path | None, cache: Path | None, experi
     out = open(log.with_suffix(".out"), "w")  # noqa: SIM115
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bench.click_launch", "run", str(script), "--server.port", str(port),
+        [sys.executable, str(ROOT / "bench" / "click_launch.py"), "run", str(script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        cwd=script.parent if script.name == "app.py" else ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     _wait_healthy(url, process, 120)
@@ -246,6 +246,7 @@ def main() -> None:
         default="",
         help="comma-separated: minimal page with N more multiselects (N+counts: labels that change)",
     )
+    parser.add_argument("--before", type=Path, default=None, help="a checkout of the app to compare with")
     parser.add_argument("--variants", default="", help="comma-separated EXPERIMENT values, + joins flags")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
@@ -257,6 +258,9 @@ def main() -> None:
     if args.only:
         targets = {args.only: targets[args.only]}
     experiments = {label: "" for label in targets}
+    if args.before:  # another checkout of the app (say, the commit before a change), side by side
+        targets["before"] = (args.before / "app.py", "/trials?lang=en", args.before / "data")
+        experiments["before"] = ""
     for extra in filter(None, args.minimal_extra.split(",")):
         label = f"minimal+{extra}"
         targets[label] = (ROOT / "bench" / "minimal_facets.py", "/", None)
