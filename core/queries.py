@@ -198,6 +198,41 @@ def facet_counts(con, filters: TrialFilter, key: str) -> pd.DataFrame:
     return _df(con, sql, [*params, facet.vocabulary or ""])
 
 
+def facet_count_maps(con, filters: TrialFilter, keys: Sequence[str]) -> dict[str, dict[str, int]]:
+    """:func:`all_facet_counts` as plain dictionaries (value → trials, in the facet's order),
+    read straight from the cursor: what the Trials page needs at every click, without
+    building and splitting a frame (half the time of the call on the bundled data)."""
+    keys = list(keys)
+    for key in [*keys, *filters.selected]:
+        if key not in FACETS:
+            raise KeyError(f"unknown facet {key!r}")
+    out: dict[str, dict[str, int]] = {key: {} for key in keys}
+    if not keys:
+        return out
+    active = [key for key in FACETS if filters.selected.get(key)]
+    if not active and not search_key(filters.q).split() and _has_facet_totals(con):
+        sql = (
+            f"SELECT key, value, trials FROM {FACET_TOTALS} WHERE key IN (SELECT unnest(?::VARCHAR[])) "
+            "ORDER BY facet_order, row_order"
+        )
+        params: list = [keys]
+        named = True  # rows name their facet by key
+    else:
+        search, search_params = TrialFilter(q=filters.q).where()
+        sql, params = facets.counts_sql(
+            keys, {key: filters.selected[key] for key in active}, search, search_params
+        )
+        named = False  # rows give their facet's position in keys
+    cursor = con.cursor()
+    try:
+        rows = cursor.execute(sql, list(params)).fetchall()
+    finally:
+        cursor.close()
+    for facet, value, trials, *_ in rows:
+        out[facet if named else keys[facet]][str(value)] = int(trials)
+    return out
+
+
 def all_facet_counts(con, filters: TrialFilter, keys: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
     """:func:`facet_counts` for several facets (default: all of :data:`FACETS`) in one query.
 

@@ -259,7 +259,12 @@ def url_multiselect(
     **kwargs,
 ) -> list[str]:
     seed(key, param, [], parse=lambda raw: [v for v in raw if v in options], multi=True)
-    st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    kept = [v for v in st.session_state[key] if v in options]
+    # Only when a value is dropped: writing the state makes the widget a one-shot "set value"
+    # element, which the browser redraws on every run even when nothing changed (ten facets on
+    # the Trials page, at every click).
+    if kept != list(st.session_state[key]):
+        st.session_state[key] = kept
     value = container.multiselect(label, list(options), key=key, format_func=format_func, **kwargs)
     publish(param, value, [])
     return value

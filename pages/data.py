@@ -49,23 +49,16 @@ def trials_page(
     return queries.trials_page(_con(database), filters, sort, descending, limit, offset)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def trials_total(*, database: Database, selected: tuple[tuple[str, tuple[str, ...]], ...], q: str) -> int:
-    """How many trials one filter state finds."""
-    _, total = queries.trials_page(
-        _con(database), queries.TrialFilter(dict(selected), q), "name", False, 0, 0
-    )
-    return total
-
-
 @dataclass(frozen=True)
 class TrialsScreen:
-    """One page of the trials table as the page draws it: its HTML (stylesheet and table) and
-    its rows' trial ids. Plain values, so reading it from the cache costs next to nothing: a
-    facet click or a fresh view of a view someone has seen redoes neither query nor layout."""
+    """One page of the trials table as the page draws it: its HTML (stylesheet and table), its
+    rows' trial ids, and how many trials the filters find in all (counted by the same query).
+    Plain values, so reading it from the cache costs next to nothing: a facet click or a fresh
+    view of a view someone has seen redoes neither query nor layout."""
 
     html: str
     ids: tuple[str, ...]
+    total: int
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -88,9 +81,9 @@ def trials_screen(
     (:data:`core.presentation.tables.TRIALS_SCREEN_COLUMNS`)."""
     con = _con(database)
     filters = queries.TrialFilter(dict(selected), q)
-    rows, _ = queries.trials_page(con, filters, sort, descending, limit, offset)
+    rows, total = queries.trials_page(con, filters, sort, descending, limit, offset)
     if rows.empty:
-        return TrialsScreen("", ())
+        return TrialsScreen("", (), total)
     table = tables.trials_screen_table(
         tables.trials_table(rows, queries.headlines(con, tuple(rows["id"])), lang)
     )
@@ -106,7 +99,7 @@ def trials_screen(
         row_ids=ids,
         row_labels=[t("tables.open_row", lang, trial=name) for name in table["trial"]],
     )
-    return TrialsScreen(html, ids)
+    return TrialsScreen(html, ids, total)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -115,11 +108,7 @@ def facet_counts(
 ) -> dict[str, dict[str, int]]:
     """Every facet's options (value → trials, in the facet's order) for one filter state, in
     one query. Plain dictionaries: read from the cache on every rerun of the Trials page."""
-    frames = queries.all_facet_counts(_con(database), queries.TrialFilter(dict(selected), q), keys)
-    return {
-        key: {str(value): int(count) for value, count in zip(frame["value"], frame["trials"])}
-        for key, frame in frames.items()
-    }
+    return queries.facet_count_maps(_con(database), queries.TrialFilter(dict(selected), q), keys)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

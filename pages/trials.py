@@ -113,23 +113,41 @@ descending = common.url_toggle(
     tr("trials.descending"), key="trials__desc", param="desc", container=sort_columns[1]
 )
 
-total = data.trials_total(database=database, selected=selected_key, q=q)
+
+def screen_of(page_number: int) -> data.TrialsScreen:
+    return data.trials_screen(
+        database=database,
+        selected=selected_key,
+        q=q,
+        sort=sort,
+        descending=descending,
+        limit=PAGE_SIZE,
+        offset=(page_number - 1) * PAGE_SIZE,
+        **common.look(),
+    )
+
+
+def requested_page() -> int:
+    """The page the reader is on (the widget's last value, else the link's), before the widget
+    is drawn: its query also counts the matches, which the widget's range needs."""
+    raw = st.session_state.get("page", st.query_params.get("page", 1))
+    try:
+        return max(1, int(raw))
+    except (TypeError, ValueError):
+        return 1
+
+
+requested = requested_page()
+screen = screen_of(requested)
+total = screen.total
 pages = max(1, -(-total // PAGE_SIZE))
 page_number = 1
 if pages > 1:
     page_number = sort_columns[2].number_input(
         tr("trials.page", pages=pages), 1, pages, key="page", bind="query-params"
     )
-screen = data.trials_screen(
-    database=database,
-    selected=selected_key,
-    q=q,
-    sort=sort,
-    descending=descending,
-    limit=PAGE_SIZE,
-    offset=(page_number - 1) * PAGE_SIZE,
-    **common.look(),
-)
+if page_number != requested:  # past the last page, or a page the widget settled otherwise
+    screen = screen_of(page_number)
 
 described = []
 for key, values in selected.items():

@@ -97,3 +97,25 @@ def test_unfiltered_counts_are_read_from_the_table_the_build_wrote(tmp_path, mon
         assert queries.FACET_TOTALS not in read[0]
     finally:
         con.close()
+
+
+def _as_maps(frames: dict[str, pd.DataFrame]) -> dict[str, list[tuple[str, int]]]:
+    return {key: [(str(v), int(c)) for v, c in zip(f["value"], f["trials"])] for key, f in frames.items()}
+
+
+@pytest.mark.parametrize("state", STATES, ids=str)
+def test_the_pages_plain_counts_equal_the_frames_in_order(con, synthetic_con, state, monkeypatch):
+    keys = list(queries.FACETS)
+    for connection in (con, synthetic_con):
+        maps = queries.facet_count_maps(connection, state, keys)
+        assert {key: list(counts.items()) for key, counts in maps.items()} == _as_maps(
+            queries.all_facet_counts(connection, state, keys)
+        )
+    # the unfiltered counts computed rather than read from the built table agree too
+    monkeypatch.setattr(queries, "_has_facet_totals", lambda c: False)
+    maps = queries.facet_count_maps(con, state, keys[:3])
+    assert {key: list(counts.items()) for key, counts in maps.items()} == _as_maps(
+        queries.all_facet_counts(con, state, keys[:3])
+    )
+    with pytest.raises(KeyError):
+        queries.facet_count_maps(con, state, ["nope"])

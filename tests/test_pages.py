@@ -598,3 +598,17 @@ def test_the_page_number_is_bound_to_the_url(many_trials):
     assert not set(trial_names(first)) & set(trial_names(second))
     first.number_input(key="page").set_value(2).run()
     assert trial_names(first) == trial_names(second)
+
+
+def test_a_filter_that_leaves_one_page_shows_its_trials_from_a_later_page(many_trials):
+    """The table's query runs for the page the reader was on before the page widget is drawn;
+    when the filters leave fewer pages, the first page is read again (never an empty table)."""
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["page"] = "2"
+    app.run()
+    assert app.number_input(key="page").value == 2
+    app.multiselect(key="trials__cancer").set_value(["hcc"]).run()
+    assert not app.exception, [e.message for e in app.exception]
+    shown = trial_names(app)
+    assert shown and len(shown) < 50
+    assert not [n for n in app.number_input if n.key == "page"]  # one page: no page widget
