@@ -198,39 +198,22 @@ def facet_counts(con, filters: TrialFilter, key: str) -> pd.DataFrame:
     return _df(con, sql, [*params, facet.vocabulary or ""])
 
 
-def facet_count_maps(con, filters: TrialFilter, keys: Sequence[str]) -> dict[str, dict[str, int]]:
-    """:func:`all_facet_counts` as plain dictionaries (value → trials, in the facet's order),
-    read straight from the cursor: what the Trials page needs at every click, without
-    building and splitting a frame (half the time of the call on the bundled data)."""
-    keys = list(keys)
+def _facet_counts_sql(con, filters: TrialFilter, keys: list[str]) -> tuple[str, list]:
+    """The one query of :func:`all_facet_counts` and :func:`facet_count_maps`: rows of
+    (``facet``: its position in ``keys``, ``value``, ``trials``, ``position`` in its vocabulary),
+    facet by facet, each in its options' order. With no filter the build's totals are read."""
     for key in [*keys, *filters.selected]:
         if key not in FACETS:
             raise KeyError(f"unknown facet {key!r}")
-    out: dict[str, dict[str, int]] = {key: {} for key in keys}
-    if not keys:
-        return out
     active = [key for key in FACETS if filters.selected.get(key)]
     if not active and not search_key(filters.q).split() and _has_facet_totals(con):
         sql = (
-            f"SELECT key, value, trials FROM {FACET_TOTALS} WHERE key IN (SELECT unnest(?::VARCHAR[])) "
-            "ORDER BY facet_order, row_order"
+            "SELECT list_position(?::VARCHAR[], key) - 1 AS facet, value, trials, position "
+            f"FROM {FACET_TOTALS} WHERE key IN (SELECT unnest(?::VARCHAR[])) ORDER BY facet, row_order"
         )
-        params: list = [keys]
-        named = True  # rows name their facet by key
-    else:
-        search, search_params = TrialFilter(q=filters.q).where()
-        sql, params = facets.counts_sql(
-            keys, {key: filters.selected[key] for key in active}, search, search_params
-        )
-        named = False  # rows give their facet's position in keys
-    cursor = con.cursor()
-    try:
-        rows = cursor.execute(sql, list(params)).fetchall()
-    finally:
-        cursor.close()
-    for facet, value, trials, *_ in rows:
-        out[facet if named else keys[facet]][str(value)] = int(trials)
-    return out
+        return sql, [keys, keys]
+    search, search_params = TrialFilter(q=filters.q).where(by_row=_by_row(con))
+    return facets.counts_sql(keys, {key: filters.selected[key] for key in active}, search, search_params)
 
 
 def all_facet_counts(con, filters: TrialFilter, keys: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
@@ -242,23 +225,32 @@ def all_facet_counts(con, filters: TrialFilter, keys: Sequence[str] | None = Non
     equal to ``facet_counts(con, filters, key)``.
     """
     keys = list(FACETS) if keys is None else list(keys)
-    for key in [*keys, *filters.selected]:
-        if key not in FACETS:
-            raise KeyError(f"unknown facet {key!r}")
+    sql, params = _facet_counts_sql(con, filters, keys)
     if not keys:
         return {}
-    active = [key for key in FACETS if filters.selected.get(key)]
-    if not active and not search_key(filters.q).split() and _has_facet_totals(con):
-        return _facet_totals(con, keys)
-    search, search_params = TrialFilter(q=filters.q).where(by_row=_by_row(con))
-    sql, params = facets.counts_sql(
-        keys, {key: filters.selected[key] for key in active}, search, search_params
-    )
     frame = _df(con, sql, params)
-    out = {}
-    for position, key in enumerate(keys):
-        rows = frame[frame["facet"] == position].drop(columns="facet").reset_index(drop=True)
-        out[key] = rows
+    return {
+        key: frame[frame["facet"] == position].drop(columns="facet").reset_index(drop=True)
+        for position, key in enumerate(keys)
+    }
+
+
+def facet_count_maps(con, filters: TrialFilter, keys: Sequence[str]) -> dict[str, dict[str, int]]:
+    """:func:`all_facet_counts` as plain dictionaries (value → trials, in the facet's order),
+    read straight from the cursor: what the Trials page needs at every click, without
+    building and splitting a frame (half the time of the call on the bundled data)."""
+    keys = list(keys)
+    sql, params = _facet_counts_sql(con, filters, keys)
+    out: dict[str, dict[str, int]] = {key: {} for key in keys}
+    if not keys:
+        return out
+    cursor = con.cursor()
+    try:
+        rows = cursor.execute(sql, params).fetchall()
+    finally:
+        cursor.close()
+    for facet, value, trials, _ in rows:
+        out[keys[facet]][str(value)] = int(trials)
     return out
 
 
@@ -294,19 +286,6 @@ def _has_facet_totals(con) -> bool:
     """Whether this connection's database holds :data:`FACET_TOTALS` (a session with an import
     reads curated ∪ uploaded trials, whose counts it computes)."""
     return _own_table(con, FACET_TOTALS)
-
-
-def _facet_totals(con, keys: Sequence[str]) -> dict[str, pd.DataFrame]:
-    """The counts of ``keys`` from :data:`FACET_TOTALS`, as :func:`all_facet_counts` returns them."""
-    frame = _df(
-        con,
-        f"SELECT * FROM {FACET_TOTALS} WHERE key IN (SELECT unnest(?::VARCHAR[])) ORDER BY facet_order, row_order",
-        [list(keys)],
-    )
-    return {
-        key: frame.loc[frame["key"] == key, ["value", "trials", "position"]].reset_index(drop=True)
-        for key in keys
-    }
 
 
 def headlines(con, trial_ids: Sequence[str]) -> pd.DataFrame:
