@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import math
+import os
 import pickle
 import sys
 import time
@@ -130,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         results.load = phases.load_phase(options, bundled_cache, bundled_db)
 
     results.wall_s = time.perf_counter() - started
+    results.load_average = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan
     results.targets = evaluate(results)
     saved.write_bytes(pickle.dumps(results))  # --render-only rewrites the report from this
     args.out.parent.mkdir(parents=True, exist_ok=True)

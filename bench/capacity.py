@@ -348,6 +348,7 @@ async def _saturate(result: Saturation, base_url: str, path: str, query: str, pi
 @dataclass(frozen=True)
 class Options:
     levels: tuple[int, ...] = LEVELS
+    beyond: bool = True  # a top level held: measure one more, at twice it (see _levels)
     duration_s: float = 30.0
     think_s: float = 5.0
     ramp_s: float = 10.0
@@ -395,22 +396,36 @@ def _settle(pids, timeout: float = 20.0) -> float:
 
 
 def _levels(options: Options, setup: str, base_url: str, pids, log, began: float) -> list[Level]:
+    """Each level of ``options.levels``; then, when the top one held, one more at twice it
+    (at most :data:`MAX_SESSIONS`): a setup that holds every level of the ladder has not shown
+    how many sessions it holds, and 2 replicas can only be compared with one process below the
+    level where one process stops holding."""
     out = []
     for sessions in options.levels:
-        if time.monotonic() - began > MAX_SECONDS * 0.8:
-            log(f"{setup}: {sessions} sessions skipped, the run is near its time bound")
-            continue
-        level = Level(setup, sessions, options.duration_s, options.think_s)
-        asyncio.run(_drive(level, base_url, pids, options.ramp_s, options.grace_s))
-        level.settle_s = _settle(pids)
-        stats = level.stats()
-        log(
-            f"{setup}, {sessions} sessions: {stats.n} steps, p50 {ms(stats.median_ms)} / p95 "
-            f"{ms(stats.p95_ms)} / max {ms(stats.max_ms)} ms, errors {dict(level.errors) or 0}, "
-            f"server CPU {level.server_cpu_s / level.wall_s:.0%}, RSS {level.peak_rss_mb:,.0f} MB"
-        )
-        out.append(level)
+        out += _level(options, setup, sessions, base_url, pids, log, began)
+    top = max(options.levels, default=0)
+    if options.beyond and out and out[-1].sessions == top and out[-1].holds and top < MAX_SESSIONS:
+        out += _level(options, setup, min(2 * top, MAX_SESSIONS), base_url, pids, log, began)
     return out
+
+
+def _level(
+    options: Options, setup: str, sessions: int, base_url: str, pids, log, began: float
+) -> list[Level]:
+    """One level measured (a list of it), or none when the run is near its time bound."""
+    if time.monotonic() - began > MAX_SECONDS * 0.8:
+        log(f"{setup}: {sessions} sessions skipped, the run is near its time bound")
+        return []
+    level = Level(setup, sessions, options.duration_s, options.think_s)
+    asyncio.run(_drive(level, base_url, pids, options.ramp_s, options.grace_s))
+    level.settle_s = _settle(pids)
+    stats = level.stats()
+    log(
+        f"{setup}, {sessions} sessions: {stats.n} steps, p50 {ms(stats.median_ms)} / p95 "
+        f"{ms(stats.p95_ms)} / max {ms(stats.max_ms)} ms, errors {dict(level.errors) or 0}, "
+        f"server CPU {level.server_cpu_s / level.wall_s:.0%}, RSS {level.peak_rss_mb:,.0f} MB"
+    )
+    return [level]
 
 
 def _more_saturation(options: Options, cache: Path, logs: Path, log) -> list[Saturation]:
@@ -572,6 +587,11 @@ def targets(result: Capacity) -> list[tuple[str, str, str, bool | None, str]]:
             why = (
                 "one process held none of the measured levels on this machine while it was shared "
                 f"(load average {result.load_average[1]:.0f}), so there is no ratio to state"
+            )
+        elif not met and held_two == max(level.sessions for level in two):
+            why = (
+                f"2 replicas held every level measured (up to {held_two}): how many more they hold "
+                "than one process was not measured"
             )
         elif not met:
             why = (

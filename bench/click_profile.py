@@ -61,7 +61,7 @@ def start(script: Path, log: Path, data: Path | None, cache: Path | None, experi
         "CLICK_PROFILE_LOG": str(log),
         "PYTHONPATH": str(script.parent if script.name == "app.py" else ROOT),
         "EXPERIMENT": experiment,
-        "MINIMAL_EXTRA": experiment.split("+")[0] if script.name.startswith("minimal_facets") else "0",
+        "MINIMAL_EXTRA": experiment.split("+")[0] if script.name == "minimal_app.py" and experiment else "0",
     }
     if data:
         env["EVIDENCE_DATA"] = str(data)
@@ -263,7 +263,7 @@ def main() -> None:
         experiments["before"] = ""
     for extra in filter(None, args.minimal_extra.split(",")):
         label = f"minimal+{extra}"
-        targets[label] = (ROOT / "bench" / "minimal_facets.py", "/", None)
+        targets[label] = (ROOT / "bench" / "minimal_app.py", "/", None)
         experiments[label] = extra
     for variant in filter(None, args.variants.split(",")):
         targets[f"app[{variant}]"] = targets.get("app", (ROOT / "app.py", "/trials?lang=en", ROOT / "data"))

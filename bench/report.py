@@ -69,6 +69,7 @@ class Results:
     targets: list[Target] = field(default_factory=list)
     wall_s: float = 0.0
     notes: list[str] = field(default_factory=list)
+    load_average: float = math.nan  # 1-minute load average when the run ended (NaN: not recorded)
 
 
 # --- formatting -----------------------------------------------------------------------------

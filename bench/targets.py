@@ -24,8 +24,8 @@ QUERY_WHY = {
     "trials_page: facet + search": "the search-index hits joined with the facet's trials, then "
     "counted and sorted, and the page's 50 rows read by row id (one query)",
     "trials_page: search": "a common Chinese term (肺癌 is in 45% of the trials) returns tens of "
-    "thousands of trials from the run index (~160,000 run hits joined to their trials, ~30 ms), "
-    "all counted and sorted by name for the page of 50 (one query)",
+    "thousands of trials from the run index (the row-id lists of ~2,000 runs), all counted and "
+    "sorted by name for the page of 50 (one query)",
     "facet_counts": "every trial the filter keeps has its list columns (drugs, classes, endpoints, "
     "evidence kinds, sources) unnested for the facets; the unfiltered counts are read from the "
     "table the build writes (`core/facets.py`)",
@@ -197,7 +197,9 @@ def _compile_targets(results: Results) -> list[Target]:
     measured = largest.n_trials >= COMPILE_AT  # below it, the target is not judged (None)
     fast = largest.total_s <= COMPILE_S if measured else None
     small = largest.peak_total_mb <= COMPILE_PEAK_MB if measured else None
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan
+    # the run's own load (a report rendered again later must not state the load at that time)
+    load = getattr(results, "load_average", math.nan)
+    busy = f" (1-minute load average at the end of the run: {load:.1f})" if not math.isnan(load) else ""
     return [
         Target(
             f"compile, {at}",
@@ -206,9 +208,7 @@ def _compile_targets(results: Results) -> list[Target]:
             if largest.workers > 1
             else f"{largest.total_s:,.0f} s (one process)",
             fast,
-            ""
-            if fast is not False
-            else COMPILE_WHY + f" (1-minute load average at the end of the run: {load:.1f})",
+            "" if fast is not False else COMPILE_WHY + busy,
         ),
         Target(
             f"compile peak RSS, all processes, {at}",
@@ -222,9 +222,10 @@ def _compile_targets(results: Results) -> list[Target]:
 
 
 COMPILE_WHY = (
-    "parsing and validating the records is pure Python (`core.records`), spread over one worker "
-    "process per core; with 2 cores shared with the parent's DuckDB inserts and any other work on "
-    "the machine, see *Compile time*"
+    "parsing and validating the records is pure Python (`core.records`, ~1 ms a trial), spread "
+    "over one worker process per core, while the parent appends each chunk to DuckDB on the same "
+    "2 cores; then the SQL scripts (~30 s, two thirds of it sorting the ~2 million wide value rows "
+    "into trial and survival order within the 1 GB DuckDB may use), see *Compile time*"
 )
 
 
@@ -255,11 +256,13 @@ VIEW_WHY = (
     "CPU a view (see *Capacity*); warm, the two pages are level"
 )
 CLICK_WHY = (
-    "measured with the load client on this machine (2026-12-01, bundled data), the server "
-    "finishes a facet click's rerun ~85-95 ms after the click for a filter state not seen "
-    "before (queries, the table's HTML) and ~50 ms for one in the caches, the minimal page "
-    "~45-50 ms: most of the difference is the browser redrawing the trials table and ten "
-    "multiselects whose counts changed, against one small table"
+    "broken down with `bench/click_profile.py` (2026-12-01, bundled data, medians of 10 clicks "
+    "each): the click's message leaves the browser ~40 ms after the pointer on both pages; the "
+    "app's server sends 53 messages and finishes ~80 ms later than the minimal page's 8 "
+    "(queries, the table's HTML, ten facets); the browser then redraws the ten multiselects "
+    "whose option counts changed (~13 ms of renderer CPU each: the minimal page with ten such "
+    "multiselects and nothing else is already 1.43-1.50×). Reaching 1.5× would need the counts "
+    "shown some other way than in the multiselects' option labels"
 )
 LARGE_CLICK_WHY = "the rerun's queries are uncached for a new filter state; see the query table at this N"
 
@@ -446,4 +449,39 @@ every run): /trials (unfiltered, with a facet and a search, with a Chinese searc
 the first and the last trial (English and Traditional), /forest (default and OS over all data
 cuts), /survival (PFS and OS) and /sources all load without an exception; the forest plot
 says it shows the first 60 of its estimates, the survival comparison the first 25 of 35,644
-trials, the trial picker the first 300 trials, the discrepancy list the first 500 rows."""
+trials, the trial picker the first 300 trials, the discrepancy list the first 500 rows.
+
+**A second round on compile, queries and the facet click (issue 13), 2026-12-01.** Each change
+measured side by side with the code before it, on this machine:
+- Validation (`core/records.py`, `core/safe_toml.py`, `core/text.py`): a clean record is passed
+  by a plan of checks made once per field list (`_FieldPlan`), and anything it does not pass
+  goes through the field-by-field checks, which find and word every problem as before; the
+  TOML pre-scan blanks strings with one split instead of a Python call per string; a snippet
+  is normalised once for all its numbers and its source look-up (`NormalisedText`); a
+  record's label is made only when a problem is reported; frames are built from tuples.
+  One 1,000-trial chunk: 1.96 → 1.15 s (median of 10 alternating pairs). Behaviour compared
+  before and after on 21,609 cases (the curated data with and without sources, every broken
+  and hostile file, the 1,000- and 10,000-trial corpora, 6,000 randomly mutated trials,
+  7,568 hostile field values, 3,000 mutated TOML texts; every record, problem, frame cell and
+  TOML refusal): identical. Workers also move what they inherit to the permanent generation
+  before loading (10,000 trials: ~5%).
+- SQL (`core/sql/views.sql`): the headline and the trials' value summaries read the
+  materialised `value_rows` instead of re-running its view (whose window sorted every wide
+  row again), and the headline is picked on narrow columns; at 100,000 trials the scripts took
+  ~58 s and now ~31 s. Every table and view of the bundled data, a 1,000- and the
+  100,000-trial corpus compared before and after, rows and stored order: identical.
+  `trial_rows` is stored in trial order, so its row ids are the same in every build.
+- Compile at 100,000 trials: 224 s → 105 s (the table above), peak 1.9 GB. Sorting value rows
+  into trial order with a narrow recency window, or in batches of trials, gained nothing.
+- Search index by row (`search_word_rows`, `search_run_rows`: each word and Chinese run with
+  the row ids of its trials): the trials page and the facet counts of the compiled file read
+  a term's lists instead of joining every hit to its trial by id (a session with an import
+  still reads by trial id; `tests/test_queries.py` compares both for every word and run of
+  the bundled trials). At 100,000 trials 肺癌's page: 60–92 ms → 39 ms.
+- The facet click (`bench/click_profile.py` times each step on both ends of the websocket,
+  app against the minimal page): every rerun re-sent the ten facet multiselects as "set value"
+  elements, which the browser redraws even unchanged, because `url_multiselect` wrote their
+  state on every run; it now writes it only when a value has to be dropped. The trials count
+  comes with the page's rows (the separate count query is gone) and the facet counts are read
+  as dictionaries straight from the cursor. 2.6–3.1× → 2.3–2.5× the minimal page in the
+  same runs; see the facet-click target for what is left."""

@@ -296,3 +296,38 @@ def test_the_streamed_build_writes_the_same_tables_as_the_one_process_build(tmp_
     problems = [row for row in old["problems"][1] if "unknown_value_ref" in row[4]]
     assert len(problems) == 1 and len(old["discrepancies"][1]) >= 1
     assert sum("cross-0" in row[0] for row in old["discrepancies"][1]) == 1
+
+
+def test_a_setup_that_holds_the_top_level_is_measured_once_more_at_twice_it(monkeypatch):
+    """One process that holds 200 sessions has not shown how many it holds: the ladder goes on
+    to 400 (and no further), and not at all for a setup that failed its top level."""
+    import time
+
+    from bench import capacity
+
+    measured: list[int] = []
+
+    def fake_level(options, setup, sessions, base_url, pids, log, began):
+        measured.append(sessions)
+        holds = sessions <= options.duration_s  # the fake holds up to `duration_s` sessions
+        return [_level(setup, sessions, [300.0 if holds else 2500.0] * 40)]
+
+    monkeypatch.setattr(capacity, "_level", fake_level)
+    options = capacity.Options(levels=(10, 200), duration_s=250)
+    levels = capacity._levels(options, "1 process", "", [], print, time.monotonic())
+    assert measured == [10, 200, 400] and capacity.largest_held(levels) == 200
+    measured.clear()
+    capacity._levels(
+        capacity.Options(levels=(10, 200), duration_s=100), "1 process", "", [], print, time.monotonic()
+    )
+    assert measured == [10, 200]
+    measured.clear()
+    capacity._levels(
+        capacity.Options(levels=(10, 200), duration_s=1000, beyond=False),
+        "x",
+        "",
+        [],
+        print,
+        time.monotonic(),
+    )
+    assert measured == [10, 200]
