@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
 from bench import browser as chromium
-from devtools.server import ROOT, Server, _wait_healthy, cpu_seconds, free_port
+from devtools.server import ROOT, Server, cpu_seconds, start_server
 
 INSTRUMENT_JS = """(() => {
     window.__ws = [];
@@ -55,28 +52,18 @@ COLLECT_JS = """() => ({t0: window.__t0, origin: performance.timeOrigin, transit
 
 
 def start(script: Path, log: Path, data: Path | None, cache: Path | None, experiment: str = "") -> Server:
-    port = free_port()
+    """``script`` served through ``bench/click_launch.py``, which logs the websocket to ``log``."""
+    own = (
+        script.parent if script.name == "app.py" else ROOT
+    )  # another checkout's app runs from its own folder
     env = {
-        **os.environ,
         "CLICK_PROFILE_LOG": str(log),
-        "PYTHONPATH": str(script.parent if script.name == "app.py" else ROOT),
+        "PYTHONPATH": str(own),
         "EXPERIMENT": experiment,
         "MINIMAL_EXTRA": experiment.split("+")[0] if script.name == "minimal_app.py" and experiment else "0",
     }
-    if data:
-        env["EVIDENCE_DATA"] = str(data)
-    if cache:
-        env["EVIDENCE_CACHE"] = str(cache)
-    out = open(log.with_suffix(".out"), "w")  # noqa: SIM115
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "click_launch.py"), "run", str(script), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=script.parent if script.name == "app.py" else ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    _wait_healthy(url, process, 120)
-    return Server(script, url, process, time.perf_counter() - started, log)
+    launcher = (str(ROOT / "bench" / "click_launch.py"),)
+    return start_server(script, log.parent, data, cache, launcher=launcher, env=env, cwd=own)
 
 
 def click(browser, url: str, label: str, log: Path, profile: bool, pid: int = 0) -> dict:

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,6 +110,9 @@ def start_server(
     timeout: float = 120,
     port: int | None = None,
     flags: Sequence[str] = (),
+    launcher: Sequence[str] = ("-m", "streamlit"),
+    env: Mapping[str, str] | None = None,
+    cwd: Path = ROOT,
 ) -> Server:
     """Start ``streamlit run script`` on a free port and wait until it answers its health check.
 
@@ -125,9 +128,12 @@ def start_server(
         The port on 127.0.0.1 (default: a free one).
     flags : sequence of str
         More ``streamlit run`` options (``--runner.postScriptGC``, ``true``, …).
+    launcher, env, cwd
+        What runs Streamlit's command line after the interpreter (``bench/click_launch.py``
+        wraps it to time the websocket), more environment, and the working folder.
     """
     port = port or free_port()
-    env = {**os.environ}
+    env = {**os.environ, **(env or {})}
     if cache_dir is not None:
         env["EVIDENCE_CACHE"] = str(cache_dir)
     if data_dir is not None:
@@ -138,11 +144,11 @@ def start_server(
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", str(script),
+                sys.executable, *launcher, "run", str(script),
                 "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
                 *flags,
             ],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
