@@ -83,6 +83,8 @@ TARGET_SESSIONS = 50
 TARGET_P95_MS = 2000.0
 TARGET_REPLICA_GAIN = 1.6
 MAX_SESSIONS = 500
+REFINE_STEP = 25
+"""Counts measured by :func:`_refine` are multiples of this."""
 MAX_SECONDS = 600.0
 COUNT = re.compile(r"\((\d+)\)$")
 
@@ -349,7 +351,9 @@ async def _saturate(result: Saturation, base_url: str, path: str, query: str, pi
 class Options:
     levels: tuple[int, ...] = LEVELS
     beyond: bool = True  # a top level held: measure one more, at twice it (see _levels)
-    duration_s: float = 30.0
+    refine: int = 2  # levels that halve the gap where the setup stops holding (see _refine)
+    duration_s: float = 25.0
+    small_s: float = 20.0  # levels below TARGET_SESSIONS (far from any limit: the curve's foot)
     think_s: float = 5.0
     ramp_s: float = 10.0
     grace_s: float = 5.0
@@ -358,7 +362,7 @@ class Options:
     kill_s: float = 30.0
     saturation_clients: int = 8
     saturation_s: float = 15.0
-    page_saturation_s: float = 8.0  # the other pages, and the minimal page under Streamlit's defaults
+    page_saturation_s: float = 6.0  # the other pages, and the minimal page under Streamlit's defaults
     workdir: Path = Path("/tmp/loadtest-run")
     data_dir: Path = DEFAULT_DATA_DIR
 
@@ -399,13 +403,42 @@ def _levels(options: Options, setup: str, base_url: str, pids, log, began: float
     """Each level of ``options.levels``; then, when the top one held, one more at twice it
     (at most :data:`MAX_SESSIONS`): a setup that holds every level of the ladder has not shown
     how many sessions it holds, and 2 replicas can only be compared with one process below the
-    level where one process stops holding."""
+    level where one process stops holding. Then :func:`_refine`."""
     out = []
     for sessions in options.levels:
         out += _level(options, setup, sessions, base_url, pids, log, began)
     top = max(options.levels, default=0)
     if options.beyond and out and out[-1].sessions == top and out[-1].holds and top < MAX_SESSIONS:
         out += _level(options, setup, min(2 * top, MAX_SESSIONS), base_url, pids, log, began)
+    return out + _refine(options, setup, out, base_url, pids, log, began)
+
+
+def _bracket(levels: list[Level]) -> tuple[int, int] | None:
+    """(largest count held, smallest larger count measured that was not held), or None when
+    every level measured held: the gap in which the setup's capacity lies."""
+    held = largest_held(levels)
+    above = [level.sessions for level in levels if level.sessions > held and not level.holds]
+    return (held, min(above)) if above else None
+
+
+def _refine(options: Options, setup: str, levels: list[Level], base_url: str, pids, log, began) -> list[Level]:
+    """Halve the gap between the largest count held and the smallest one not held,
+    ``options.refine`` times (counts rounded to :data:`REFINE_STEP`). The ladder doubles, so on
+    its own it cannot tell 1.6× from 1×: one process holding 250 and 2 replicas 400 would both
+    read "200" (400 not held)."""
+    out: list[Level] = []
+    for _ in range(options.refine):
+        gap = _bracket(levels + out)
+        if gap is None:
+            break
+        low, high = gap
+        middle = int(round((low + high) / 2 / REFINE_STEP)) * REFINE_STEP
+        if not low < middle < high:
+            break
+        measured = _level(options, setup, middle, base_url, pids, log, began)
+        if not measured:  # near the run's time bound
+            break
+        out += measured
     return out
 
 
@@ -416,7 +449,8 @@ def _level(
     if time.monotonic() - began > MAX_SECONDS * 0.8:
         log(f"{setup}: {sessions} sessions skipped, the run is near its time bound")
         return []
-    level = Level(setup, sessions, options.duration_s, options.think_s)
+    seconds = min(options.small_s, options.duration_s) if sessions < TARGET_SESSIONS else options.duration_s
+    level = Level(setup, sessions, seconds, options.think_s)
     asyncio.run(_drive(level, base_url, pids, options.ramp_s, options.grace_s))
     level.settle_s = _settle(pids)
     stats = level.stats()
@@ -520,7 +554,10 @@ def run(options: Options, log=print) -> Capacity:
         )
     finally:
         cluster.stop()
-    result.saturation += _more_saturation(options, cache, logs, log)
+    if time.monotonic() - begun < MAX_SECONDS * 0.85:
+        result.saturation += _more_saturation(options, cache, logs, log)
+    else:
+        log("saturated page views of the other pages skipped: the run is near its time bound")
     result.wall_s = time.monotonic() - begun
     result.load_average = os.getloadavg()
     return result
@@ -532,6 +569,28 @@ def run(options: Options, log=print) -> Capacity:
 def largest_held(levels: list[Level]) -> int:
     held = [level.sessions for level in levels if level.holds]
     return max(held) if held else 0
+
+
+def _durations(levels: list[Level]) -> str:
+    """How long the levels ran, in words ("25 s (20 s below 50 sessions)")."""
+    large = {level.duration_s for level in levels if level.sessions >= TARGET_SESSIONS}
+    small = {level.duration_s for level in levels if level.sessions < TARGET_SESSIONS}
+    if not large or small <= large:
+        return " / ".join(f"{s:.0f} s" for s in sorted(large | small)) or "–"
+    said = " / ".join(f"{s:.0f} s" for s in sorted(small))
+    return f"{' / '.join(f'{s:.0f} s' for s in sorted(large))} ({said} below {TARGET_SESSIONS} sessions)"
+
+
+def _brackets(one: list[Level], two: list[Level]) -> str:
+    """Where each setup stopped holding, in words."""
+    said = []
+    for name, levels in (("one process", one), ("2 replicas", two)):
+        gap = _bracket(levels)
+        if levels:
+            said.append(
+                f"{name}: held {gap[0]}, not {gap[1]}" if gap else f"{name}: held every level measured"
+            )
+    return "; ".join(said)
 
 
 def _level_rows(levels: list[Level]) -> list[list[str]]:
@@ -696,7 +755,7 @@ def render(result: Capacity) -> str:
         "(or the page's HTML request, for a fresh view) to `script_finished`. Static files a "
         "browser caches are not fetched. Errors by kind: exception element, disconnect, "
         f"time-out ({STEP_TIMEOUT_S:.0f} s), HTTP, protocol (the expected widget or page did not "
-        f"come). Each level runs {result.levels[0].duration_s if result.levels else 0:.0f} s; steps "
+        f"come). Each level runs {_durations(result.levels)}; steps "
         "still waiting at the stop count with the time they had waited so far. *Server CPU* is "
         "the server processes' CPU time over the wall time (100% = one core); *RSS* the largest "
         "sum of their resident memory; *client CPU* the load client's own.\n",
@@ -714,12 +773,14 @@ def render(result: Capacity) -> str:
                 "client CPU",
                 "p95 ≤ 2 s, 0 errors",
             ],
-            _level_rows(result.levels),
+            _level_rows(sorted(result.levels, key=lambda level: (level.setup != "1 process", level.sessions))),
             "lrrrrrlrrrl",
         ),  # fmt: skip
         f"\n**Largest session count with p95 ≤ 2 s and no error: {largest_held(one) or 'none'} on one "
         f"process, {largest_held(two) or 'none'} on 2 replicas** (of the levels measured: "
-        f"{', '.join(str(n) for n in sorted({level.sessions for level in result.levels}))}).\n",
+        f"{', '.join(str(n) for n in sorted({level.sessions for level in result.levels}))}). "
+        "The ladder doubles; where a setup stops holding, two more levels halve the gap between "
+        f"the largest count held and the smallest not held ({_brackets(one, two)}).\n",
     ]
     if two:
         spread = Counter()
@@ -731,8 +792,10 @@ def render(result: Capacity) -> str:
             + ".\n"
         )
     step_rows = []
-    for level in result.levels:
-        if level.sessions in (TARGET_SESSIONS, min(x.sessions for x in result.levels)):
+    shown = {("1 process", largest_held(one))} | {(level.setup, largest_held(two)) for level in two}
+    for level in sorted(result.levels, key=lambda level: (level.setup != "1 process", level.sessions)):
+        smallest = min(x.sessions for x in result.levels)
+        if level.sessions in (TARGET_SESSIONS, smallest) or (level.setup, level.sessions) in shown:
             for step in STEPS:
                 stats = level.stats(step)
                 step_rows.append(
@@ -748,7 +811,8 @@ def render(result: Capacity) -> str:
     if step_rows:
         parts.append(
             "### Step latency by step\n\n"
-            "At the smallest level and at the target's 50 sessions. A step with no sample was not "
+            "At the smallest level, at the target's 50 sessions and at the largest count each setup "
+            "held. A step with no sample was not "
             "reached in the level's time: the sessions were still waiting for earlier steps.\n\n"
             + markdown_table(["setup", "sessions", "step", "n", "p50 (ms)", "p95 (ms)"], step_rows, "lrlrrr")
         )
@@ -855,6 +919,7 @@ def main(argv: list[str] | None = None) -> int:
     options = Options(
         levels=tuple(int(n) for n in args.levels.split(",") if n.strip()),
         duration_s=args.seconds,
+        small_s=min(Options.small_s, args.seconds),
         think_s=args.think,
         workdir=args.workdir,
     )

@@ -311,10 +311,10 @@ def main() -> None:
 
 def _round(browser, targets, experiments, work, cache, args, results) -> None:
     servers = {}
+    logs = {label: work / f"{label}-{len(results[label])}.log" for label in targets}
     try:
         for label, (script, _, data) in targets.items():
-            log = work / f"{label}-{len(results[label])}.log"
-            servers[label] = start(script, log, data, cache, experiments[label])
+            servers[label] = start(script, logs[label], data, cache, experiments[label])
         for label, (_, path, _) in targets.items():  # warm-up: one first view each
             chromium.wait_idle_cpu(servers[label].pid)
             chromium.first_view(browser, servers[label].url + path)
@@ -326,7 +326,7 @@ def _round(browser, targets, experiments, work, cache, args, results) -> None:
                         browser,
                         servers[label].url + path,
                         option,
-                        servers[label].log_path,
+                        logs[label],  # the websocket log, not the server's own output
                         args.profile,
                         servers[label].pid,
                     )

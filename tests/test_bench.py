@@ -300,7 +300,8 @@ def test_the_streamed_build_writes_the_same_tables_as_the_one_process_build(tmp_
 
 def test_a_setup_that_holds_the_top_level_is_measured_once_more_at_twice_it(monkeypatch):
     """One process that holds 200 sessions has not shown how many it holds: the ladder goes on
-    to 400 (and no further), and not at all for a setup that failed its top level."""
+    to 400 (and no further), and not at all for a setup that failed its top level. Then two
+    levels halve the gap where the setup stops holding, so that 250 held is told from 200."""
     import time
 
     from bench import capacity
@@ -312,22 +313,16 @@ def test_a_setup_that_holds_the_top_level_is_measured_once_more_at_twice_it(monk
         holds = sessions <= options.duration_s  # the fake holds up to `duration_s` sessions
         return [_level(setup, sessions, [300.0 if holds else 2500.0] * 40)]
 
+    def measure(levels=(10, 200), holds_up_to=250, **more):
+        measured.clear()
+        options = capacity.Options(levels=levels, duration_s=holds_up_to, **more)
+        return capacity.largest_held(capacity._levels(options, "1 process", "", [], print, time.monotonic()))
+
     monkeypatch.setattr(capacity, "_level", fake_level)
-    options = capacity.Options(levels=(10, 200), duration_s=250)
-    levels = capacity._levels(options, "1 process", "", [], print, time.monotonic())
-    assert measured == [10, 200, 400] and capacity.largest_held(levels) == 200
-    measured.clear()
-    capacity._levels(
-        capacity.Options(levels=(10, 200), duration_s=100), "1 process", "", [], print, time.monotonic()
-    )
-    assert measured == [10, 200]
-    measured.clear()
-    capacity._levels(
-        capacity.Options(levels=(10, 200), duration_s=1000, beyond=False),
-        "x",
-        "",
-        [],
-        print,
-        time.monotonic(),
-    )
-    assert measured == [10, 200]
+    assert measure(refine=0) == 200 and measured == [10, 200, 400]
+    assert measure() == 250 and measured == [10, 200, 400, 300, 250]  # 200 held, 400 not: 300, 250
+    assert measure(holds_up_to=340) == 300 and measured == [10, 200, 400, 300, 350]
+    assert measure(holds_up_to=100) == 100 and measured == [10, 200, 100, 150]  # 200 not held: below it
+    assert measure(holds_up_to=5) == 0 and measured == [10, 200]  # a gap below one step: not split
+    assert measure(holds_up_to=1000, beyond=False) == 200 and measured == [10, 200]  # no gap: nothing more
+    assert measure(holds_up_to=1000) == 400 and measured == [10, 200, 400]
