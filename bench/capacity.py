@@ -421,7 +421,9 @@ def _bracket(levels: list[Level]) -> tuple[int, int] | None:
     return (held, min(above)) if above else None
 
 
-def _refine(options: Options, setup: str, levels: list[Level], base_url: str, pids, log, began) -> list[Level]:
+def _refine(
+    options: Options, setup: str, levels: list[Level], base_url: str, pids, log, began
+) -> list[Level]:
     """Halve the gap between the largest count held and the smallest one not held,
     ``options.refine`` times (counts rounded to :data:`REFINE_STEP`). The ladder doubles, so on
     its own it cannot tell 1.6× from 1×: one process holding 250 and 2 replicas 400 would both
@@ -773,7 +775,9 @@ def render(result: Capacity) -> str:
                 "client CPU",
                 "p95 ≤ 2 s, 0 errors",
             ],
-            _level_rows(sorted(result.levels, key=lambda level: (level.setup != "1 process", level.sessions))),
+            _level_rows(
+                sorted(result.levels, key=lambda level: (level.setup != "1 process", level.sessions))
+            ),
             "lrrrrrlrrrl",
         ),  # fmt: skip
         f"\n**Largest session count with p95 ≤ 2 s and no error: {largest_held(one) or 'none'} on one "
