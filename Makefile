@@ -84,7 +84,7 @@ serve: $(STAMP)
 	$(BIN)/python -m core --data "$(EVIDENCE_DATA)" build
 	$(BIN)/python -m bench.cluster --replicas $(REPLICAS) --port $(PORT) --data "$(EVIDENCE_DATA)"
 
-# The capacity curve (about 9 minutes): prints it and rewrites its section of docs/benchmarks.md.
+# The capacity curve (about 9 minutes, at most 10): prints it and rewrites its section of docs/benchmarks.md.
 loadtest: $(STAMP)
 	$(INSTALL_HAPROXY)
 	$(BIN)/python -m bench.capacity

@@ -48,6 +48,11 @@ def test_the_exported_figure_carries_title_date_and_citation(con):
     assert prepared.layout.paper_bgcolor == "#ffffff" and prepared.layout.font.color == figure_export.INK
     assert prepared.layout.height == fig.layout.height + 50 + figure_export.STAMP_HEIGHT
     assert fig.layout.title.text is None  # the page's figure is untouched
+    # The page hands the figure itself to the deferred download (the views keep it for every
+    # reader): the same file, and the kept figure never changed.
+    before = fig.to_json()
+    assert figure_export.prepared(fig, "Hazard ratios <PFS>", stamp).to_json() == prepared.to_json()
+    assert fig.to_json() == before
 
 
 def test_an_own_title_is_kept():
