@@ -64,6 +64,19 @@ DEFAULT_OUT = ROOT / "docs" / "benchmarks.md"
 
 LEVELS = (10, 25, 50, 100, 200)
 STEPS = ("open /trials", "facet", "language", "open trial", "forest", "endpoint", "survival")
+ENTRIES = (
+    ("open /trials", "trials", "", 1),
+    ("link: /trial", "trial", "trial={trial}", STEPS.index("forest")),
+    ("link: /forest", "forest", "", STEPS.index("endpoint")),
+    ("link: /survival", "survival", "", 0),
+)
+"""Where sessions come in (session n: ENTRIES[n % 4]) — at /trials from its deep link, or, as
+a colleague's or a presenter's link does, at a trial, the forest plot or the survival page —
+each a fresh page view, then on round the same loop from the step after that page. Every step
+is sampled at every level, and the sessions are not all on the same step at once.
+(name, page, query added to the session's language, index of the loop step that follows)."""
+ENTRY_TRIALS = ("lead", "crown", "imbrave150", "caspian")
+"""Trials the trial links name (bundled data): session n names ENTRY_TRIALS[n // 4 % 4]."""
 START_QUERIES = (
     "lang=en",
     "lang=zh-Hans",
@@ -163,7 +176,21 @@ def _facet_choice(session: Session, rng: random.Random) -> list[str] | None:
 
 
 def _current_language(session: Session) -> str:
-    match = re.search(r"(?:^|&)lang=([^&]+)", session.query)
+    return _current_language_of(session.query)
+
+
+def _entry(number: int, query: str) -> tuple[str, str, str, int]:
+    """Session ``number``'s way in: (step name, page, query string, the loop step that follows)."""
+    name, page, extra, following = ENTRIES[number % len(ENTRIES)]
+    if page == "trials":
+        return name, page, query, following
+    language = f"lang={_current_language_of(query)}"
+    extra = extra.format(trial=ENTRY_TRIALS[number // len(ENTRIES) % len(ENTRY_TRIALS)])
+    return name, page, "&".join(filter(None, [language, extra])), following
+
+
+def _current_language_of(query: str) -> str:
+    match = re.search(r"(?:^|&)lang=([^&]+)", query)
     return match.group(1) if match and match.group(1) in LANGUAGES else "en"
 
 
@@ -227,11 +254,12 @@ async def _reader(number: int, base_url: str, level: Level, deadline: float, ram
     session = Session(base_url, timeout_s=STEP_TIMEOUT_S)
     query = START_QUERIES[number % len(START_QUERIES)]
     steps = await _reader_steps(session, rng, query)
+    entry_name, entry_page, entry_query, index = _entry(number, query)
+    entry = (entry_name, lambda: session.open(entry_page, entry_query))
     await asyncio.sleep(rng.uniform(0, ramp_s))
-    index = 0
     try:
         while time.monotonic() < deadline:
-            name, step = steps[index]
+            name, step = entry or steps[index]
             tracker[number] = time.perf_counter()
             try:
                 elapsed = await step()
@@ -240,19 +268,22 @@ async def _reader(number: int, base_url: str, level: Level, deadline: float, ram
                 kind = exc.kind if isinstance(exc, ProtocolError) else "client"
                 level.error(kind, f"{name}: {exc.detail if isinstance(exc, ProtocolError) else repr(exc)}")
                 if kind == "disconnect" and await _recover(session, level):
-                    index = (index + 1) % len(steps)
+                    index = index if entry else (index + 1) % len(steps)
                 else:
                     with contextlib.suppress(Exception):
                         await session.close()
                     index = 0  # an unknown state: start again from a fresh page view
+                entry = None
                 await asyncio.sleep(level.think_s * rng.uniform(0.5, 1.5))
                 continue
             tracker.pop(number, None)
-            if name == "open /trials":
+            if name.startswith(("open /", "link: ")):  # a fresh page view
                 level.per_replica[session.cookies.get("EXPLORER_REPLICA", "-")] += 1
             if elapsed is not None:
                 level.steps.setdefault(name, []).append(elapsed)
-            index = (index + 1) % len(steps)
+            if entry is None:
+                index = (index + 1) % len(steps)
+            entry = None
             if index == 0:
                 await session.close()
             await asyncio.sleep(level.think_s * rng.uniform(0.5, 1.5))
@@ -752,7 +783,13 @@ def render(result: Capacity) -> str:
         "server for the CPU. Each session loops as a reader does: open `/trials` from a deep link "
         "(`lang=en`, `lang=zh-Hans`, `lang=zh-Hant&q=肝癌`, `lang=en&cancer=nsclc-alk`, "
         "`lang=en&cancer=hcc&cancer=sclc`), pick a cancer type, switch the language, open a trial "
-        "(a click on a row), the forest plot, pick an endpoint, the survival comparison; "
+        "(a click on a row), the forest plot, pick an endpoint, the survival comparison, and "
+        "round again. A quarter of the sessions come in there; the others, as a colleague's or "
+        f"a presenter's link does, at a trial (`/trial?trial={ENTRY_TRIALS[0]}`, "
+        + ", ".join(f"`{trial}`" for trial in ENTRY_TRIALS[1:])
+        + "), the forest plot or the survival comparison (*link:* steps, fresh page "
+        "views) and go on round the same loop from there, so that every step is sampled at every "
+        "level and the sessions are not all on the same step at once; "
         f"{result.levels[0].think_s if result.levels else 5:.0f} s think time on average between "
         "steps (0.5–1.5×); sessions arrive over the first 10 s. A step is timed from the message "
         "(or the page's HTML request, for a fresh view) to `script_finished`. Static files a "
@@ -801,7 +838,7 @@ def render(result: Capacity) -> str:
     for level in sorted(result.levels, key=lambda level: (level.setup != "1 process", level.sessions)):
         smallest = min(x.sessions for x in result.levels)
         if level.sessions in (TARGET_SESSIONS, smallest) or (level.setup, level.sessions) in shown:
-            for step in STEPS:
+            for step in STEPS + tuple(name for name, *_ in ENTRIES[1:]):
                 stats = level.stats(step)
                 step_rows.append(
                     [
