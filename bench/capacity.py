@@ -17,7 +17,7 @@
    ``timeout`` (no finished run within 30 s), ``http`` (the page's HTML request failed),
    ``protocol`` (the page did not offer the widget a reader would click, or the click did
    not lead where it should).
-2. **A replica killed under load**: 25 sessions against 2 replicas; one replica is killed
+2. **A replica killed under load**: 16 sessions against 2 replicas; one replica is killed
    (SIGKILL) in the middle. Its sessions reconnect through the balancer to the other one
    and rerun the view their address names; a reconnect that fails, or reopens another view,
    is an error.
@@ -64,19 +64,6 @@ DEFAULT_OUT = ROOT / "docs" / "benchmarks.md"
 
 LEVELS = (10, 25, 50, 100, 200)
 STEPS = ("open /trials", "facet", "language", "open trial", "forest", "endpoint", "survival")
-ENTRIES = (
-    ("open /trials", "trials", "", 1),
-    ("link: /trial", "trial", "trial={trial}", STEPS.index("forest")),
-    ("link: /forest", "forest", "", STEPS.index("endpoint")),
-    ("link: /survival", "survival", "", 0),
-)
-"""Where sessions come in (session n: ENTRIES[n % 4]) — at /trials from its deep link, or, as
-a colleague's or a presenter's link does, at a trial, the forest plot or the survival page —
-each a fresh page view, then on round the same loop from the step after that page. Every step
-is sampled at every level, and the sessions are not all on the same step at once.
-(name, page, query added to the session's language, index of the loop step that follows)."""
-ENTRY_TRIALS = ("lead", "crown", "imbrave150", "caspian")
-"""Trials the trial links name (bundled data): session n names ENTRY_TRIALS[n // 4 % 4]."""
 START_QUERIES = (
     "lang=en",
     "lang=zh-Hans",
@@ -176,21 +163,7 @@ def _facet_choice(session: Session, rng: random.Random) -> list[str] | None:
 
 
 def _current_language(session: Session) -> str:
-    return _current_language_of(session.query)
-
-
-def _entry(number: int, query: str) -> tuple[str, str, str, int]:
-    """Session ``number``'s way in: (step name, page, query string, the loop step that follows)."""
-    name, page, extra, following = ENTRIES[number % len(ENTRIES)]
-    if page == "trials":
-        return name, page, query, following
-    language = f"lang={_current_language_of(query)}"
-    extra = extra.format(trial=ENTRY_TRIALS[number // len(ENTRIES) % len(ENTRY_TRIALS)])
-    return name, page, "&".join(filter(None, [language, extra])), following
-
-
-def _current_language_of(query: str) -> str:
-    match = re.search(r"(?:^|&)lang=([^&]+)", query)
+    match = re.search(r"(?:^|&)lang=([^&]+)", session.query)
     return match.group(1) if match and match.group(1) in LANGUAGES else "en"
 
 
@@ -254,12 +227,11 @@ async def _reader(number: int, base_url: str, level: Level, deadline: float, ram
     session = Session(base_url, timeout_s=STEP_TIMEOUT_S)
     query = START_QUERIES[number % len(START_QUERIES)]
     steps = await _reader_steps(session, rng, query)
-    entry_name, entry_page, entry_query, index = _entry(number, query)
-    entry = (entry_name, lambda: session.open(entry_page, entry_query))
     await asyncio.sleep(rng.uniform(0, ramp_s))
+    index = 0
     try:
         while time.monotonic() < deadline:
-            name, step = entry or steps[index]
+            name, step = steps[index]
             tracker[number] = time.perf_counter()
             try:
                 elapsed = await step()
@@ -268,22 +240,21 @@ async def _reader(number: int, base_url: str, level: Level, deadline: float, ram
                 kind = exc.kind if isinstance(exc, ProtocolError) else "client"
                 level.error(kind, f"{name}: {exc.detail if isinstance(exc, ProtocolError) else repr(exc)}")
                 if kind == "disconnect" and await _recover(session, level):
-                    index = index if entry else (index + 1) % len(steps)
+                    index = (index + 1) % len(steps)
+                    if index == 0:  # the next step is a fresh page view: leave this session first
+                        await session.close()
                 else:
                     with contextlib.suppress(Exception):
                         await session.close()
                     index = 0  # an unknown state: start again from a fresh page view
-                entry = None
                 await asyncio.sleep(level.think_s * rng.uniform(0.5, 1.5))
                 continue
             tracker.pop(number, None)
-            if name.startswith(("open /", "link: ")):  # a fresh page view
+            if name == "open /trials":
                 level.per_replica[session.cookies.get("EXPLORER_REPLICA", "-")] += 1
             if elapsed is not None:
                 level.steps.setdefault(name, []).append(elapsed)
-            if entry is None:
-                index = (index + 1) % len(steps)
-            entry = None
+            index = (index + 1) % len(steps)
             if index == 0:
                 await session.close()
             await asyncio.sleep(level.think_s * rng.uniform(0.5, 1.5))
@@ -458,8 +429,8 @@ def _refine(
 ) -> list[Level]:
     """Halve the gap between the largest count held and the smallest one not held,
     ``options.refine`` times (counts rounded to :data:`REFINE_STEP`). The ladder doubles, so on
-    its own it cannot tell 1.6× from 1×: one process holding 250 and 2 replicas 400 would both
-    read "200" (400 not held)."""
+    its own it cannot tell 1.6× from 1×: one process holding 220 and 2 replicas 350 (1.6×)
+    would both read "200" (400 not held)."""
     out: list[Level] = []
     for _ in range(options.refine):
         gap = _bracket(levels + out)
@@ -622,7 +593,9 @@ def _brackets(one: list[Level], two: list[Level]) -> str:
         gap = _bracket(levels)
         if levels:
             said.append(
-                f"{name}: held {gap[0]}, not {gap[1]}" if gap else f"{name}: held every level measured"
+                f"{name}: held {gap[0] or 'none'}, not {gap[1]}"
+                if gap
+                else f"{name}: held every level measured"
             )
     return "; ".join(said)
 
@@ -783,13 +756,7 @@ def render(result: Capacity) -> str:
         "server for the CPU. Each session loops as a reader does: open `/trials` from a deep link "
         "(`lang=en`, `lang=zh-Hans`, `lang=zh-Hant&q=肝癌`, `lang=en&cancer=nsclc-alk`, "
         "`lang=en&cancer=hcc&cancer=sclc`), pick a cancer type, switch the language, open a trial "
-        "(a click on a row), the forest plot, pick an endpoint, the survival comparison, and "
-        "round again. A quarter of the sessions come in there; the others, as a colleague's or "
-        f"a presenter's link does, at a trial (`/trial?trial={ENTRY_TRIALS[0]}`, "
-        + ", ".join(f"`{trial}`" for trial in ENTRY_TRIALS[1:])
-        + "), the forest plot or the survival comparison (*link:* steps, fresh page "
-        "views) and go on round the same loop from there, so that every step is sampled at every "
-        "level and the sessions are not all on the same step at once; "
+        "(a click on a row), the forest plot, pick an endpoint, the survival comparison; "
         f"{result.levels[0].think_s if result.levels else 5:.0f} s think time on average between "
         "steps (0.5–1.5×); sessions arrive over the first 10 s. A step is timed from the message "
         "(or the page's HTML request, for a fresh view) to `script_finished`. Static files a "
@@ -821,8 +788,8 @@ def render(result: Capacity) -> str:
         f"\n**Largest session count with p95 ≤ 2 s and no error: {largest_held(one) or 'none'} on one "
         f"process, {largest_held(two) or 'none'} on 2 replicas** (of the levels measured: "
         f"{', '.join(str(n) for n in sorted({level.sessions for level in result.levels}))}). "
-        "The ladder doubles; where a setup stops holding, two more levels halve the gap between "
-        f"the largest count held and the smallest not held ({_brackets(one, two)}).\n",
+        "The ladder doubles; where a setup stops holding, up to two more levels halve the gap "
+        f"between the largest count held and the smallest not held ({_brackets(one, two)}).\n",
     ]
     if two:
         spread = Counter()
@@ -838,7 +805,7 @@ def render(result: Capacity) -> str:
     for level in sorted(result.levels, key=lambda level: (level.setup != "1 process", level.sessions)):
         smallest = min(x.sessions for x in result.levels)
         if level.sessions in (TARGET_SESSIONS, smallest) or (level.setup, level.sessions) in shown:
-            for step in STEPS + tuple(name for name, *_ in ENTRIES[1:]):
+            for step in STEPS:
                 stats = level.stats(step)
                 step_rows.append(
                     [

@@ -484,4 +484,19 @@ measured side by side with the code before it, on this machine:
   state on every run; it now writes it only when a value has to be dropped. The trials count
   comes with the page's rows (the separate count query is gone) and the facet counts are read
   as dictionaries straight from the cursor. 2.6–3.1× → 2.3–2.5× the minimal page in the
-  same runs; see the facet-click target for what is left."""
+  same runs; see the facet-click target for what is left.
+
+**The load test's resolution (issue 13), 2026-12-01.** The capacity ladder doubled (10, 25, 50,
+100, 200, then 400 when 200 held), so it could not tell a second replica's gain of 1.6× from
+1×: one process holding 220 and 2 replicas 350 (1.6×) both read "200". `make loadtest` now halves the
+gap where each setup stops holding, twice (counts in steps of 25: 200 held and 400 not →
+300 → 250 or 350), and states the gap. To stay within its 10 minutes, a level runs 25 s (20 s
+below 50 sessions) instead of 30 s; fewer sessions reach the loop's last steps (endpoint,
+survival) within a level. A heavier mix was tried and not kept as the measure: a quarter of
+the readers coming in at `/trials`, the others by a fresh view of a trial, the forest plot
+or the survival page (57, 46 and 38 ms of server CPU a view on this machine, against 24 ms for
+`/trials`). With it one process held 50 sessions (p95 1.7 s) and not 75 (2.1 s), 2 replicas
+75 (p95 550 ms) and not 100 (2.9 s): 1.5× at that resolution. The capacity a server has
+depends on which pages its readers open; the curve here is the issue's loop, every reader
+starting from `/trials`. The figure downloads hold the figure instead of writing its JSON at
+every view (~5% of a trial page's server time)."""

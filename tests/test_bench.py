@@ -183,6 +183,14 @@ def test_capacity_levels_hold_only_with_low_p95_and_no_error():
     assert largest_held([slow]) == 0
 
 
+def capacity_text(levels) -> str:
+    from bench.capacity import Capacity, render
+
+    result = Capacity("today", {"CPU": "test CPU", "cores (nproc)": "2"})
+    result.levels = levels
+    return render(result)
+
+
 def test_capacity_targets_and_report():
     from bench.capacity import BEGIN, END, Capacity, Saturation, render, splice, targets
 
@@ -205,6 +213,13 @@ def test_capacity_targets_and_report():
     assert text.startswith(BEGIN) and text.rstrip().endswith(END)
     assert "test CPU" in text and "other work shared the machine" in text
     assert "10 on one process, 50 on 2 replicas" in text
+    assert "(one process: held 10, not 50; 2 replicas: held every level measured)" in text
+    assert "Each level runs 30 s;" in text  # the fake levels all ran 30 s
+    none_held = [_level("1 process", 10, [2500.0] * 40)]
+    assert "one process: held none, not 10" in capacity_text(none_held)
+    mixed = [_level("1 process", 10, [300.0] * 40), _level("1 process", 50, [300.0] * 40)]
+    mixed[0].duration_s = 20.0
+    assert "Each level runs 30 s (20 s below 50 sessions);" in capacity_text(mixed)
 
     document = "# Benchmarks\n\nbefore\n"
     once = splice(document, text)

@@ -83,28 +83,6 @@ def test_the_capacity_run_is_bounded():
         capacity.run(capacity.Options(levels=(capacity.MAX_SESSIONS + 1,)))
 
 
-# --- the load test's readers --------------------------------------------------------------------------
-
-
-def test_readers_come_in_at_every_entry_and_go_round_the_whole_loop(tmp_path):
-    """A quarter of the load test's readers open /trials from its deep link; the others come in
-    by a link to a trial, the forest plot or the survival page, and every one of them goes on
-    round the same loop: at one level every step is taken, by readers on different steps."""
-    from bench.server import APP, start_server
-
-    server = start_server(APP, tmp_path / "logs", cache_dir=tmp_path / "cache")
-    try:
-        level = capacity.Level("1 process", 8, 15.0, 0.3)
-        run_async(capacity._drive(level, server.url, [lambda: server.pid], ramp_s=1.0, grace_s=10.0))
-    finally:
-        server.stop()
-    assert not level.errors, level.examples
-    entries = {name for name, *_ in capacity.ENTRIES}
-    assert set(level.steps) == set(capacity.STEPS) | entries, sorted(level.steps)
-    assert all(len(level.steps[name]) >= 2 for name in entries)  # two readers come in at each
-    assert sum(level.per_replica.values()) >= 8  # every fresh view is counted
-
-
 # --- two replicas behind HAProxy --------------------------------------------------------------------
 
 
