@@ -217,6 +217,12 @@ def test_capacity_targets_and_report():
     assert "Each level runs 30 s;" in text  # the fake levels all ran 30 s
     none_held = [_level("1 process", 10, [2500.0] * 40)]
     assert "one process: held none, not 10" in capacity_text(none_held)
+    same = [_level(setup, n, [300.0 if n < 100 else 2500.0] * 40) for setup in ("1 process", "2 replicas")
+            for n in (10, 50, 100)]  # fmt: skip
+    result.levels = same
+    why = next(why for name, _g, _m, met, why in targets(result) if name.startswith("2 replicas") and not met)
+    assert "one process: 100 sessions not held (p95 2,500 ms, servers at 50% of one core" in why
+    assert "2 replicas: 100 sessions not held" in why
     mixed = [_level("1 process", 10, [300.0] * 40), _level("1 process", 50, [300.0] * 40)]
     mixed[0].duration_s = 20.0
     assert "Each level runs 30 s (20 s below 50 sessions);" in capacity_text(mixed)
