@@ -488,19 +488,21 @@ measured side by side with the code before it, on this machine:
 
 **The load test's resolution (issue 13), 2026-12-01.** The capacity ladder doubled (10, 25, 50,
 100, 200, then 400 when 200 held), so it could not tell a second replica's gain of 1.6× from
-1×: one process holding 220 and 2 replicas 350 (1.6×) both read "200". `make loadtest` now halves the
-gap where each setup stops holding, twice (counts in steps of 25: 200 held and 400 not →
-300 → 250 or 350), and states the gap. To stay within its 10 minutes, a level runs 25 s (20 s
-below 50 sessions) instead of 30 s; fewer sessions reach the loop's last steps (endpoint,
-survival) within a level. A heavier mix was tried and not kept as the measure: a quarter of
-the readers coming in at `/trials`, the others by a fresh view of a trial, the forest plot
-or the survival page (57, 46 and 38 ms of server CPU a view on this machine, against 24 ms for
-`/trials`). With it one process held 50 sessions (p95 1.7 s) and not 75 (2.1 s), 2 replicas
-75 (p95 550 ms) and not 100 (2.9 s): 1.5× at that resolution. The capacity a server has
-depends on which pages its readers open; the curve here is the issue's loop, every reader
-starting from `/trials`. Three runs of that loop this round on this machine gave one process
-100, 100 and 125 sessions and 2 replicas 200, 200 and 150: 2.0×, 2.0× and 1.2× (the last is
-the report below). A level's p95 is set by bursts of the heavy steps (opening a trial: 56 ms
-of server CPU a view here) while the servers' average CPU is 50–95% of one core, so which side
-of 2 s a level falls on varies from run to run; the ratio target is not met reliably here. The figure downloads hold the figure instead of writing its JSON at
-every view (~5% of a trial page's server time)."""
+1×: one process holding 220 and 2 replicas 350 (1.6×) both read "200". `make loadtest` now
+halves the gap where each setup stops holding, up to twice (counts in steps of 25: 200 held
+and 400 not → 300 → 250 or 350), and states the gap. To stay within its 10 minutes, a level
+runs 25 s (20 s below 50 sessions) instead of 30 s; fewer sessions reach the loop's last steps
+(endpoint, survival) within a level. On the load test's machine (slower than this run's: the
+minimal page serves 96 views/s there), a heavier mix was tried and not kept as the measure: a
+quarter of the readers coming in at `/trials`, the others by a fresh view of a trial, the
+forest plot or the survival page (57, 46 and 38 ms of server CPU a view there, against 24 ms
+for `/trials`). With it one process held 50 sessions (p95 1.7 s) and not 75 (2.1 s), 2
+replicas 75 (p95 550 ms) and not 100 (2.9 s): 1.5× at that resolution. The capacity a server
+has depends on which pages its readers open; the curve is the issue's loop, every reader
+starting from `/trials`. Three runs of that loop this round gave one process 100, 100 and 125
+sessions and 2 replicas 200, 200 and 150: 2.0×, 2.0× and 1.2× (the last is the *Capacity*
+section below). A level's p95 is set by bursts of the heavy steps (opening a trial: 56 ms of
+server CPU a view there) while the servers' average CPU is 50–95% of one core, so which side
+of 2 s a level falls on varies from run to run; the ratio target is not met reliably. The
+figure downloads hold the figure instead of writing its JSON at every view (~5% of a trial
+page's server time)."""
