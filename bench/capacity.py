@@ -580,10 +580,13 @@ def _durations(levels: list[Level]) -> str:
     """How long the levels ran, in words ("25 s (20 s below 50 sessions)")."""
     large = {level.duration_s for level in levels if level.sessions >= TARGET_SESSIONS}
     small = {level.duration_s for level in levels if level.sessions < TARGET_SESSIONS}
+
+    def said(seconds: set[float]) -> str:
+        return " / ".join(f"{s:.0f} s" for s in sorted(seconds))
+
     if not large or small <= large:
-        return " / ".join(f"{s:.0f} s" for s in sorted(large | small)) or "–"
-    said = " / ".join(f"{s:.0f} s" for s in sorted(small))
-    return f"{' / '.join(f'{s:.0f} s' for s in sorted(large))} ({said} below {TARGET_SESSIONS} sessions)"
+        return said(large | small) or "–"
+    return f"{said(large)} ({said(small)} below {TARGET_SESSIONS} sessions)"
 
 
 def _brackets(one: list[Level], two: list[Level]) -> str:
@@ -758,6 +761,7 @@ def _why(level: Level, levels: list[Level], result: Capacity) -> str:
 def render(result: Capacity) -> str:
     one = [level for level in result.levels if level.setup == "1 process"]
     two = [level for level in result.levels if level.setup != "1 process"]
+    ordered = sorted(result.levels, key=lambda level: (level.setup != "1 process", level.sessions))
     machine = result.machine
     parts = [
         BEGIN,
@@ -799,9 +803,7 @@ def render(result: Capacity) -> str:
                 "client CPU",
                 "p95 ≤ 2 s, 0 errors",
             ],
-            _level_rows(
-                sorted(result.levels, key=lambda level: (level.setup != "1 process", level.sessions))
-            ),
+            _level_rows(ordered),
             "lrrrrrlrrrl",
         ),  # fmt: skip
         f"\n**Largest session count with p95 ≤ 2 s and no error: {largest_held(one) or 'none'} on one "
@@ -820,10 +822,10 @@ def render(result: Capacity) -> str:
             + ".\n"
         )
     step_rows = []
-    shown = {("1 process", largest_held(one))} | {(level.setup, largest_held(two)) for level in two}
-    for level in sorted(result.levels, key=lambda level: (level.setup != "1 process", level.sessions)):
-        smallest = min(x.sessions for x in result.levels)
-        if level.sessions in (TARGET_SESSIONS, smallest) or (level.setup, level.sessions) in shown:
+    smallest = min((level.sessions for level in result.levels), default=0)
+    for level in ordered:
+        held = largest_held(one if level.setup == "1 process" else two)
+        if level.sessions in (TARGET_SESSIONS, smallest, held):
             for step in STEPS:
                 stats = level.stats(step)
                 step_rows.append(
@@ -947,7 +949,6 @@ def main(argv: list[str] | None = None) -> int:
     options = Options(
         levels=tuple(int(n) for n in args.levels.split(",") if n.strip()),
         duration_s=args.seconds,
-        small_s=min(Options.small_s, args.seconds),
         think_s=args.think,
         workdir=args.workdir,
     )
