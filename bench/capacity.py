@@ -10,7 +10,9 @@
    query string (a deep link: a language, a facet or a search), pick a cancer-type facet,
    switch the language, open a trial by selecting a row of the table, follow the sidebar to
    the forest plot, pick an endpoint there, and go on to the survival comparison. Between
-   steps it thinks (uniformly 0.5–1.5 × the think time, 5 s by default). A step's latency
+   steps it thinks (uniformly 0.5–1.5 × the think time, 5 s by default). Sessions arrive over
+   the first 10 s, each at a random point of its loop (:data:`ENTRY_NEXT`), after every view
+   the loop can reach was opened once on each process (:func:`_warm`). A step's latency
    is from sending the message (or from the page's HTML request, for a fresh view) to
    ``script_finished``. Errors by kind: ``exception`` (an exception element in the delta
    stream, or a page not found), ``disconnect`` (the websocket closed or was refused),
@@ -49,13 +51,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.cluster import start_cluster
+from bench.cluster import COOKIE, start_cluster
 from bench.machine import describe
 from bench.protocol import ProtocolError, Session, check_local
 from bench.report import markdown_table, ms
 from bench.server import APP, MINIMAL_APP, ROOT, cpu_seconds, memory_mb, start_server
 from bench.timing import Stats, StepLog
-from core import db
+from core import db, queries
 from core.records import DEFAULT_DATA_DIR
 
 BEGIN = "<!-- capacity: begin (written by make loadtest) -->"
@@ -88,6 +90,12 @@ REFINE_STEP = 25
 """Counts measured by :func:`_refine` are multiples of this."""
 MAX_SECONDS = 600.0
 COUNT = re.compile(r"\((\d+)\)$")
+ENTRY_NEXT = (1, 2, 3, 4, 6)
+"""Where a reader's first loop goes on after its first fresh view of ``/trials`` (indexes into
+:data:`STEPS`; any step that works from ``/trials``, so not the forest's endpoint): readers
+at any moment are spread over their loop, as readers who came at different times are. When
+every session started its loop at the first step, a level of 25 s measured mostly the cheap
+first steps (the survival page was hardly reached) and the heavy ones arrived together."""
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -151,6 +159,7 @@ class Capacity:
     saturation: list[Saturation] = field(default_factory=list)
     wall_s: float = 0.0
     load_average: tuple[float, float, float] = (math.nan, math.nan, math.nan)
+    warmed: int = 0  # views opened on each process before the levels (see _warm)
 
 
 # --- one reader ---------------------------------------------------------------------------------
@@ -229,6 +238,7 @@ async def _reader(number: int, base_url: str, level: Level, deadline: float, ram
     steps = await _reader_steps(session, rng, query)
     await asyncio.sleep(rng.uniform(0, ramp_s))
     index = 0
+    entry = rng.choice(ENTRY_NEXT)  # the step after the first fresh view (then the loop in order)
     try:
         while time.monotonic() < deadline:
             name, step = steps[index]
@@ -254,9 +264,12 @@ async def _reader(number: int, base_url: str, level: Level, deadline: float, ram
                 level.per_replica[session.cookies.get("EXPLORER_REPLICA", "-")] += 1
             if elapsed is not None:
                 level.steps.setdefault(name, []).append(elapsed)
-            index = (index + 1) % len(steps)
-            if index == 0:
-                await session.close()
+            if index == 0:  # after a fresh view: the first loop may go on further along it
+                index, entry = entry, 1
+            else:
+                index = (index + 1) % len(steps)
+                if index == 0:
+                    await session.close()
             await asyncio.sleep(level.think_s * rng.uniform(0.5, 1.5))
     finally:
         with contextlib.suppress(Exception):
@@ -370,21 +383,66 @@ class Options:
     data_dir: Path = DEFAULT_DATA_DIR
 
 
-def _warm(base_url: str) -> None:
-    """One reader's loop before measuring: first-use work (database, catalogs) is not a step."""
+def _reachable(database: Path) -> list[tuple[str, str]]:
+    """Every view a reader's loop can open, as fresh-view addresses, in every language: the
+    start links, each trial, the forest plot (unfiltered and by each endpoint a reader can
+    pick) and the survival comparison. Forest endpoints are read from the page itself
+    (:func:`_warm`); this lists the rest."""
+    con = db.connect_readonly(database)
+    try:
+        trials = sorted(queries.all_trial_ids(con))
+    finally:
+        con.close()
+    out = []
+    for lang in LANGUAGES:
+        out += [("trials", re.sub(r"lang=[^&]+", f"lang={lang}", query)) for query in START_QUERIES]
+        out += [("trial", f"lang={lang}&trial={trial}") for trial in trials]
+        out += [("forest", f"lang={lang}"), ("survival", f"lang={lang}")]
+    return list(dict.fromkeys(out))  # two start links differ only by their language
 
-    async def once():
+
+def _warm(base_url: str, views: list[tuple[str, str]], replicas: tuple[str, ...] = ()) -> Counter:
+    """Build each server's views before measuring: every view of ``views`` opened once on each
+    replica (named by the balancer's cookie; none: one process), each forest endpoint picked,
+    then one reader's loop. A process builds a view on its first request and keeps it
+    (``pages/views.py``): a level measures a server that has served readers for a while, not
+    a race to fill its caches (the first levels paid each cold view, 300–500 ms a page, and
+    each replica paid it again). Returns the views opened by the replica that served them."""
+    opened: Counter = Counter()
+
+    async def fresh(cookie: str | None) -> Session:
         session = Session(base_url, timeout_s=60)
+        if cookie:
+            session.cookies[COOKIE] = cookie
+        return session
+
+    async def one(cookie: str | None) -> None:
+        for path, query in views:
+            session = await fresh(cookie)
+            try:
+                await session.open(path, query)
+                opened[session.cookies.get(COOKIE, "-")] += 1
+                if path == "forest":  # each endpoint a reader can pick there
+                    for option in session.options("forest__endpoint"):
+                        await session.set_widget("forest__endpoint", [option])
+                        opened[session.cookies.get(COOKIE, "-")] += 1
+            finally:
+                await session.close()
+        session = await fresh(cookie)
         try:
             for _name, step in await _reader_steps(session, random.Random(0), START_QUERIES[0]):
                 await step()
         finally:
             await session.close()
 
+    async def every() -> None:
+        await asyncio.gather(*(one(name) for name in replicas or (None,)))
+
     try:
-        asyncio.run(once())
+        asyncio.run(every())
     except ProtocolError as exc:
         print(f"  warm-up failed: {exc}", flush=True)
+    return opened
 
 
 def _settle(pids, timeout: float = 20.0) -> float:
@@ -475,7 +533,7 @@ def _more_saturation(options: Options, cache: Path, logs: Path, log) -> list[Sat
     log("saturated page views: the app's other pages")
     server = start_server(APP, logs, data_dir=options.data_dir, cache_dir=cache)
     try:
-        _warm(server.url)
+        _warm(server.url, [(path, query) for path, query in OTHER_PAGES])
         for path, query in OTHER_PAGES:
             _settle([lambda: server.pid])
             page = Saturation(f"app: /{path}?{query}", options.saturation_clients, options.page_saturation_s)
@@ -503,14 +561,16 @@ def run(options: Options, log=print) -> Capacity:
     result = Capacity(dt.datetime.now().strftime("%Y-%m-%d %H:%M"), describe())
     options.workdir.mkdir(parents=True, exist_ok=True)
     cache = options.workdir / "cache"
-    db.compiled_database(options.data_dir, cache)
+    views = _reachable(db.compiled_database(options.data_dir, cache))
     logs = options.workdir / "logs"
 
     log("one process: starting the app")
     server = start_server(APP, logs, data_dir=options.data_dir, cache_dir=cache)
     try:
-        _warm(server.url)
+        warmed = _warm(server.url, views)
+        result.warmed = sum(warmed.values())
         _settle([lambda: server.pid])
+        log(f"{result.warmed} views built before measuring")
         log(f"saturated page views: {options.saturation_clients} clients, app /trials")
         app = Saturation(APP_LABEL, options.saturation_clients, options.saturation_s)
         result.saturation.append(asyncio.run(_saturate(app, server.url, "trials", "lang=en", server.pid)))
@@ -534,9 +594,9 @@ def run(options: Options, log=print) -> Capacity:
     cluster = start_cluster(options.replicas, options.workdir / "cluster", options.data_dir, cache)
     try:
         pids = [lambda i=i: cluster.replicas[i].pid for i in range(options.replicas)]
-        for _ in range(options.replicas * 2):  # the balancer spreads the warm-up over the replicas
-            _warm(cluster.url)
+        warmed = _warm(cluster.url, views, tuple(cluster.names))
         _settle(pids)
+        log(f"views built before measuring: {dict(warmed)}")
         result.levels += _levels(options, f"{options.replicas} replicas", cluster.url, pids, log, begun)
 
         log(f"{options.kill_sessions} sessions on {options.replicas} replicas, one killed mid-run")
@@ -740,9 +800,8 @@ def _replica_why(one: list[Level], two: list[Level], result: Capacity) -> str:
 
     return (
         f"one process: {first_failed(one)}; 2 replicas: {first_failed(two)}, on {cores} cores shared "
-        "with the load client. Neither setup was short of CPU on average at the level it failed: the "
-        "p95 comes from bursts (sessions arrive over 10 s and take their steps at about the same "
-        "time), and which side of 2 s a level falls on varies from run to run on a shared machine"
+        "with the load client and the balancer; which side of 2 s a level falls on varies from run "
+        "to run on a shared machine"
     )
 
 
@@ -781,7 +840,15 @@ def render(result: Capacity) -> str:
         "`lang=en&cancer=hcc&cancer=sclc`), pick a cancer type, switch the language, open a trial "
         "(a click on a row), the forest plot, pick an endpoint, the survival comparison; "
         f"{result.levels[0].think_s if result.levels else 5:.0f} s think time on average between "
-        "steps (0.5–1.5×); sessions arrive over the first 10 s. A step is timed from the message "
+        "steps (0.5–1.5×); sessions arrive over the first 10 s, each at a random point of its "
+        "loop: after its first fresh view of `/trials` it goes on at the facet, the language, the "
+        "trial, the forest plot or the survival page, then the whole loop in order, so that the "
+        "readers of a level are spread over their loop as readers who came at different times "
+        "are. Before the levels, every view the loop can reach (each start link, each trial, the "
+        "forest plot with each endpoint and the survival page, in the three languages: "
+        f"{result.warmed or '?'} views a process) is opened once on each process, so a level "
+        "measures servers that have served readers for a while, not the first build of each "
+        "view. A step is timed from the message "
         "(or the page's HTML request, for a fresh view) to `script_finished`. Static files a "
         "browser caches are not fetched. Errors by kind: exception element, disconnect, "
         f"time-out ({STEP_TIMEOUT_S:.0f} s), HTTP, protocol (the expected widget or page did not "

@@ -500,9 +500,31 @@ for `/trials`). With it one process held 50 sessions (p95 1.7 s) and not 75 (2.1
 replicas 75 (p95 550 ms) and not 100 (2.9 s): 1.5× at that resolution. The capacity a server
 has depends on which pages its readers open; the curve is the issue's loop, every reader
 starting from `/trials`. Three runs of that loop this round gave one process 100, 100 and 125
-sessions and 2 replicas 200, 200 and 150: 2.0×, 2.0× and 1.2× (the last is the *Capacity*
-section below). A level's p95 is set by bursts of the heavy steps (opening a trial: 56 ms of
+sessions and 2 replicas 200, 200 and 150: 2.0×, 2.0× and 1.2× (the last was then the
+*Capacity* section). A level's p95 is set by bursts of the heavy steps (opening a trial: 56 ms of
 server CPU a view there) while the servers' average CPU is 50–95% of one core, so which side
 of 2 s a level falls on varies from run to run; the ratio target is not met reliably. The
 figure downloads hold the figure instead of writing its JSON at every view (~5% of a trial
-page's server time)."""
+page's server time).
+**The load test's readers: spread over their loop, on warm servers (issue 13), 2026-12-01.**
+Timing each step of a failing level second by second showed two faults of the measure itself.
+Every session began its loop at the first step, and a level lasts 25 s: a level measured
+mostly the three cheap first steps (a fresh `/trials`, a facet, the language: 20–30 ms of
+server CPU each) and little of the trial page (60–90 ms with the click that opens it), the
+forest plot or the survival page (0 or 1 sample of the survival step a level); and the heavy
+steps came in one wave 13–20 s into the level, when both replicas ran at 90% of a core each
+while the level's average was half that. And the warm-up was one reader's loop, so the first
+levels paid the first build of each view (300–500 ms a page) and each replica paid it again.
+Now a session, after its first fresh view of `/trials`, goes on at a random one of the steps
+that work from there (the facet, the language, the trial, the forest plot, the survival page)
+and then loops in order, so a level's readers are spread over their loop; and before the
+levels every view the loop can reach (102 a process: the start links, each trial, the forest
+plot with each endpoint and the survival page, in the three languages) is opened on each
+process (22 s; the replicas in parallel). The figures are lower and steadier: one process
+holds 75 readers, 50 or 75 in three runs (the doubling-only measure said 100–125: it was
+timing the cheap steps); 2 replicas 150, 125 and 175; **2.0×, 2.5× and 2.3×** (the last is
+the *Capacity* section below). One process stops holding at about 45% of one core on
+average: at 75 readers the steps arrive at about 14 a second and cost about 55 ms each, and
+where 20 arrive in a second the process is full for that second. Python's own full
+collections were timed in such a level (a `gc` callback in the server): at most 216 ms, about
+2% of the time, not the cause."""

@@ -5,6 +5,7 @@ The browser and load-test parts are not run here (``make bench`` runs them)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -347,3 +348,70 @@ def test_a_setup_that_holds_the_top_level_is_measured_once_more_at_twice_it(monk
     assert measure(holds_up_to=5) == 0 and measured == [10, 200]  # a gap below one step: not split
     assert measure(holds_up_to=1000, beyond=False) == 200 and measured == [10, 200]  # no gap: nothing more
     assert measure(holds_up_to=1000) == 400 and measured == [10, 200, 400]
+
+
+def test_readers_start_spread_over_their_loop(monkeypatch):
+    """Each reader's first fresh view of /trials is followed by a step drawn from further along
+    its loop (never the forest's endpoint, which needs the forest page); then the whole loop in
+    order. Readers started at the first step all took the heavy steps together."""
+    import asyncio
+    import time
+
+    from bench import capacity
+
+    taken: dict[int, list[str]] = {}
+
+    class FakeSession:
+        def __init__(self, *_args, **_kwargs):
+            self.cookies: dict[str, str] = {}
+
+        async def close(self):
+            pass
+
+    async def fake_steps(session, rng, query):
+        def step(name):
+            async def run():
+                taken.setdefault(id(session), []).append(name)
+                return 1.0
+
+            return run
+
+        return [(name, step(name)) for name in capacity.STEPS]
+
+    monkeypatch.setattr(capacity, "Session", FakeSession)
+    monkeypatch.setattr(capacity, "_reader_steps", fake_steps)
+    level = capacity.Level("1 process", 60, 1.0, think_s=0.0)
+
+    async def readers():
+        deadline = time.monotonic() + 0.05
+        await asyncio.gather(*(capacity._reader(n, "", level, deadline, 0.0, {}) for n in range(60)))
+
+    asyncio.run(readers())
+    loops = list(taken.values())
+    assert len(loops) == 60 and all(names[0] == "open /trials" for names in loops)
+    entries = {names[1] for names in loops}
+    assert entries == {capacity.STEPS[i] for i in capacity.ENTRY_NEXT}  # all used, endpoint never
+    for names in loops:  # from the entry to the loop's end, then the whole loop in order
+        start = capacity.STEPS.index(names[1])
+        expected = list(capacity.STEPS[start:]) + list(capacity.STEPS) * 3
+        assert names[1 : 1 + len(expected)] == expected[: len(names) - 1]
+    assert len(level.steps["survival"]) >= 60
+
+
+def test_the_warm_up_lists_every_view_a_reader_reaches(compiled):
+    from bench import capacity
+
+    views = capacity._reachable(compiled)
+    con = duckdb.connect(str(compiled), read_only=True)
+    trials = {row[0] for row in con.execute("SELECT id FROM trials").fetchall()}
+    con.close()
+    for lang in capacity.LANGUAGES:
+        assert {q for p, q in views if p == "trial" and q.startswith(f"lang={lang}&")} == {
+            f"lang={lang}&trial={t}" for t in trials
+        }
+        assert ("forest", f"lang={lang}") in views and ("survival", f"lang={lang}") in views
+        # each start link in each language the language step leads to (its filters kept)
+        assert ("trials", f"lang={lang}&cancer=hcc&cancer=sclc") in views
+    # the start links without their language: two differ by it only
+    links = {re.sub(r"lang=[^&]+&?", "", query) for query in capacity.START_QUERIES}
+    assert len(views) == len(set(views)) == 3 * (len(trials) + len(links) + 2)

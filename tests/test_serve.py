@@ -132,6 +132,15 @@ def test_sessions_spread_across_replicas_and_stay_there(cluster):
 
 
 @needs_haproxy
+def test_the_warm_up_builds_the_views_on_every_replica(cluster):
+    views = [("trials", "lang=en"), ("forest", "lang=zh-Hans")]
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        opened = pool.submit(capacity._warm, cluster.url, views, ("r1", "r2")).result()
+    # each replica opened both views itself, and the forest once more for each endpoint
+    assert set(opened) == {"r1", "r2"} and opened["r1"] == opened["r2"] > len(views), opened
+
+
+@needs_haproxy
 def test_killed_replica_sessions_reconnect_and_reopen_their_view(cluster):
     async def scenario():
         sessions = await _open_sessions(cluster.url, QUERIES)
