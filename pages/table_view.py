@@ -11,6 +11,8 @@ tab, as a browser does.
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 # Listens on the document (the table is st.html, outside this component), so it works whatever
@@ -52,9 +54,26 @@ export default function (component) {
 """
 
 _opener = st.components.v2.component("oee_row_opener", js=_OPENER_JS)
+_OPENING = "opening:"  # the session key keeping a row just opened (see requested_open)
 
 
 def opened_row(table: str, key: str) -> str | None:
     """The trial id of the row of ``table`` the reader opened (click, Enter, Space), if any."""
-    result = _opener(key=key, data={"table": table}, on_open_change=lambda: None)
+    result = _opener(key=key, data={"table": table}, on_open_change=partial(_note_opened, key))
     return getattr(result, "open", None)
+
+
+def _note_opened(key: str) -> None:
+    """A widget callback, so it runs before the page's script: keeps the trial the reader
+    opened for :func:`requested_open`."""
+    state = st.session_state.get(key)
+    chosen = state.get("open") if isinstance(state, dict) else None
+    if chosen:
+        st.session_state[_OPENING + key] = str(chosen)
+
+
+def requested_open(key: str) -> str | None:
+    """The trial a row of the opener ``key`` asked for in this run, known before the page draws
+    anything: the page can go to it at once instead of drawing itself again first (a trials
+    page rerun is about a third of the server's work of opening a trial). Read once."""
+    return st.session_state.pop(_OPENING + key, None)

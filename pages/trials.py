@@ -19,6 +19,13 @@ lang = common.lang()
 database = common.database()
 PAGE_SIZE = 50
 
+# A row just opened (a click, Enter or Space on it): its trial at once, without drawing this
+# page again first. The table draws only trials of the database, so one it does not know was
+# not in the table: this page is drawn as usual.
+opening = table_view.requested_open("trials_open_row")
+if opening and data.resolve_trial(database=database, requested=opening) == opening:
+    st.switch_page("pages/trial.py", query_params={"trial": opening, **common.shell_params()})
+
 VOCABS = {key: vocabulary.labels for key, vocabulary in schema.VOCABULARIES_BY_URL_KEY.items()}
 FACET_ORDER = [
     "cancer",

@@ -612,3 +612,25 @@ def test_a_filter_that_leaves_one_page_shows_its_trials_from_a_later_page(many_t
     shown = trial_names(app)
     assert shown and len(shown) < 50
     assert not [n for n in app.number_input if n.key == "page"]  # one page: no page widget
+
+
+def test_an_opened_row_goes_to_its_trial_before_the_trials_page_draws(monkeypatch):
+    """A click on a row keeps its trial in a widget callback (pages/table_view.py), so the
+    click's run goes to the trial without building the trials page again (the facets' counts,
+    the table). The click itself is sent by the browser tests and tests/test_serve.py."""
+    from pages import data
+
+    app = open_page("trials", lang="en", cancer="nsclc-alk")
+    counted = []
+    real = data.facet_counts
+    monkeypatch.setattr(data, "facet_counts", lambda **kwargs: counted.append(kwargs) or real(**kwargs))
+    app.session_state["opening:trials_open_row"] = "alex"
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert counted == []  # the trials page stopped before its facets
+    assert param(app, "trial") == ["alex"] and param(app, "lang") == ["en"]
+    assert "opening:trials_open_row" not in app.session_state  # read once
+    # a trial the database does not have: the trials page as before, its facets counted
+    app.session_state["opening:trials_open_row"] = "no-such-trial"
+    app.switch_page("pages/trials.py").run()
+    assert not app.exception and counted

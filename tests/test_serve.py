@@ -141,6 +141,30 @@ def test_the_warm_up_builds_the_views_on_every_replica(cluster):
 
 
 @needs_haproxy
+def test_an_opened_row_goes_to_its_trial_in_the_readers_language(cluster):
+    """The click as a browser sends it (the opener's ``open`` event): the page goes to the
+    trial from the click's callback (tests/test_pages.py checks it draws nothing first)."""
+
+    async def scenario(trial_id: str):
+        session = Session(cluster.url, timeout_s=60)
+        try:
+            await session.open("trials", "lang=zh-Hans&cancer=nsclc-alk")
+            # from here on, what the click's run sends (the opener kept: the click is its event)
+            session.widgets = {"trials_open_row": session.widgets["trials_open_row"]}
+            await session.open_row("trials_open_row", trial_id)
+            return session.path, session.query, sorted(session.widgets), session.exceptions
+        finally:
+            await session.close()
+
+    path, query, _widgets, exceptions = run_async(scenario("alex"))
+    assert (path, exceptions) == ("trial", [])
+    assert "trial=alex" in query and "lang=zh-Hans" in query
+    # a trial the database does not have was never a row: the trials page, drawn as before
+    path, query, widgets, exceptions = run_async(scenario("no-such-trial"))
+    assert (path, exceptions) == ("trials", []) and "trials__cancer" in widgets, widgets
+
+
+@needs_haproxy
 def test_killed_replica_sessions_reconnect_and_reopen_their_view(cluster):
     async def scenario():
         sessions = await _open_sessions(cluster.url, QUERIES)
