@@ -261,7 +261,7 @@ async def _reader(number: int, base_url: str, level: Level, deadline: float, ram
                 continue
             tracker.pop(number, None)
             if name == "open /trials":
-                level.per_replica[session.cookies.get("EXPLORER_REPLICA", "-")] += 1
+                level.per_replica[session.cookies.get(COOKIE, "-")] += 1
             if elapsed is not None:
                 level.steps.setdefault(name, []).append(elapsed)
             if index == 0:  # after a fresh view: the first loop may go on further along it
@@ -410,7 +410,7 @@ def _warm(base_url: str, views: list[tuple[str, str]], replicas: tuple[str, ...]
     each replica paid it again). Returns the views opened by the replica that served them."""
     opened: Counter = Counter()
 
-    async def fresh(cookie: str | None) -> Session:
+    def fresh(cookie: str | None) -> Session:
         session = Session(base_url, timeout_s=60)
         if cookie:
             session.cookies[COOKIE] = cookie
@@ -418,7 +418,7 @@ def _warm(base_url: str, views: list[tuple[str, str]], replicas: tuple[str, ...]
 
     async def one(cookie: str | None) -> None:
         for path, query in views:
-            session = await fresh(cookie)
+            session = fresh(cookie)
             try:
                 await session.open(path, query)
                 opened[session.cookies.get(COOKIE, "-")] += 1
@@ -428,7 +428,7 @@ def _warm(base_url: str, views: list[tuple[str, str]], replicas: tuple[str, ...]
                         opened[session.cookies.get(COOKIE, "-")] += 1
             finally:
                 await session.close()
-        session = await fresh(cookie)
+        session = fresh(cookie)
         try:
             for _name, step in await _reader_steps(session, random.Random(0), START_QUERIES[0]):
                 await step()
@@ -533,7 +533,7 @@ def _more_saturation(options: Options, cache: Path, logs: Path, log) -> list[Sat
     log("saturated page views: the app's other pages")
     server = start_server(APP, logs, data_dir=options.data_dir, cache_dir=cache)
     try:
-        _warm(server.url, [(path, query) for path, query in OTHER_PAGES])
+        _warm(server.url, list(OTHER_PAGES))
         for path, query in OTHER_PAGES:
             _settle([lambda: server.pid])
             page = Saturation(f"app: /{path}?{query}", options.saturation_clients, options.page_saturation_s)
