@@ -239,6 +239,14 @@ async def _reader(number: int, base_url: str, level: Level, deadline: float, ram
     await asyncio.sleep(rng.uniform(0, ramp_s))
     index = 0
     entry = rng.choice(ENTRY_NEXT)  # the step after the first fresh view (then the loop in order)
+
+    async def after(index: int) -> int:
+        """The next step; a loop come round to its fresh view leaves the session first."""
+        index = (index + 1) % len(steps)
+        if index == 0:
+            await session.close()
+        return index
+
     try:
         while time.monotonic() < deadline:
             name, step = steps[index]
@@ -250,9 +258,7 @@ async def _reader(number: int, base_url: str, level: Level, deadline: float, ram
                 kind = exc.kind if isinstance(exc, ProtocolError) else "client"
                 level.error(kind, f"{name}: {exc.detail if isinstance(exc, ProtocolError) else repr(exc)}")
                 if kind == "disconnect" and await _recover(session, level):
-                    index = (index + 1) % len(steps)
-                    if index == 0:  # the next step is a fresh page view: leave this session first
-                        await session.close()
+                    index = await after(index)
                 else:
                     with contextlib.suppress(Exception):
                         await session.close()
@@ -267,9 +273,7 @@ async def _reader(number: int, base_url: str, level: Level, deadline: float, ram
             if index == 0:  # after a fresh view: the first loop may go on further along it
                 index, entry = entry, 1
             else:
-                index = (index + 1) % len(steps)
-                if index == 0:
-                    await session.close()
+                index = await after(index)
             await asyncio.sleep(level.think_s * rng.uniform(0.5, 1.5))
     finally:
         with contextlib.suppress(Exception):

@@ -4,7 +4,8 @@ The tables are the presenters' HTML (core.presentation.tables.styled_table, buil
 rest of a view in pages/data.py and pages/views.py) sanitised by Streamlit (st.html): every
 cell wraps, every row is on the page, and a phone shows one card per row. A row that names a
 trial (``data-trial``) opens it on a click, or on Enter or Space once focused; the script only
-reports which trial — the page switches to it with ``st.switch_page``, so the reader's session
+reports which trial — the page switches to it with ``st.switch_page`` at the top of the
+click's run (before drawing itself again), so the reader's session
 (language, their import) goes with them, in the same tab. Ctrl-, Shift- or middle-click still opens the row's link in a new
 tab, as a browser does.
 """
@@ -57,10 +58,10 @@ _opener = st.components.v2.component("oee_row_opener", js=_OPENER_JS)
 _OPENING = "opening:"  # the session key keeping a row just opened (see requested_open)
 
 
-def opened_row(table: str, key: str) -> str | None:
-    """The trial id of the row of ``table`` the reader opened (click, Enter, Space), if any."""
-    result = _opener(key=key, data={"table": table}, on_open_change=partial(_note_opened, key))
-    return getattr(result, "open", None)
+def row_opener(table: str, key: str) -> None:
+    """Draw the opener of ``table``'s rows. A row opened (click, Enter, Space) is kept by its
+    callback and read by the page at the top of its next run (:func:`requested_open`)."""
+    _opener(key=key, data={"table": table}, on_open_change=partial(_note_opened, key))
 
 
 def _note_opened(key: str) -> None:

@@ -175,9 +175,7 @@ if not screen.ids:
 # The table as the page draws it (HTML, cached per view and language: see data.trials_screen).
 # The CSV keeps every column.
 st.html(screen.html)
-chosen = table_view.opened_row("trials", key="trials_open_row")  # a component key has no "__"
-if chosen in screen.ids:
-    st.switch_page("pages/trial.py", query_params={"trial": chosen, **common.shell_params()})
+table_view.row_opener("trials", key="trials_open_row")  # a component key has no "__"; see the top
 
 
 def filtered_table(database: Database, selected_key: tuple, q: str, sort: str, descending: bool) -> bytes:
